@@ -1,0 +1,52 @@
+// The rectification item's life cycle: open -> assigned -> fixed -> closed.
+//
+// CheckTransition decides whether a transition is legal for an item's current
+// facts and actor; it never changes anything. Overdue is derived, never stored.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/domain/result.h"
+
+namespace weige {
+
+enum class ItemState { kOpen, kAssigned, kFixed, kClosed };
+
+std::string_view ItemStateName(ItemState s);
+std::optional<ItemState> ParseItemState(std::string_view s);
+
+enum class Transition {
+  kAssign,       // open|assigned -> assigned
+  kMarkFixed,    // open|assigned -> fixed (evidence required)
+  kVerify,       // fixed -> closed (verifier != fixer, evidence required)
+  kRejectFix,    // fixed -> assigned (reason required)
+  kReopen,       // closed -> assigned (reason required)
+  kEscalate,     // open|assigned, not already escalated and unacknowledged
+  kAcknowledge,  // an escalation not yet acknowledged
+  kComment,      // any state
+};
+
+struct ItemFacts {
+  ItemState state = ItemState::kOpen;
+  std::string fixed_by;                // who marked it fixed (when fixed)
+  bool escalated = false;              // escalated to a department
+  bool acknowledged = false;           // that escalation acknowledged
+};
+
+// The state after `t` (same state for escalate/acknowledge/comment), or an
+// error: failed_precondition "item.closed", "item.illegal_transition",
+// "item.verifier_is_fixer", "item.not_escalated", "item.already_escalated",
+// "item.already_acknowledged".
+Status CheckTransition(Transition t, const ItemFacts& facts, std::string_view actor_id,
+                       ItemState* next);
+
+// Overdue: a deadline passed while the item is neither fixed nor closed, or an
+// escalation not acknowledged by its deadline while the item is not closed.
+// Deadlines of 0 mean none. Times are milliseconds since the epoch.
+bool IsOverdue(ItemState state, int64_t deadline, int64_t escalation_deadline,
+               bool acknowledged, int64_t now);
+
+}  // namespace weige

@@ -1,0 +1,393 @@
+// visit.record, patrol.record, report.submit, report.evaluate: the work done
+// in the field, whose findings open items in the same transaction.
+#include "core/domain/checklist_template.h"
+#include "core/store/internal.h"
+
+namespace weige::store {
+
+namespace {
+
+constexpr size_t kMaxFindings = 50;
+// Ids of records whose findings derive item ids ("<id>.<n>") stay short enough.
+constexpr size_t kMaxParentIdBytes = 56;
+// A report's rating at or below this reopens its item.
+constexpr int64_t kUnsatisfiedRating = 2;
+// A rating at or above this counts as satisfied.
+constexpr int64_t kSatisfiedRating = 4;
+
+bool IsDigits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return !s.empty();
+}
+
+// "2026-11" (month), "2026-W47" (week) or "2026-Q4" (quarter).
+bool IsValidCycle(std::string_view c) {
+  if (c.size() < 7 || !IsDigits(c.substr(0, 4)) || c[4] != '-') return false;
+  std::string_view rest = c.substr(5);
+  if (rest.size() == 2 && IsDigits(rest)) {
+    int m = (rest[0] - '0') * 10 + (rest[1] - '0');
+    return m >= 1 && m <= 12;
+  }
+  if (rest.size() == 3 && rest[0] == 'W' && IsDigits(rest.substr(1))) {
+    int w = (rest[1] - '0') * 10 + (rest[2] - '0');
+    return w >= 1 && w <= 53;
+  }
+  return rest.size() == 2 && rest[0] == 'Q' && rest[1] >= '1' && rest[1] <= '4';
+}
+
+Status CheckParentId(const std::string& id, const char* field) {
+  if (id.size() > kMaxParentIdBytes) {
+    return InvalidArgument("argument.too_long", std::string("payload.") + field +
+                                                    " must be at most 56 characters");
+  }
+  return Status::Ok();
+}
+
+// Explicit findings: [{category, title, description?, deadline_days?, photos?,
+// fixed_evidence?}] appended to `items` (ids and places filled by the caller).
+Status ReadFindings(const Json* findings, int64_t at, std::vector<Tx::NewItem>* items) {
+  if (findings == nullptr) return Status::Ok();
+  for (size_t i = 0; i < findings->size(); ++i) {
+    FieldReader f((*findings)[i], "payload.findings[" + std::to_string(i) + "]");
+    Tx::NewItem n;
+    n.category = f.Id("category");
+    n.title = f.Str("title", kNameBytes);
+    n.description = f.OptStr("description", kTextBytes).value_or("");
+    int64_t days = f.OptInt("deadline_days", 0, 3650).value_or(0);
+    n.deadline = days > 0 ? at + days * kDayMs : 0;
+    n.photos = f.Sha256List("photos", 0, kMaxPhotos);
+    n.fixed_evidence = f.Sha256List("fixed_evidence", 0, kMaxPhotos);
+    if (!f.ok()) return f.status();
+    items->push_back(std::move(n));
+  }
+  return Status::Ok();
+}
+
+Status OpenFindings(Tx& tx, std::vector<Tx::NewItem>* items, const std::string& parent_id,
+                    const char* source, const std::string& microgrid,
+                    const std::string& building, const std::string& household,
+                    Json* opened) {
+  *opened = Json::array();
+  for (size_t i = 0; i < items->size(); ++i) {
+    Tx::NewItem& n = (*items)[i];
+    n.id = parent_id + "." + std::to_string(i + 1);
+    n.source = source;
+    n.source_id = parent_id;
+    n.microgrid_id = microgrid;
+    n.building_id = building;
+    n.household_id = household;
+    WEIGE_RETURN_IF_ERROR(tx.OpenItem(n));
+    opened->push_back(n.id);
+  }
+  return Status::Ok();
+}
+
+Status LoadTemplate(Db& db, const std::string& id, int64_t version, ChecklistTemplate* t) {
+  Stmt s = db.Q("SELECT body FROM templates WHERE id = ? AND version = ?");
+  s.Bind(1, id).Bind(2, version);
+  if (!s.Step()) {
+    WEIGE_RETURN_IF_ERROR(s.status());
+    return NotFound("template.not_found",
+                    "no template " + id + " version " + std::to_string(version));
+  }
+  return ParseTemplate(JsonOrNull(s.Text(0)), t);
+}
+
+Result VisitRecord(Tx& tx) {
+  FieldReader r(*tx.payload, "payload");
+  std::string visit_id = r.Id("visit_id");
+  std::string household = r.Id("household_id");
+  std::string cycle = r.Str("cycle", 16);
+  std::string outcome = r.Enum("outcome", {"met", "not_home", "refused", "vacant"});
+  auto template_id = r.OptId("template_id");
+  auto template_version = r.OptInt("template_version", 1, 1000000);
+  const Json* answers = r.Object("answers", /*optional=*/true);
+  auto notes = r.OptStr("notes", kTextBytes);
+  auto photos = r.Sha256List("photos", 0, kMaxPhotos);
+  const Json* gps = r.Object("gps", /*optional=*/true);
+  const Json* findings = r.Array("findings", kMaxFindings, /*optional=*/true);
+  const Json* on_spot = r.Object("fixed_on_spot", /*optional=*/true);
+  std::optional<double> lat, lng;
+  if (gps != nullptr && r.ok()) {
+    FieldReader g(*gps, "payload.gps");
+    lat = g.OptNumber("lat", -90, 90);
+    lng = g.OptNumber("lng", -180, 180);
+    if (!g.ok()) return Result::Fail(g.status());
+  }
+  if (!r.ok()) return Result::Fail(r.status());
+  WEIGE_RETURN_IF_ERROR(CheckParentId(visit_id, "visit_id"));
+  if (!IsValidCycle(cycle)) {
+    return Result::Fail(InvalidArgument("visit.bad_cycle",
+                                        "payload.cycle must look like 2026-11, 2026-W47 or 2026-Q4"));
+  }
+  if (template_id.has_value() != template_version.has_value()) {
+    return Result::Fail(InvalidArgument("visit.template_version",
+                                        "template_id and template_version go together"));
+  }
+  if (answers != nullptr && !template_id) {
+    return Result::Fail(InvalidArgument("visit.template_required",
+                                        "answers need the template they answer"));
+  }
+  Target target;
+  std::string microgrid, building;
+  Status s = TargetForHousehold(tx.db(), household, &target, &microgrid, &building);
+  if (s.ok()) s = Require(tx.actor(), Action::kVisit, target);
+  if (!s.ok()) return Result::Fail(s);
+
+  std::vector<Tx::NewItem> items;
+  if (template_id) {
+    ChecklistTemplate t;
+    std::vector<Finding> found;
+    s = LoadTemplate(tx.db(), *template_id, *template_version, &t);
+    if (s.ok()) {
+      s = EvaluateAnswers(t, answers ? *answers : Json::object(), outcome == "met", &found);
+    }
+    if (!s.ok()) return Result::Fail(s);
+    for (const Finding& f : found) {
+      Tx::NewItem n;
+      n.category = f.spec.category;
+      n.title = f.spec.title;
+      n.deadline = f.spec.deadline_days > 0 ? tx.at + f.spec.deadline_days * kDayMs : 0;
+      if (on_spot != nullptr && on_spot->contains(f.question_key)) {
+        FieldReader fx(*on_spot, "payload.fixed_on_spot");
+        n.fixed_evidence = fx.Sha256List(f.question_key.c_str(), 1, kMaxPhotos);
+        if (!fx.ok()) return Result::Fail(fx.status());
+      }
+      items.push_back(std::move(n));
+    }
+  }
+  s = ReadFindings(findings, tx.at, &items);
+  if (!s.ok()) return Result::Fail(s);
+  if (outcome != "met" && !items.empty()) {
+    return Result::Fail(InvalidArgument("visit.findings_without_meeting",
+                                        "only a visit that met the household records findings"));
+  }
+  {
+    Stmt dup = tx.db().Q("SELECT 1 FROM visits WHERE id = ?");
+    dup.Bind(1, visit_id);
+    if (dup.Step()) return Result::Fail(Conflict("visit.exists", "the visit is recorded already"));
+  }
+  const bool counts = outcome == "met" || outcome == "vacant";
+  Stmt w = tx.db().Q(
+      "INSERT INTO visits(id, household_id, microgrid_id, cycle, outcome, counts, worker_id, at,"
+      " template_id, template_version, answers, notes, photos, lat, lng)"
+      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  w.Bind(1, visit_id).Bind(2, household).Bind(3, microgrid).Bind(4, cycle).Bind(5, outcome);
+  w.Bind(6, counts ? 1 : 0).Bind(7, tx.actor().person_id).Bind(8, tx.at).Bind(9, template_id);
+  w.Bind(10, template_version);
+  if (answers != nullptr) {
+    w.Bind(11, DumpJson(*answers));
+  } else {
+    w.Bind(11, nullptr);
+  }
+  w.Bind(12, notes);
+  if (photos.empty()) {
+    w.Bind(13, nullptr);
+  } else {
+    w.Bind(13, DumpJson(Json(photos)));
+  }
+  w.Bind(14, lat).Bind(15, lng);
+  s = w.Run();
+  if (s.ok() && counts) {
+    Stmt c = tx.db().Q("INSERT OR IGNORE INTO coverage(microgrid_id, cycle, household_id)"
+                       " VALUES(?,?,?)");
+    s = c.Bind(1, microgrid).Bind(2, cycle).Bind(3, household).Run();
+  }
+  Json opened;
+  if (s.ok()) {
+    s = tx.Event("visit", visit_id, "visit.recorded", "",
+                 {{"household_id", household}, {"cycle", cycle}, {"outcome", outcome}}, photos);
+  }
+  if (s.ok()) {
+    s = OpenFindings(tx, &items, visit_id, "visit", microgrid, building, household, &opened);
+  }
+  if (!s.ok()) return Result::Fail(s);
+  return Result::Ok({{"visit_id", visit_id}, {"items", opened}, {"counts", counts}});
+}
+
+Result PatrolRecord(Tx& tx) {
+  FieldReader r(*tx.payload, "payload");
+  std::string patrol_id = r.Id("patrol_id");
+  std::string building = r.Id("building_id");
+  auto notes = r.OptStr("notes", kTextBytes);
+  auto photos = r.Sha256List("photos", 0, kMaxPhotos);
+  const Json* findings = r.Array("findings", kMaxFindings, /*optional=*/true);
+  if (!r.ok()) return Result::Fail(r.status());
+  WEIGE_RETURN_IF_ERROR(CheckParentId(patrol_id, "patrol_id"));
+  Target target;
+  std::string microgrid;
+  Status s = TargetForBuilding(tx.db(), building, &target, &microgrid);
+  if (s.ok()) s = Require(tx.actor(), Action::kPatrol, target);
+  std::vector<Tx::NewItem> items;
+  if (s.ok()) s = ReadFindings(findings, tx.at, &items);
+  if (!s.ok()) return Result::Fail(s);
+  Stmt dup = tx.db().Q("SELECT 1 FROM patrols WHERE id = ?");
+  dup.Bind(1, patrol_id);
+  if (dup.Step()) return Result::Fail(Conflict("patrol.exists", "the patrol is recorded already"));
+  Stmt w = tx.db().Q(
+      "INSERT INTO patrols(id, building_id, captain_id, at, notes, photos) VALUES(?,?,?,?,?,?)");
+  w.Bind(1, patrol_id).Bind(2, building).Bind(3, tx.actor().person_id).Bind(4, tx.at);
+  w.Bind(5, notes);
+  if (photos.empty()) {
+    w.Bind(6, nullptr);
+  } else {
+    w.Bind(6, DumpJson(Json(photos)));
+  }
+  s = w.Run();
+  if (s.ok()) {
+    s = tx.Event("patrol", patrol_id, "patrol.recorded", "", {{"building_id", building}}, photos);
+  }
+  Json opened;
+  if (s.ok()) s = OpenFindings(tx, &items, patrol_id, "patrol", microgrid, building, "", &opened);
+  if (!s.ok()) return Result::Fail(s);
+  return Result::Ok({{"patrol_id", patrol_id}, {"items", opened}});
+}
+
+Result ReportSubmit(Tx& tx) {
+  FieldReader r(*tx.payload, "payload");
+  std::string report_id = r.Id("report_id");
+  std::string category = r.Id("category");
+  std::string description = r.Str("description", kTextBytes);
+  const Json* place = r.Object("place");
+  auto photos = r.Sha256List("photos", 0, kMaxPhotos);
+  auto phone = r.OptStr("phone", 32);
+  auto household = r.OptId("household_id");
+  if (!r.ok()) return Result::Fail(r.status());
+  FieldReader p(*place, "payload.place");
+  auto building = p.OptId("building_id");
+  auto unit = p.OptStr("unit", 32);
+  auto room = p.OptStr("room", 32);
+  auto address = p.OptStr("address", kNameBytes);
+  if (p.ok() && !building && !address) {
+    p.Fail("building_id", "argument.missing", "or place.address is required");
+  }
+  if (!p.ok()) return Result::Fail(p.status());
+  WEIGE_RETURN_IF_ERROR(CheckParentId(report_id, "report_id"));
+
+  // The resident's own household: the one named, or their only one.
+  std::vector<std::string> homes;
+  for (const Grant& g : tx.actor().grants) {
+    if (g.role == Role::kResident) homes.push_back(g.scope_id);
+  }
+  Status s = Require(tx.actor(), Action::kReportSubmit, Target{});
+  if (s.ok() && household &&
+      std::find(homes.begin(), homes.end(), *household) == homes.end()) {
+    s = PermissionDenied("report.not_your_household", "the household is not the resident's");
+  }
+  if (s.ok() && !household) household = homes.front();
+  Target home;
+  std::string home_mg;
+  if (s.ok()) s = TargetForHousehold(tx.db(), *household, &home, &home_mg);
+  // Routed to the micro-grid of the place named, else of the resident's home.
+  std::string microgrid = home_mg;
+  Target at_place;
+  if (s.ok() && building) s = TargetForBuilding(tx.db(), *building, &at_place, &microgrid);
+  if (!s.ok()) return Result::Fail(s);
+  {
+    Stmt dup = tx.db().Q("SELECT 1 FROM reports WHERE id = ?");
+    dup.Bind(1, report_id);
+    if (dup.Step()) return Result::Fail(Conflict("report.exists", "the report exists already"));
+  }
+  Tx::NewItem n;
+  n.id = report_id + ".item";
+  n.microgrid_id = microgrid;
+  n.building_id = building.value_or("");
+  n.category = category;
+  n.title = description.substr(0, std::min<size_t>(description.size(), 90));
+  // Keep the title valid UTF-8: drop a cut multi-byte sequence.
+  while (!n.title.empty() && (static_cast<unsigned char>(n.title.back()) & 0x80) != 0) {
+    size_t len = n.title.size();
+    size_t start = len - 1;
+    while (start > 0 && (static_cast<unsigned char>(n.title[start]) & 0xC0) == 0x80) --start;
+    unsigned char lead = static_cast<unsigned char>(n.title[start]);
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (len - start == need) break;
+    n.title.resize(start);
+  }
+  n.description = description;
+  n.source = "report";
+  n.source_id = report_id;
+  n.photos = photos;
+  Stmt w = tx.db().Q(
+      "INSERT INTO reports(id, resident_id, household_id, microgrid_id, building_id, unit, room,"
+      " address, category, description, phone, photos, item_id, submitted_at)"
+      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  w.Bind(1, report_id).Bind(2, tx.actor().person_id).Bind(3, *household).Bind(4, microgrid);
+  w.Bind(5, building).Bind(6, unit).Bind(7, room).Bind(8, address).Bind(9, category);
+  w.Bind(10, description).Bind(11, phone);
+  if (photos.empty()) {
+    w.Bind(12, nullptr);
+  } else {
+    w.Bind(12, DumpJson(Json(photos)));
+  }
+  w.Bind(13, n.id).Bind(14, tx.at);
+  s = w.Run();
+  if (s.ok()) {
+    s = tx.Event("report", report_id, "report.submitted", "",
+                 {{"microgrid_id", microgrid}, {"item_id", n.id}}, photos);
+  }
+  if (s.ok()) s = tx.OpenItem(n);
+  if (!s.ok()) return Result::Fail(s);
+  return Result::Ok({{"report_id", report_id}, {"item_id", n.id}, {"microgrid_id", microgrid}});
+}
+
+Result ReportEvaluate(Tx& tx) {
+  FieldReader r(*tx.payload, "payload");
+  std::string report_id = r.Id("report_id");
+  int64_t rating = r.Int("rating", 1, 5);
+  auto comment = r.OptStr("comment", kTextBytes);
+  if (!r.ok()) return Result::Fail(r.status());
+  Stmt rep = tx.db().Q("SELECT item_id, evaluated_at FROM reports WHERE id = ?");
+  rep.Bind(1, report_id);
+  if (!rep.Step()) return Result::Fail(NotFound("report.not_found", "no report " + report_id));
+  std::string item_id = rep.Text(0);
+  int64_t evaluated_at = rep.Int(1);
+  ItemRow item;
+  Target target;
+  Status s = LoadItem(tx.db(), item_id, &item, &target);
+  if (s.ok()) s = Require(tx.actor(), Action::kReportEvaluate, target);
+  if (s.ok() && item.state != ItemState::kClosed) {
+    s = FailedPrecondition("report.not_closed", "a report is evaluated after its item is closed");
+  }
+  if (s.ok() && evaluated_at >= item.closed_at && evaluated_at > 0) {
+    s = FailedPrecondition("report.already_evaluated", "this closure is evaluated already");
+  }
+  if (!s.ok()) return Result::Fail(s);
+  Stmt w = tx.db().Q(
+      "UPDATE reports SET rating = ?, eval_comment = ?, evaluated_at = ? WHERE id = ?");
+  s = w.Bind(1, rating).Bind(2, comment).Bind(3, tx.at).Bind(4, report_id).Run();
+  const bool satisfied = rating >= kSatisfiedRating;
+  const bool reopen = rating <= kUnsatisfiedRating;
+  if (s.ok()) {
+    s = tx.Event("report", report_id, "report.evaluated", comment.value_or(""),
+                 {{"rating", rating}, {"satisfied", satisfied}});
+  }
+  if (s.ok() && reopen) {
+    Stmt u = tx.db().Q(
+        "UPDATE items SET state = 'assigned', fixed_by = NULL, fixed_at = NULL, closed_by = NULL,"
+        " closed_at = NULL, reopen_count = reopen_count + 1, updated_at = ? WHERE id = ?");
+    s = u.Bind(1, tx.at).Bind(2, item_id).Run();
+    if (s.ok()) {
+      s = tx.Event("item", item_id, "item.reopened",
+                   "resident_unsatisfied: " + comment.value_or(""), {{"rating", rating}});
+    }
+  }
+  if (!s.ok()) return Result::Fail(s);
+  return Result::Ok({{"report_id", report_id},
+                     {"item_id", item_id},
+                     {"satisfied", satisfied},
+                     {"item_state", reopen ? "assigned" : "closed"}});
+}
+
+}  // namespace
+
+void RegisterFieldCommands(CommandTable* t) {
+  (*t)["visit.record"] = VisitRecord;
+  (*t)["patrol.record"] = PatrolRecord;
+  (*t)["report.submit"] = ReportSubmit;
+  (*t)["report.evaluate"] = ReportEvaluate;
+}
+
+}  // namespace weige::store

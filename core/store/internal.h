@@ -1,0 +1,118 @@
+// Shared by the command and query handlers of the store (not public API).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/domain/access.h"
+#include "core/domain/item_rules.h"
+#include "core/domain/json_reader.h"
+#include "core/domain/result.h"
+#include "core/store/db.h"
+#include "core/store/store.h"
+
+namespace weige::store {
+
+// Loads a person's grants. not_found "actor.unknown" if there is no such person.
+Status LoadActor(Db& db, const std::string& person_id, Actor* out);
+
+// Fills target.regions with the chain district..region for a region id.
+// not_found "<what>.not_found" (e.g. "microgrid.not_found") if absent; with
+// `want_level` set, a region of another level is invalid_argument.
+Status RegionChain(Db& db, const std::string& region_id, const char* want_level,
+                   std::vector<std::string>* chain, std::string* level = nullptr);
+Status TargetForBuilding(Db& db, const std::string& building_id, Target* t,
+                         std::string* microgrid_id = nullptr);
+Status TargetForHousehold(Db& db, const std::string& household_id, Target* t,
+                          std::string* microgrid_id = nullptr, std::string* building_id = nullptr);
+
+// permission_denied "permission.denied" unless Can(actor, action, target).
+Status Require(const Actor& actor, Action action, const Target& target);
+
+// An item as stored.
+struct ItemRow {
+  std::string id, microgrid_id, building_id, household_id, category, title, description;
+  ItemState state = ItemState::kOpen;
+  std::string source, source_id, owner_person, owner_dept, escalated_to;
+  int64_t deadline = 0, escalation_deadline = 0, acknowledged_at = 0;
+  std::string opened_by, fixed_by, closed_by;
+  int64_t opened_at = 0, fixed_at = 0, closed_at = 0, reopen_count = 0, updated_at = 0;
+  std::string reporter;  // resident of a linked report, if any
+};
+// not_found "item.not_found".
+Status LoadItem(Db& db, const std::string& item_id, ItemRow* item, Target* target);
+Json ItemJson(const ItemRow& item, std::optional<int64_t> now);
+// The columns ReadItemRow expects, in order, for SELECTs over items.
+extern const char kItemColumns[];
+void ReadItemRow(const Stmt& s, ItemRow* item);
+
+// The command being executed, and what handlers need to write.
+class Tx {
+ public:
+  Tx(Db& db, const Actor& actor, const ExecOptions& options) : db_(db), actor_(actor), options_(options) {}
+  Db& db() { return db_; }
+  const Actor& actor() const { return actor_; }
+
+  std::string id, type;
+  int64_t at = 0;
+  const Json* payload = nullptr;
+
+  // Appends an event; `evidence` are SHA-256 hex digests of photos.
+  Status Event(const char* entity, const std::string& entity_id, const std::string& type,
+               const std::string& reason, const Json& data,
+               const std::vector<std::string>& evidence = {});
+
+  // Inserts a new item (state open, or fixed for an immediate fix) with its
+  // "item.opened" event (and "item.fixed"). not_found/conflict on bad ids.
+  struct NewItem {
+    std::string id, microgrid_id, building_id, household_id, category, title, description;
+    std::string source, source_id;
+    int64_t deadline = 0;
+    std::vector<std::string> photos;          // evidence of the problem
+    std::vector<std::string> fixed_evidence;  // non-empty: an immediate fix
+  };
+  Status OpenItem(const NewItem& item);
+
+ private:
+  Db& db_;
+  const Actor& actor_;
+  const ExecOptions& options_;
+};
+
+class QueryCtx {
+ public:
+  QueryCtx(Db& db, const Actor& actor, const Json& params) : db_(db), actor_(actor), params_(params) {}
+  Db& db() { return db_; }
+  const Actor& actor() const { return actor_; }
+  const Json& params() const { return params_; }
+
+ private:
+  Db& db_;
+  const Actor& actor_;
+  const Json& params_;
+};
+
+using CommandTable = std::unordered_map<std::string, CommandHandler>;
+using QueryTable = std::unordered_map<std::string, QueryHandler>;
+void RegisterDirectoryCommands(CommandTable* t);
+void RegisterItemCommands(CommandTable* t);
+void RegisterFieldCommands(CommandTable* t);
+void RegisterQueries(QueryTable* t);
+void RegisterStatsQueries(QueryTable* t);
+
+// Common field limits.
+inline constexpr size_t kNameBytes = 200;
+inline constexpr size_t kTextBytes = 4000;
+inline constexpr int64_t kMaxTime = 4102444800000;  // 2100-01-01 in ms
+inline constexpr int64_t kDayMs = 86400000;
+
+// Photos on one record.
+inline constexpr size_t kMaxPhotos = 20;
+
+Json JsonOrNull(const std::string& text);  // parses stored JSON text; null if empty
+Json StrOrNull(const std::string& s);      // "" -> null
+
+}  // namespace weige::store

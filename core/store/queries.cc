@@ -1,0 +1,268 @@
+// worker.households_due, visits.list, items.checklist, item.detail, reports.mine.
+#include "core/store/internal.h"
+
+namespace weige::store {
+
+namespace {
+
+constexpr int64_t kDefaultLimit = 200;
+constexpr int64_t kMaxLimit = 2000;
+
+Status RequireRegionRead(QueryCtx& q, const std::string& region_id, const char* level) {
+  Target t;
+  WEIGE_RETURN_IF_ERROR(RegionChain(q.db(), region_id, level, &t.regions));
+  return Require(q.actor(), Action::kRegionRead, t);
+}
+
+Json EventsOf(Db& db, const char* entity, const std::string& id) {
+  Json out = Json::array();
+  Stmt s = db.Q(
+      "SELECT seq, type, actor, at, server_at, reason, data, evidence, command_id FROM events"
+      " WHERE entity = ? AND entity_id = ? ORDER BY seq");
+  s.Bind(1, entity).Bind(2, id);
+  while (s.Step()) {
+    out.push_back({{"seq", s.Int(0)},
+                   {"type", s.Text(1)},
+                   {"actor", s.Text(2)},
+                   {"at", s.Int(3)},
+                   {"server_at", s.IsNull(4) ? Json() : Json(s.Int(4))},
+                   {"reason", StrOrNull(s.Text(5))},
+                   {"data", JsonOrNull(s.Text(6))},
+                   {"evidence", s.IsNull(7) ? Json::array() : JsonOrNull(s.Text(7))},
+                   {"command_id", s.Text(8)}});
+  }
+  return out;
+}
+
+Result HouseholdsDue(QueryCtx& q) {
+  FieldReader r(q.params(), "params");
+  std::string mg = r.Id("microgrid_id");
+  std::string cycle = r.Str("cycle", 16);
+  if (!r.ok()) return r.status();
+  WEIGE_RETURN_IF_ERROR(RequireRegionRead(q, mg, "microgrid"));
+  Json buildings = Json::array();
+  int64_t total = 0, due = 0;
+  std::string current;
+  Stmt s = q.db().Q(
+      "SELECT h.id, h.building_id, b.name, h.unit, h.floor, h.room, h.head_name,"
+      " c.household_id IS NOT NULL,"
+      " (SELECT outcome FROM visits v WHERE v.household_id = h.id AND v.cycle = ?2"
+      "  ORDER BY v.at DESC LIMIT 1),"
+      " (SELECT MAX(at) FROM visits v WHERE v.household_id = h.id AND v.cycle = ?2)"
+      " FROM households h JOIN buildings b ON b.id = h.building_id"
+      " LEFT JOIN coverage c ON c.microgrid_id = h.microgrid_id AND c.cycle = ?2"
+      "  AND c.household_id = h.id"
+      " WHERE h.microgrid_id = ?1 ORDER BY b.name, h.building_id, h.unit, h.floor, h.room, h.id");
+  s.Bind(1, mg).Bind(2, cycle);
+  while (s.Step()) {
+    ++total;
+    if (s.Int(7) != 0) continue;  // visited with a counting outcome
+    ++due;
+    if (buildings.empty() || current != s.Text(1)) {
+      current = s.Text(1);
+      buildings.push_back({{"building_id", current}, {"name", s.Text(2)}, {"households", Json::array()}});
+    }
+    Json h = {{"id", s.Text(0)},
+              {"unit", StrOrNull(s.Text(3))},
+              {"floor", s.IsNull(4) ? Json() : Json(s.Int(4))},
+              {"room", StrOrNull(s.Text(5))},
+              {"head_name", StrOrNull(s.Text(6))},
+              {"last_outcome", StrOrNull(s.Text(8))},
+              {"last_visit_at", s.IsNull(9) ? Json() : Json(s.Int(9))}};
+    buildings.back()["households"].push_back(std::move(h));
+  }
+  WEIGE_RETURN_IF_ERROR(s.status());
+  return Result::Ok({{"microgrid_id", mg},
+                     {"cycle", cycle},
+                     {"households", total},
+                     {"due", due},
+                     {"visited", total - due},
+                     {"coverage", total > 0 ? Json(double(total - due) / total) : Json()},
+                     {"buildings", buildings}});
+}
+
+Result VisitsList(QueryCtx& q) {
+  FieldReader r(q.params(), "params");
+  auto mg = r.OptId("microgrid_id");
+  auto household = r.OptId("household_id");
+  auto cycle = r.OptStr("cycle", 16);
+  int64_t limit = r.OptInt("limit", 1, kMaxLimit).value_or(kDefaultLimit);
+  auto before = r.OptInt("before", 0, kMaxTime);
+  if (!r.ok()) return r.status();
+  if (mg.has_value() == household.has_value()) {
+    return InvalidArgument("query.scope_required", "give exactly one of microgrid_id, household_id");
+  }
+  Target t;
+  if (mg) {
+    WEIGE_RETURN_IF_ERROR(RegionChain(q.db(), *mg, "microgrid", &t.regions));
+  } else {
+    WEIGE_RETURN_IF_ERROR(TargetForHousehold(q.db(), *household, &t));
+  }
+  WEIGE_RETURN_IF_ERROR(Require(q.actor(), Action::kRegionRead, t));
+  Stmt s = q.db().Q(
+      "SELECT id, household_id, cycle, outcome, worker_id, at, template_id, template_version,"
+      " answers, notes, photos, lat, lng FROM visits"
+      " WHERE (?1 IS NULL OR microgrid_id = ?1) AND (?2 IS NULL OR household_id = ?2)"
+      " AND (?3 IS NULL OR cycle = ?3) AND (?4 IS NULL OR at < ?4)"
+      " ORDER BY at DESC, id LIMIT ?5");
+  s.Bind(1, mg).Bind(2, household).Bind(3, cycle).Bind(4, before).Bind(5, limit);
+  Json visits = Json::array();
+  while (s.Step()) {
+    visits.push_back({{"id", s.Text(0)},
+                      {"household_id", s.Text(1)},
+                      {"cycle", s.Text(2)},
+                      {"outcome", s.Text(3)},
+                      {"worker_id", s.Text(4)},
+                      {"at", s.Int(5)},
+                      {"template_id", StrOrNull(s.Text(6))},
+                      {"template_version", s.IsNull(7) ? Json() : Json(s.Int(7))},
+                      {"answers", JsonOrNull(s.Text(8))},
+                      {"notes", StrOrNull(s.Text(9))},
+                      {"photos", s.IsNull(10) ? Json::array() : JsonOrNull(s.Text(10))},
+                      {"gps", s.IsNull(11) ? Json() : Json{{"lat", s.Double(11)}, {"lng", s.Double(12)}}}});
+  }
+  WEIGE_RETURN_IF_ERROR(s.status());
+  return Result::Ok({{"visits", visits}});
+}
+
+Result ItemsChecklist(QueryCtx& q) {
+  FieldReader r(q.params(), "params");
+  auto building = r.OptId("building_id");
+  auto mg = r.OptId("microgrid_id");
+  auto owner_person = r.OptId("owner_person");
+  auto owner_dept = r.OptId("owner_dept");
+  int64_t now = r.Int("now", 0, kMaxTime);
+  bool include_closed = r.Bool("include_closed", false);
+  int64_t limit = r.OptInt("limit", 1, kMaxLimit).value_or(kDefaultLimit);
+  if (!r.ok()) return r.status();
+  int given = building.has_value() + mg.has_value() + owner_person.has_value() +
+              owner_dept.has_value();
+  if (given != 1) {
+    return InvalidArgument("query.scope_required",
+                           "give exactly one of building_id, microgrid_id, owner_person, owner_dept");
+  }
+  const Actor& a = q.actor();
+  if (building) {
+    Target t;
+    WEIGE_RETURN_IF_ERROR(TargetForBuilding(q.db(), *building, &t));
+    // Captains read their building's list; region readers theirs.
+    if (!Can(a, Action::kRegionRead, t) && !Can(a, Action::kPatrol, t)) {
+      return PermissionDenied("permission.denied", "not allowed to read this building's items");
+    }
+  } else if (mg) {
+    WEIGE_RETURN_IF_ERROR(RequireRegionRead(q, *mg, "microgrid"));
+  } else if (owner_person) {
+    if (*owner_person != a.person_id && !a.Has(Role::kAdmin)) {
+      return PermissionDenied("permission.denied", "one reads only one's own items");
+    }
+  } else {
+    Target t;
+    t.owner_dept = *owner_dept;
+    bool ok = a.Has(Role::kAdmin);
+    for (const Grant& g : a.grants) ok = ok || (g.role == Role::kDepartment && Covers(g, t));
+    if (!ok) return PermissionDenied("permission.denied", "not a member of this department");
+  }
+  std::string where;
+  if (building) where = "i.building_id = ?1";
+  if (mg) where = "i.microgrid_id = ?1";
+  if (owner_person) where = "i.owner_person = ?1";
+  if (owner_dept) where = "(i.owner_dept = ?1 OR i.escalated_to = ?1)";
+  Stmt s = q.db().Q(std::string("SELECT ") + kItemColumns +
+                    ", weige_overdue(i.state, i.deadline, i.escalation_deadline,"
+                    " i.acknowledged_at, ?2) AS od FROM items i WHERE " + where +
+                    " AND (?3 OR i.state <> 'closed')"
+                    " ORDER BY od DESC, i.state = 'closed', i.deadline IS NULL, i.deadline,"
+                    " i.opened_at, i.id LIMIT ?4");
+  std::string key = building ? *building : mg ? *mg : owner_person ? *owner_person : *owner_dept;
+  s.Bind(1, key).Bind(2, now).Bind(3, include_closed ? 1 : 0).Bind(4, limit);
+  Json items = Json::array();
+  int64_t overdue = 0;
+  while (s.Step()) {
+    ItemRow it;
+    ReadItemRow(s, &it);
+    Json j = ItemJson(it, now);
+    if (j["overdue"].get<bool>()) ++overdue;
+    items.push_back(std::move(j));
+  }
+  WEIGE_RETURN_IF_ERROR(s.status());
+  return Result::Ok({{"items", items}, {"overdue", overdue}});
+}
+
+Result ItemDetail(QueryCtx& q) {
+  FieldReader r(q.params(), "params");
+  std::string id = r.Id("item_id");
+  auto now = r.OptInt("now", 0, kMaxTime);
+  if (!r.ok()) return r.status();
+  ItemRow item;
+  Target t;
+  WEIGE_RETURN_IF_ERROR(LoadItem(q.db(), id, &item, &t));
+  WEIGE_RETURN_IF_ERROR(Require(q.actor(), Action::kItemRead, t));
+  Json j = ItemJson(item, now);
+  j["events"] = EventsOf(q.db(), "item", id);
+  return Result::Ok(j);
+}
+
+Result ReportsMine(QueryCtx& q) {
+  FieldReader r(q.params(), "params");
+  auto now = r.OptInt("now", 0, kMaxTime);
+  int64_t limit = r.OptInt("limit", 1, kMaxLimit).value_or(kDefaultLimit);
+  if (!r.ok()) return r.status();
+  Stmt s = q.db().Q(
+      "SELECT id, household_id, microgrid_id, building_id, unit, room, address, category,"
+      " description, phone, photos, item_id, submitted_at, rating, eval_comment, evaluated_at"
+      " FROM reports WHERE resident_id = ? ORDER BY submitted_at DESC, id LIMIT ?");
+  s.Bind(1, q.actor().person_id).Bind(2, limit);
+  Json reports = Json::array();
+  std::vector<std::string> item_ids;
+  while (s.Step()) {
+    reports.push_back({{"id", s.Text(0)},
+                       {"household_id", s.Text(1)},
+                       {"microgrid_id", s.Text(2)},
+                       {"place", {{"building_id", StrOrNull(s.Text(3))},
+                                  {"unit", StrOrNull(s.Text(4))},
+                                  {"room", StrOrNull(s.Text(5))},
+                                  {"address", StrOrNull(s.Text(6))}}},
+                       {"category", s.Text(7)},
+                       {"description", s.Text(8)},
+                       {"phone", StrOrNull(s.Text(9))},
+                       {"photos", s.IsNull(10) ? Json::array() : JsonOrNull(s.Text(10))},
+                       {"item_id", s.Text(11)},
+                       {"submitted_at", s.Int(12)},
+                       {"rating", s.IsNull(13) ? Json() : Json(s.Int(13))},
+                       {"comment", StrOrNull(s.Text(14))},
+                       {"evaluated_at", s.IsNull(15) ? Json() : Json(s.Int(15))}});
+    item_ids.push_back(s.Text(11));
+  }
+  WEIGE_RETURN_IF_ERROR(s.status());
+  for (size_t i = 0; i < reports.size(); ++i) {
+    ItemRow item;
+    Target t;
+    if (!LoadItem(q.db(), item_ids[i], &item, &t).ok()) continue;
+    Json& rep = reports[i];
+    rep["state"] = std::string(ItemStateName(item.state));
+    rep["overdue"] = now ? Json(IsOverdue(item.state, item.deadline, item.escalation_deadline,
+                                          item.acknowledged_at > 0, *now))
+                         : Json();
+    rep["can_evaluate"] = item.state == ItemState::kClosed &&
+                          (rep["evaluated_at"].is_null() ||
+                           rep["evaluated_at"].get<int64_t>() < item.closed_at);
+    Json timeline = EventsOf(q.db(), "report", rep["id"].get<std::string>());
+    for (Json& e : EventsOf(q.db(), "item", item_ids[i])) timeline.push_back(std::move(e));
+    std::stable_sort(timeline.begin(), timeline.end(),
+                     [](const Json& a, const Json& b) { return a["seq"] < b["seq"]; });
+    rep["timeline"] = std::move(timeline);
+  }
+  return Result::Ok({{"reports", reports}});
+}
+
+}  // namespace
+
+void RegisterQueries(QueryTable* t) {
+  (*t)["worker.households_due"] = HouseholdsDue;
+  (*t)["visits.list"] = VisitsList;
+  (*t)["items.checklist"] = ItemsChecklist;
+  (*t)["item.detail"] = ItemDetail;
+  (*t)["reports.mine"] = ReportsMine;
+}
+
+}  // namespace weige::store

@@ -1,0 +1,20 @@
+// The SQLite schema as numbered migrations, applied in order on open and
+// recorded in PRAGMA user_version.
+#pragma once
+
+#include "core/domain/result.h"
+#include "core/store/db.h"
+
+namespace weige::store {
+
+// Applies every migration newer than the database's user_version, each in its
+// own transaction. A database newer than this code gives failed_precondition.
+Status Migrate(Db* db);
+
+// The number of the newest migration this code knows.
+int LatestSchemaVersion();
+
+// Names of the tables that hold the store's content, for dumps and tests.
+const char* const* ContentTables();
+
+}  // namespace weige::store

@@ -1,0 +1,233 @@
+#include "core/store/store.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+
+#include "core/domain/json_reader.h"
+#include "core/store/internal.h"
+#include "core/store/schema.h"
+
+namespace weige::store {
+
+namespace {
+
+// weige_overdue(state, deadline, escalation_deadline, acknowledged_at, now):
+// the domain's IsOverdue, so SQL orderings use the one rule.
+void OverdueFn(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const char* state = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  auto s = ParseItemState(state ? state : "");
+  if (!s) {
+    sqlite3_result_int(ctx, 0);
+    return;
+  }
+  bool acked = sqlite3_value_type(argv[3]) != SQLITE_NULL;
+  sqlite3_result_int(ctx, IsOverdue(*s, sqlite3_value_int64(argv[1]),
+                                    sqlite3_value_int64(argv[2]), acked,
+                                    sqlite3_value_int64(argv[4]))
+                              ? 1
+                              : 0);
+}
+
+uint64_t Fnv(uint64_t h, const void* data, size_t n) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < n; ++i) {
+    h ^= p[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+Store::~Store() = default;
+
+Status Store::Open(const std::string& path, const OpenOptions& options,
+                   std::unique_ptr<Store>* out) {
+  std::unique_ptr<Store> store(new Store());
+  WEIGE_RETURN_IF_ERROR(Db::Open(path, options.vfs, &store->db_));
+  Db& db = *store->db_;
+  WEIGE_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
+  WEIGE_RETURN_IF_ERROR(db.Exec(options.wal ? "PRAGMA journal_mode = WAL"
+                                            : "PRAGMA journal_mode = DELETE"));
+  WEIGE_RETURN_IF_ERROR(db.Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
+                                                         : "PRAGMA synchronous = NORMAL"));
+  sqlite3_create_function(db.raw(), "weige_overdue", 5,
+                          SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                          OverdueFn, nullptr, nullptr);
+  WEIGE_RETURN_IF_ERROR(Migrate(&db));
+  RegisterDirectoryCommands(&store->commands_);
+  RegisterItemCommands(&store->commands_);
+  RegisterFieldCommands(&store->commands_);
+  RegisterQueries(&store->queries_);
+  RegisterStatsQueries(&store->queries_);
+  *out = std::move(store);
+  return Status::Ok();
+}
+
+Status Store::Bootstrap(const std::string& person_id, const std::string& name, int64_t at) {
+  if (!IsValidId(person_id) || name.empty() || name.size() > kNameBytes) {
+    return InvalidArgument("bootstrap.invalid", "the first administrator needs an id and a name");
+  }
+  {
+    Stmt any = db_->Q("SELECT 1 FROM people LIMIT 1");
+    if (any.Step()) return FailedPrecondition("store.not_empty", "the store has people already");
+  }
+  WEIGE_RETURN_IF_ERROR(db_->Exec("SAVEPOINT weige_boot"));
+  Stmt p = db_->Q("INSERT INTO people(id, name) VALUES(?, ?)");
+  Status s = p.Bind(1, person_id).Bind(2, name).Run();
+  if (s.ok()) {
+    Stmt g = db_->Q("INSERT INTO roles(person_id, role, scope_id) VALUES(?, 'admin', '*')");
+    s = g.Bind(1, person_id).Run();
+  }
+  if (s.ok()) {
+    Stmt e = db_->Q(
+        "INSERT INTO events(command_id, entity, entity_id, type, actor, at) "
+        "VALUES('bootstrap', 'person', ?1, 'store.bootstrapped', ?1, ?2)");
+    s = e.Bind(1, person_id).Bind(2, at).Run();
+  }
+  db_->Exec(s.ok() ? "RELEASE weige_boot" : "ROLLBACK TO weige_boot; RELEASE weige_boot");
+  return s;
+}
+
+Status Store::ExecSql(std::string_view sql) { return db_->Exec(sql); }
+
+Result Store::Execute(std::string_view command_json, const ExecOptions& options) {
+  Json command;
+  Status s = ParseJson(command_json, kMaxCommandBytes, &command);
+  if (!s.ok()) return Result::Fail(s);
+  return ExecuteParsed(command, std::string(command_json), options);
+}
+
+Result Store::Execute(const Json& command, const ExecOptions& options) {
+  return ExecuteParsed(command, DumpJson(command), options);
+}
+
+Result Store::ExecuteParsed(const Json& command, const std::string& body,
+                            const ExecOptions& options) {
+  if (body.size() > kMaxCommandBytes) {
+    return Result::Fail(InvalidArgument("json.too_large", "the command is too large"));
+  }
+  FieldReader r(command, "command");
+  std::string id = r.Id("id");
+  std::string type = r.Str("type", 64);
+  std::string actor_id = r.Id("actor");
+  int64_t at = r.Int("at", 0, kMaxTime);
+  const Json* payload = r.Object("payload");
+  if (!r.ok()) return Result::Fail(r.status());
+
+  // A command seen before: the same answer, nothing written.
+  {
+    Stmt seen = db_->Q("SELECT type, actor, at, result, body FROM outbox WHERE command_id = ?");
+    seen.Bind(1, id);
+    if (seen.Step()) {
+      Json before;
+      bool same_payload = ParseJson(seen.Text(4), kMaxCommandBytes, &before).ok() &&
+                          before.is_object() && before.contains("payload") &&
+                          before["payload"] == *payload;
+      if (seen.Text(0) != type || seen.Text(1) != actor_id || seen.Int(2) != at ||
+          !same_payload) {
+        return Result::Fail(Conflict("command.id_reused",
+                                     "another command was already recorded with this id"));
+      }
+      Json stored;
+      if (!ParseJson(seen.Text(3), kMaxCommandBytes, &stored).ok()) stored = nullptr;
+      return Result::Ok(stored);
+    }
+    if (!seen.status().ok()) return Result::Fail(seen.status());
+  }
+
+  auto handler = commands_.find(type);
+  if (handler == commands_.end()) {
+    return Result::Fail(InvalidArgument("command.unknown_type", "unknown command type: " + type));
+  }
+  Actor actor;
+  Status s = LoadActor(*db_, actor_id, &actor);
+  if (!s.ok()) return Result::Fail(s);
+
+  s = db_->Exec("SAVEPOINT weige_cmd");
+  if (!s.ok()) return Result::Fail(s);
+  Tx tx(*db_, actor, options);
+  tx.id = id;
+  tx.type = type;
+  tx.at = at;
+  tx.payload = payload;
+  Result result = handler->second(tx);
+  if (result.ok()) {
+    Stmt ob = db_->Q(
+        "INSERT INTO outbox(command_id, type, actor, at, body, result, state) "
+        "VALUES(?,?,?,?,?,?,?)");
+    ob.Bind(1, id).Bind(2, type).Bind(3, actor_id).Bind(4, at).Bind(5, body)
+        .Bind(6, DumpJson(result.value))
+        .Bind(7, options.server_time ? "accepted" : "pending");
+    Status w = ob.Run();
+    if (!w.ok()) result = Result::Fail(w);
+  }
+  if (!result.ok()) {
+    db_->Exec("ROLLBACK TO weige_cmd");
+    db_->Exec("RELEASE weige_cmd");
+    return result;
+  }
+  s = db_->Exec("RELEASE weige_cmd");
+  if (!s.ok()) {
+    db_->Exec("ROLLBACK TO weige_cmd");
+    db_->Exec("RELEASE weige_cmd");
+    return Result::Fail(s);
+  }
+  return result;
+}
+
+Result Store::Query(std::string_view name, std::string_view params_json) {
+  Json params;
+  Status s = ParseJson(params_json.empty() ? std::string_view("{}") : params_json,
+                       kMaxQueryBytes, &params);
+  if (!s.ok()) return Result::Fail(s);
+  return Query(name, params);
+}
+
+Result Store::Query(std::string_view name, const Json& params) {
+  auto handler = queries_.find(std::string(name));
+  if (handler == queries_.end()) {
+    return Result::Fail(InvalidArgument("query.unknown", "unknown query: " + std::string(name)));
+  }
+  FieldReader r(params, "params");
+  std::string actor_id = r.Id("actor");
+  if (!r.ok()) return Result::Fail(r.status());
+  Actor actor;
+  Status s = LoadActor(*db_, actor_id, &actor);
+  if (!s.ok()) return Result::Fail(s);
+  // Reads see one consistent snapshot.
+  bool own_txn = sqlite3_get_autocommit(db_->raw()) != 0;
+  if (own_txn) db_->Exec("BEGIN");
+  QueryCtx ctx(*db_, actor, params);
+  Result result = handler->second(ctx);
+  if (own_txn) db_->Exec("COMMIT");
+  return result;
+}
+
+std::string Store::ContentDigest() {
+  uint64_t h = 1469598103934665603ull;
+  for (const char* const* t = ContentTables(); *t != nullptr; ++t) {
+    sqlite3_stmt* s = nullptr;
+    std::string sql = std::string("SELECT * FROM ") + *t + " ORDER BY 1, 2";
+    if (sqlite3_prepare_v2(db_->raw(), sql.c_str(), -1, &s, nullptr) != SQLITE_OK) continue;
+    h = Fnv(h, *t, std::char_traits<char>::length(*t));
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      int n = sqlite3_column_count(s);
+      for (int i = 0; i < n; ++i) {
+        int type = sqlite3_column_type(s, i);
+        h = Fnv(h, &type, sizeof type);
+        const void* p = sqlite3_column_blob(s, i);
+        int bytes = sqlite3_column_bytes(s, i);
+        h = Fnv(h, &bytes, sizeof bytes);
+        if (p != nullptr) h = Fnv(h, p, static_cast<size_t>(bytes));
+      }
+    }
+    sqlite3_finalize(s);
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace weige::store
