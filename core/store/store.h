@@ -54,6 +54,19 @@ class Store {
   Result Execute(const Json& command, const ExecOptions& options = {});
   Result Query(std::string_view name, std::string_view params_json);
   Result Query(std::string_view name, const Json& params);
+  // Text literals are JSON text (not a JSON string value).
+  Result Execute(const char* command_json, const ExecOptions& options = {}) {
+    return Execute(std::string_view(command_json), options);
+  }
+  Result Execute(const std::string& command_json, const ExecOptions& options = {}) {
+    return Execute(std::string_view(command_json), options);
+  }
+  Result Query(std::string_view name, const char* params_json) {
+    return Query(name, std::string_view(params_json));
+  }
+  Result Query(std::string_view name, const std::string& params_json) {
+    return Query(name, std::string_view(params_json));
+  }
 
   // On a store with no people yet: creates `person_id` as an administrator of
   // everything (scope "*"). failed_precondition "store.not_empty" otherwise.
