@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything, and runs every test suite that
+# exists: GoogleTest (ctest) on the native core, then the wasm/JS suites.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+start=$(date +%s)
+bash "$root/build-scripts/build-native.sh"
+echo "== native tests (ctest)"
+ctest --test-dir "$root/build/native" --output-on-failure -j "${WEIGE_JOBS:-$(nproc)}"
+for suite in test-wasm.sh test-server.sh test-web.sh; do
+  if [ -f "$root/build-scripts/$suite" ]; then
+    echo "== $suite"
+    bash "$root/build-scripts/$suite"
+  fi
+done
+echo "test.sh: all suites passed in $(( $(date +%s) - start )) s"
