@@ -20,8 +20,13 @@ need_pkgs() {
   fi
 }
 
-need_pkgs build-essential cmake git ca-certificates nodejs npm \
-  libgtest-dev libbenchmark-dev nlohmann-json3-dev libsqlite3-dev
+need_pkgs build-essential cmake git ca-certificates \
+  libgtest-dev libbenchmark-dev nlohmann-json3-dev
+# Node.js (with npm) may come from another packaging than Debian's: only
+# install Debian's when there is none at all.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  need_pkgs nodejs npm
+fi
 if [ "${WEIGE_SETUP_EXTRA:-}" != "" ]; then
   # shellcheck disable=SC2086
   need_pkgs ${WEIGE_SETUP_EXTRA}
