@@ -101,6 +101,11 @@ bool Can(const Actor& actor, Action action, const Target& target) {
     // household; the caller checks the household.
     if (action == Action::kReportSubmit) return true;
     if (action == Action::kReportEvaluate) continue;  // only the reporter
+    // An escalation is acknowledged by the department it went to, not the owner.
+    if (action == Action::kItemAcknowledge && g.role == Role::kDepartment) {
+      if (!target.escalated_to.empty() && target.escalated_to == g.scope_id) return true;
+      continue;
+    }
     if (Covers(g, target)) return true;
   }
   return false;

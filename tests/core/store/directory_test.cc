@@ -1,0 +1,150 @@
+// The world itself, and the directory commands: regions, departments,
+// buildings, households, people, roles, templates.
+#include "tests/core/test_util.h"
+
+namespace weige::testing {
+namespace {
+
+using DirectoryTest = WorldTest;
+
+TEST_F(DirectoryTest, WorldIsBuilt) {
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM regions"), 8);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM buildings"), 4);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM households"), 6);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM people"), 14);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM roles"), 13);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM templates"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM regions WHERE id = 'mg3' AND grid_id = 'g2'"
+                  " AND community_id = 'c1' AND street_id = 's1' AND district_id = 'd1'"),
+            1);
+}
+
+TEST_F(DirectoryTest, BootstrapOnlyOnAnEmptyStore) {
+  Status s = store().Bootstrap("admin2", "Second", kT0);
+  EXPECT_EQ(s.code, Code::kFailedPrecondition);
+  EXPECT_EQ(s.reason, "store.not_empty");
+  TempDb other;
+  std::unique_ptr<store::Store> fresh;
+  ASSERT_TRUE(store::Store::Open(other.path(), {}, &fresh).ok());
+  EXPECT_EQ(fresh->Bootstrap("bad id", "x", kT0).reason, "bootstrap.invalid");
+  EXPECT_EQ(fresh->Bootstrap("a", "", kT0).reason, "bootstrap.invalid");
+  std::string before = fresh->ContentDigest();
+  EXPECT_TRUE(fresh->Bootstrap("a", "A", kT0).ok());
+  EXPECT_NE(fresh->ContentDigest(), before);
+}
+
+TEST_F(DirectoryTest, StoreReopensWithItsData) {
+  std::string digest = Digest();
+  store_.reset();
+  ASSERT_TRUE(store::Store::Open(tmp_->path(), {}, &store_).ok());
+  EXPECT_EQ(Digest(), digest);
+  EXPECT_EQ(Count("PRAGMA user_version"), 1);
+}
+
+TEST_F(DirectoryTest, RegionTreeLevelsAreEnforced) {
+  EXPECT_ERR(Exec("admin", "region.upsert", {{"id", "d2"}, {"level", "district"}, {"name", "x"},
+                                             {"parent_id", "d1"}}),
+             "invalid_argument", "region.bad_parent");
+  EXPECT_ERR(Exec("admin", "region.upsert", {{"id", "s2"}, {"level", "street"}, {"name", "x"}}),
+             "invalid_argument", "region.bad_parent");
+  EXPECT_ERR(Exec("admin", "region.upsert",
+                  {{"id", "mg9"}, {"level", "microgrid"}, {"name", "x"}, {"parent_id", "c1"}}),
+             "invalid_argument", "region.bad_parent");
+  EXPECT_ERR(Exec("admin", "region.upsert",
+                  {{"id", "mg9"}, {"level", "microgrid"}, {"name", "x"}, {"parent_id", "zz"}}),
+             "not_found", "region.not_found");
+  // A region cannot move; renaming is fine.
+  EXPECT_ERR(Exec("admin", "region.upsert",
+                  {{"id", "mg1"}, {"level", "microgrid"}, {"name", "x"}, {"parent_id", "g2"}}),
+             "failed_precondition", "region.moved");
+  EXPECT_OK(Exec("admin", "region.upsert",
+                 {{"id", "mg1"}, {"level", "microgrid"}, {"name", "Renamed"}, {"parent_id", "g1"}}));
+}
+
+TEST_F(DirectoryTest, RegionalAdminManagesOnlyTheirSubtree) {
+  EXPECT_OK(Exec("radmin", "region.upsert",
+                 {{"id", "mg4"}, {"level", "microgrid"}, {"name", "x"}, {"parent_id", "g2"}}));
+  EXPECT_ERR(Exec("radmin", "region.upsert",
+                  {{"id", "mg5"}, {"level", "microgrid"}, {"name", "x"}, {"parent_id", "g1"}}),
+             "permission_denied", "permission.denied");
+  EXPECT_ERR(Exec("radmin", "region.upsert", {{"id", "d9"}, {"level", "district"}, {"name", "x"}}),
+             "permission_denied", "permission.denied");
+  // Grants: within g2 yes, in g1 no, "everywhere" and departments never.
+  EXPECT_OK(Exec("radmin", "role.grant",
+                 {{"person_id", "nobody"}, {"role", "worker"}, {"scope_id", "mg3"}}));
+  EXPECT_ERR(Exec("radmin", "role.grant",
+                  {{"person_id", "nobody"}, {"role", "worker"}, {"scope_id", "mg1"}}),
+             "permission_denied", "permission.denied");
+  EXPECT_ERR(Exec("radmin", "role.grant",
+                  {{"person_id", "nobody"}, {"role", "admin"}, {"scope_id", "*"}}),
+             "permission_denied", "permission.denied");
+  EXPECT_ERR(Exec("radmin", "role.grant",
+                  {{"person_id", "nobody"}, {"role", "department"}, {"scope_id", "dept_fire"}}),
+             "permission_denied", "permission.denied");
+}
+
+TEST_F(DirectoryTest, RoleGrantAndRevoke) {
+  EXPECT_ERR(Exec("admin", "role.grant",
+                  {{"person_id", "worker1"}, {"role", "worker"}, {"scope_id", "mg1"}}),
+             "failed_precondition", "role.already_granted");
+  EXPECT_ERR(Exec("admin", "role.grant",
+                  {{"person_id", "ghost"}, {"role", "worker"}, {"scope_id", "mg1"}}),
+             "not_found", "person.not_found");
+  EXPECT_ERR(Exec("admin", "role.grant",
+                  {{"person_id", "nobody"}, {"role", "worker"}, {"scope_id", "g1"}}),
+             "invalid_argument", "region.wrong_level");
+  EXPECT_ERR(Exec("admin", "role.grant",
+                  {{"person_id", "nobody"}, {"role", "captain"}, {"scope_id", "b99"}}),
+             "not_found", "building.not_found");
+  EXPECT_ERR(Exec("admin", "role.grant",
+                  {{"person_id", "nobody"}, {"role", "department"}, {"scope_id", "dept_x"}}),
+             "not_found", "department.not_found");
+  EXPECT_ERR(Exec("admin", "role.grant",
+                  {{"person_id", "nobody"}, {"role", "resident"}, {"scope_id", "a b"}}),
+             "invalid_argument", "argument.invalid_id");
+  EXPECT_ERR(Exec("admin", "role.revoke",
+                  {{"person_id", "nobody"}, {"role", "worker"}, {"scope_id", "mg1"}}),
+             "not_found", "role.not_granted");
+  // Revoking takes the power away at once.
+  EXPECT_OK(Exec("admin", "role.revoke",
+                 {{"person_id", "worker1"}, {"role", "worker"}, {"scope_id", "mg1"}}));
+  EXPECT_ERR(Exec("worker1", "item.open", {{"item_id", "x1"}, {"household_id", "h1"},
+                                           {"category", "c"}, {"title", "t"}}),
+             "permission_denied", "permission.denied");
+  EXPECT_OK(Exec("admin", "role.grant",
+                 {{"person_id", "worker1"}, {"role", "worker"}, {"scope_id", "mg1"}}));
+  EXPECT_OK(Exec("worker1", "item.open", {{"item_id", "x1"}, {"household_id", "h1"},
+                                          {"category", "c"}, {"title", "t"}}));
+}
+
+TEST_F(DirectoryTest, TemplateVersionsOnlyGrow) {
+  EXPECT_ERR(Exec("admin", "template.publish", {{"template", DoorTemplate(1)}}), "conflict",
+             "template.version_exists");
+  EXPECT_OK(Exec("admin", "template.publish", {{"template", DoorTemplate(3)}}));
+  EXPECT_ERR(Exec("admin", "template.publish", {{"template", DoorTemplate(2)}}), "conflict",
+             "template.version_exists");
+  Json bad = DoorTemplate(4);
+  bad["questions"] = Json::array();
+  EXPECT_ERR(Exec("admin", "template.publish", {{"template", bad}}), "invalid_argument",
+             "template.invalid");
+  EXPECT_ERR(Exec("worker1", "template.publish", {{"template", DoorTemplate(5)}}),
+             "permission_denied", "permission.denied");
+}
+
+TEST_F(DirectoryTest, HouseholdFollowsItsBuildingsMicrogrid) {
+  EXPECT_OK(Exec("admin", "building.upsert", {{"id", "b3"}, {"microgrid_id", "mg1"}, {"name", "B3"}}));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM households WHERE building_id = 'b3' AND microgrid_id = 'mg1'"),
+            2);
+  // The grid head of g1 may move a building inside g1, not into g2.
+  EXPECT_ERR(Exec("head1", "building.upsert", {{"id", "b3"}, {"microgrid_id", "mg3"}, {"name", "B3"}}),
+             "permission_denied", "permission.denied");
+  // ... nor take a building out of g2.
+  EXPECT_ERR(Exec("head1", "building.upsert", {{"id", "b4"}, {"microgrid_id", "mg1"}, {"name", "B4"}}),
+             "permission_denied", "permission.denied");
+  // A household cannot be moved from another worker's micro-grid.
+  EXPECT_ERR(Exec("worker1", "household.upsert", {{"id", "h6"}, {"building_id", "b1"}}),
+             "permission_denied", "permission.denied");
+}
+
+}  // namespace
+}  // namespace weige::testing

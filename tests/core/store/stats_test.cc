@@ -1,0 +1,1 @@
+#include "tests/core/test_util.h"
