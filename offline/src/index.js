@@ -61,7 +61,8 @@ export async function open(options) {
     parts = await webModuleParts(options);
   } else if (host === 'idb') {
     const { createIdbHost } = await import('./hosts/idb.js');
-    hostImpl = await createIdbHost({ name, indexedDB: options.indexedDB });
+    hostImpl = await createIdbHost({ name, indexedDB: options.indexedDB,
+      IDBKeyRange: options.IDBKeyRange });
     parts = await webModuleParts(options);
   } else if (host === 'opfs') {
     if (typeof WorkerGlobalScope === 'undefined' || !(globalThis instanceof WorkerGlobalScope)) {

@@ -33,7 +33,13 @@ export class Runtime {
     const opts = {};
     if (options.journal) opts.journal = options.journal;
     if (options.cacheKib) opts.cache_kib = options.cacheKib;
-    const value = unwrap(mod.open(String(name), JSON.stringify(opts)));
+    let value;
+    try {
+      value = unwrap(mod.open(String(name), JSON.stringify(opts)));
+    } catch (e) {
+      if (mod.weigeHostError) e.message += ` (host: ${mod.weigeHostError})`;
+      throw e;
+    }
     const rt = new Runtime(mod, host, value.handle);
     if (host.durable) await host.durable();
     return rt;
@@ -59,7 +65,7 @@ export class Runtime {
       return unwrap(text);
     } catch (e) {
       const hostError = this.#mod.weigeHostError;
-      if (hostError && e.reason === 'store.sqlite') e.message += ` (host: ${hostError})`;
+      if (hostError) e.message += ` (host: ${hostError})`;
       this.#mod.weigeHostError = undefined;
       throw e;
     }
