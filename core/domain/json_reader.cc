@@ -4,10 +4,45 @@
 
 namespace weige {
 
+namespace {
+
+// nlohmann's dump, copy and == recurse once per nesting level: a 1 MB command
+// nesting 400,000 arrays overflowed an 8 MB native stack (wasm stacks are far
+// smaller). Real inputs nest under 10 levels.
+constexpr int kMaxJsonDepth = 64;
+
+bool NestsTooDeep(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Status ParseJson(std::string_view text, size_t max_bytes, Json* out) {
   if (text.size() > max_bytes) {
     return InvalidArgument("json.too_large", "input is larger than " +
                                                  std::to_string(max_bytes) + " bytes");
+  }
+  if (NestsTooDeep(text)) {
+    return InvalidArgument("json.too_deep", "input nests deeper than " +
+                                                std::to_string(kMaxJsonDepth) + " levels");
   }
   Json parsed = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {

@@ -19,8 +19,9 @@
 
 namespace weige {
 
-// Parses text; a parse error, trailing garbage, or input over max_bytes gives
-// invalid_argument "json.malformed" / "json.too_large".
+// Parses text; a parse error, trailing garbage, input over max_bytes, or
+// nesting deeper than 64 arrays/objects gives invalid_argument
+// "json.malformed" / "json.too_large" / "json.too_deep".
 Status ParseJson(std::string_view text, size_t max_bytes, Json* out);
 
 // Ids are 1-64 characters of [A-Za-z0-9_.:-].

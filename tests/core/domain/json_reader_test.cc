@@ -45,6 +45,29 @@ TEST(ParseJsonTest, RejectsOversizeBeforeParsing) {
   EXPECT_EQ(s.reason, "json.too_large");
 }
 
+TEST(ParseJsonTest, RejectsDeepNesting) {
+  Json j;
+  auto nest = [](int depth, char open, char close) {
+    return std::string(static_cast<size_t>(depth), open) + std::string(static_cast<size_t>(depth), close);
+  };
+  EXPECT_TRUE(ParseJson(nest(64, '[', ']'), 1 << 20, &j).ok());
+  std::string objects;
+  for (int i = 0; i < 64; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(64, '}');
+  EXPECT_TRUE(ParseJson(objects, 1 << 20, &j).ok());
+  for (const std::string& deep :
+       {nest(65, '[', ']'), "{\"a\":" + nest(64, '[', ']') + "}", nest(400000, '[', ']'),
+        std::string(400000, '['), "[" + objects + "]"}) {
+    Status s = ParseJson(deep, 1 << 20, &j);
+    EXPECT_EQ(s.code, Code::kInvalidArgument);
+    EXPECT_EQ(s.reason, "json.too_deep") << deep.substr(0, 80);
+  }
+  // Brackets inside strings (escaped quotes too) are text, not nesting.
+  std::string text = "[\"" + std::string(100, '[') + "\\\"" + std::string(100, '{') + "\"]";
+  ASSERT_TRUE(ParseJson(text, 1 << 20, &j).ok()) << text;
+  EXPECT_EQ(j[0].get<std::string>().size(), 201u);
+}
+
 TEST(IdTest, IsValidId) {
   EXPECT_TRUE(IsValidId("a"));
   EXPECT_TRUE(IsValidId("A-z_0.9:x"));
