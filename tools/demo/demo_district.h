@@ -22,6 +22,12 @@ struct DistrictOptions {
   int history_months = 3;          // visits, items and reports before `now`
   int64_t now = 1795000000000;     // 2026-11-18 (ms since the epoch)
   bool history = true;             // false: regions, buildings, households, people only
+  // Totals spread as evenly as possible over the level above (0: the
+  // per-parent counts above). FullScale sets 1,024 and 8,381.
+  int total_grids = 0;
+  int total_microgrids = 0;
+  // Fewer residents, patrols and reports, for district-sized runs.
+  bool light_history = false;
 };
 
 // The seed's district: 1,024 grids and 8,381 micro-grids of ~75 households.
