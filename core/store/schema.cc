@@ -5,6 +5,9 @@
 
 namespace weige::store {
 
+// Migration 2, the change log and the server's tables (sync_schema.cc).
+extern const char kSyncMigration[];
+
 namespace {
 
 // Times are integer milliseconds since the epoch; JSON columns hold text.
@@ -100,6 +103,8 @@ CREATE TABLE outbox(
 );
 CREATE INDEX outbox_state ON outbox(state, seq);
 )sql",
+    // 2: the server's change log, push answers, credentials, tokens, blobs.
+    kSyncMigration,
 };
 
 constexpr const char* kContentTables[] = {

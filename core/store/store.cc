@@ -7,6 +7,7 @@
 #include "core/domain/json_reader.h"
 #include "core/store/internal.h"
 #include "core/store/schema.h"
+#include "core/store/sync_store.h"
 
 namespace weige::store {
 
@@ -56,6 +57,9 @@ Status Store::Open(const std::string& path, const OpenOptions& options,
                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
                           OverdueFn, nullptr, nullptr);
   WEIGE_RETURN_IF_ERROR(Migrate(&db));
+  if (options.record_changes) {
+    WEIGE_RETURN_IF_ERROR(EnableChangeLog(db));
+  }
   RegisterDirectoryCommands(&store->commands_);
   RegisterItemCommands(&store->commands_);
   RegisterFieldCommands(&store->commands_);

@@ -28,6 +28,10 @@ struct OpenOptions {
   const char* vfs = nullptr;       // SQLite VFS name; nullptr for the default
   bool wal = true;                 // journal_mode=WAL (else DELETE)
   bool synchronous_full = false;   // synchronous=FULL (else NORMAL)
+  // Turns on the server's change log for this database (sync_changes, see
+  // sync_schema.cc); the setting is stored in the file and stays on. Devices
+  // leave it off.
+  bool record_changes = false;
 };
 
 struct ExecOptions {

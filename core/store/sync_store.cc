@@ -1,0 +1,300 @@
+#include "core/store/sync_store.h"
+
+#include <sqlite3.h>
+
+#include "core/store/internal.h"
+
+namespace weige::store {
+
+namespace {
+
+// Tags travel to SQL as one JSON array bound to json_each.
+std::string TagArray(const std::vector<std::string>& tags) { return DumpJson(Json(tags)); }
+
+// A statement on raw SQLite, for blobs (Stmt binds text only).
+class RawStmt {
+ public:
+  RawStmt(Db& db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db.raw(), sql, -1, &s_, nullptr) != SQLITE_OK) s_ = nullptr;
+  }
+  ~RawStmt() { sqlite3_finalize(s_); }
+  sqlite3_stmt* get() { return s_; }
+  Status Error() { return Internal("store.sqlite", db_.ErrorMessage()); }
+
+ private:
+  Db& db_;
+  sqlite3_stmt* s_ = nullptr;
+};
+
+const char* const kLevels[] = {"district", "street", "community", "grid"};
+const char* const kLevelColumns[] = {"district_id", "street_id", "community_id", "grid_id"};
+
+}  // namespace
+
+extern const char kSyncBackfill[];
+
+Status EnableChangeLog(Db& db) {
+  {
+    Stmt on = db.Q("SELECT recording FROM sync_config WHERE id = 1");
+    if (on.Step() && on.Int(0) == 1) return Status::Ok();
+    WEIGE_RETURN_IF_ERROR(on.status());
+  }
+  WEIGE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status s = db.Exec(kSyncBackfill);
+  if (s.ok()) {
+    s = db.Exec(
+        "INSERT INTO sync_config(id, recording) VALUES(1, 1)"
+        " ON CONFLICT(id) DO UPDATE SET recording = 1");
+  }
+  db.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
+  return s;
+}
+
+Status ChangeLogHead(Db& db, int64_t* seq) {
+  Stmt s = db.Q("SELECT COALESCE(MAX(seq), 0) FROM sync_changes");
+  *seq = s.Step() ? s.Int(0) : 0;
+  return s.status();
+}
+
+Status ChangeSeqs(Db& db, const std::vector<std::string>& tags, bool everything, int64_t after,
+                  int64_t through, int64_t limit, std::vector<int64_t>* out) {
+  out->clear();
+  if (everything) {
+    Stmt s = db.Q("SELECT seq FROM sync_changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
+    s.Bind(1, after).Bind(2, through).Bind(3, limit);
+    while (s.Step()) out->push_back(s.Int(0));
+    return s.status();
+  }
+  if (tags.empty()) return Status::Ok();
+  Stmt s = db.Q(
+      "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN (SELECT value FROM json_each(?))"
+      " AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
+  s.Bind(1, TagArray(tags)).Bind(2, after).Bind(3, through).Bind(4, limit);
+  while (s.Step()) out->push_back(s.Int(0));
+  return s.status();
+}
+
+Status LoadChanges(Db& db, const std::vector<int64_t>& seqs, std::vector<Change>* out) {
+  out->clear();
+  out->reserve(seqs.size());
+  for (int64_t seq : seqs) {
+    Stmt s = db.Q("SELECT tbl, op, pk, row, keys, old_keys FROM sync_changes WHERE seq = ?");
+    s.Bind(1, seq);
+    if (!s.Step()) {
+      WEIGE_RETURN_IF_ERROR(s.status());
+      return NotFound("sync.change_missing", "no change " + std::to_string(seq));
+    }
+    Change c;
+    c.seq = seq;
+    c.table = s.Text(0);
+    c.op = s.Text(1);
+    c.pk = s.Text(2);
+    c.row = s.Text(3);
+    c.keys = s.Text(4);
+    c.old_keys = s.Text(5);
+    out->push_back(std::move(c));
+  }
+  return Status::Ok();
+}
+
+Status ForEachLiveSeq(Db& db, const std::vector<std::string>& tags, bool everything,
+                      int64_t through, const std::function<void(int64_t)>& fn) {
+  if (everything) {
+    Stmt s = db.Q("SELECT seq FROM sync_changes WHERE seq <= ? ORDER BY seq");
+    s.Bind(1, through);
+    while (s.Step()) fn(s.Int(0));
+    return s.status();
+  }
+  if (tags.empty()) return Status::Ok();
+  Stmt s = db.Q(
+      "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN (SELECT value FROM json_each(?))"
+      " AND seq <= ? AND live = 1 ORDER BY seq");
+  s.Bind(1, TagArray(tags)).Bind(2, through);
+  while (s.Step()) fn(s.Int(0));
+  return s.status();
+}
+
+Status ChangesCiting(Db& db, const std::string& sha, std::vector<Change>* out) {
+  std::vector<int64_t> seqs;
+  {
+    Stmt s = db.Q("SELECT seq FROM sync_blob_refs WHERE sha = ? ORDER BY seq LIMIT 1000");
+    s.Bind(1, sha);
+    while (s.Step()) seqs.push_back(s.Int(0));
+    WEIGE_RETURN_IF_ERROR(s.status());
+  }
+  return LoadChanges(db, seqs, out);
+}
+
+Status LoadGrants(Db& db, const std::string& person_id, Actor* out) {
+  return LoadActor(db, person_id, out);
+}
+
+Status PlacesOfGrant(Db& db, const Grant& g, GrantPlaces* out) {
+  *out = GrantPlaces();
+  std::string mg;  // the micro-grid whose chain the grant reads
+  switch (g.role) {
+    case Role::kDepartment:
+      return Status::Ok();
+    case Role::kCaptain: {
+      Stmt s = db.Q("SELECT microgrid_id FROM buildings WHERE id = ?");
+      s.Bind(1, g.scope_id);
+      if (!s.Step()) return s.status();
+      mg = s.Text(0);
+      break;
+    }
+    case Role::kResident: {
+      Stmt s = db.Q("SELECT microgrid_id FROM households WHERE id = ?");
+      s.Bind(1, g.scope_id);
+      if (!s.Step()) return s.status();
+      mg = s.Text(0);
+      break;
+    }
+    case Role::kAdmin:
+    case Role::kGridHead:
+    case Role::kWorker: {
+      if (g.role == Role::kAdmin && g.scope_id == kEverywhere) {
+        out->everything = true;
+        return Status::Ok();
+      }
+      std::string level;
+      std::vector<std::string> chain;
+      Status st = RegionChain(db, g.scope_id, nullptr, &chain, &level);
+      if (st.code == Code::kNotFound) return Status::Ok();
+      WEIGE_RETURN_IF_ERROR(st);
+      out->regions = chain;
+      if (level == "microgrid") {
+        out->microgrids.push_back(g.scope_id);
+        return Status::Ok();
+      }
+      if (g.role == Role::kWorker) return Status::Ok();  // a worker of a non-micro-grid
+      int column = -1;
+      for (int i = 0; i < 4; ++i) {
+        if (level == kLevels[i]) column = i;
+      }
+      if (column < 0) return Status::Ok();
+      // Every region below (no index on these columns: a scan of the
+      // regions, ~10,000 rows at the seed's scale).
+      Stmt s = db.Q(std::string("SELECT id, level FROM regions WHERE ") + kLevelColumns[column] +
+                    " = ?1 AND id <> ?1");
+      s.Bind(1, g.scope_id);
+      while (s.Step()) {
+        out->regions.push_back(s.Text(0));
+        if (s.Text(1) == "microgrid") out->microgrids.push_back(s.Text(0));
+      }
+      return s.status();
+    }
+  }
+  if (mg.empty()) return Status::Ok();
+  Status st = RegionChain(db, mg, "microgrid", &out->regions);
+  return st.code == Code::kNotFound ? Status::Ok() : st;
+}
+
+Status FindPushAnswer(Db& db, const std::string& command_id, bool* found, PushAnswer* out) {
+  Stmt s = db.Q("SELECT person_id, body, answer FROM sync_push_answers WHERE command_id = ?");
+  s.Bind(1, command_id);
+  *found = s.Step();
+  if (*found) {
+    out->person_id = s.Text(0);
+    out->body = s.Text(1);
+    out->answer = s.Text(2);
+  }
+  return s.status();
+}
+
+Status SavePushAnswer(Db& db, const std::string& command_id, const PushAnswer& a, int64_t at) {
+  Stmt s = db.Q(
+      "INSERT INTO sync_push_answers(command_id, person_id, body, answer, at) VALUES(?,?,?,?,?)");
+  return s.Bind(1, command_id).Bind(2, a.person_id).Bind(3, a.body).Bind(4, a.answer).Bind(5, at)
+      .Run();
+}
+
+Status SetCredential(Db& db, const std::string& person_id, const std::string& hash, int64_t at) {
+  Stmt s = db.Q(
+      "INSERT INTO auth_credentials(person_id, hash, updated_at) VALUES(?,?,?)"
+      " ON CONFLICT(person_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at");
+  return s.Bind(1, person_id).Bind(2, hash).Bind(3, at).Run();
+}
+
+Status FindCredential(Db& db, const std::string& person_id, bool* found, std::string* hash) {
+  Stmt s = db.Q("SELECT hash FROM auth_credentials WHERE person_id = ?");
+  s.Bind(1, person_id);
+  *found = s.Step();
+  if (*found) *hash = s.Text(0);
+  return s.status();
+}
+
+Status PersonExists(Db& db, const std::string& person_id, bool* exists) {
+  Stmt s = db.Q("SELECT 1 FROM people WHERE id = ?");
+  s.Bind(1, person_id);
+  *exists = s.Step();
+  return s.status();
+}
+
+Status SaveToken(Db& db, const std::string& token_hash, const std::string& person_id,
+                 int64_t created_at, int64_t expires_at) {
+  Stmt s = db.Q(
+      "INSERT INTO auth_tokens(token_hash, person_id, created_at, expires_at) VALUES(?,?,?,?)");
+  return s.Bind(1, token_hash).Bind(2, person_id).Bind(3, created_at).Bind(4, expires_at).Run();
+}
+
+Status FindToken(Db& db, const std::string& token_hash, bool* found, TokenInfo* out) {
+  Stmt s = db.Q("SELECT person_id, expires_at, revoked_at FROM auth_tokens WHERE token_hash = ?");
+  s.Bind(1, token_hash);
+  *found = s.Step();
+  if (*found) {
+    out->person_id = s.Text(0);
+    out->expires_at = s.Int(1);
+    out->revoked = !s.IsNull(2);
+  }
+  return s.status();
+}
+
+Status RevokeToken(Db& db, const std::string& token_hash, int64_t at, bool* revoked) {
+  Stmt s = db.Q(
+      "UPDATE auth_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL");
+  WEIGE_RETURN_IF_ERROR(s.Bind(1, at).Bind(2, token_hash).Run());
+  *revoked = db.Changes() > 0;
+  return Status::Ok();
+}
+
+Status PurgeTokens(Db& db, int64_t before) {
+  Stmt s = db.Q("DELETE FROM auth_tokens WHERE expires_at < ?");
+  return s.Bind(1, before).Run();
+}
+
+Status PutBlob(Db& db, const std::string& sha, const std::string& bytes,
+               const std::string& uploaded_by, int64_t at, bool* existed) {
+  RawStmt s(db,
+            "INSERT INTO blobs(sha, size, bytes, uploaded_by, at) VALUES(?,?,?,?,?)"
+            " ON CONFLICT(sha) DO NOTHING");
+  if (s.get() == nullptr) return s.Error();
+  sqlite3_bind_text(s.get(), 1, sha.data(), static_cast<int>(sha.size()), SQLITE_STATIC);
+  sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(bytes.size()));
+  sqlite3_bind_blob64(s.get(), 3, bytes.data(), bytes.size(), SQLITE_STATIC);
+  sqlite3_bind_text(s.get(), 4, uploaded_by.data(), static_cast<int>(uploaded_by.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_int64(s.get(), 5, at);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) return s.Error();
+  *existed = db.Changes() == 0;
+  return Status::Ok();
+}
+
+Status FindBlob(Db& db, const std::string& sha, bool* found, std::string* bytes,
+                std::string* uploaded_by) {
+  RawStmt s(db, "SELECT bytes, uploaded_by FROM blobs WHERE sha = ?");
+  if (s.get() == nullptr) return s.Error();
+  sqlite3_bind_text(s.get(), 1, sha.data(), static_cast<int>(sha.size()), SQLITE_STATIC);
+  int rc = sqlite3_step(s.get());
+  *found = rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return s.Error();
+  if (*found) {
+    const void* p = sqlite3_column_blob(s.get(), 0);
+    int n = sqlite3_column_bytes(s.get(), 0);
+    bytes->assign(static_cast<const char*>(p ? p : ""), static_cast<size_t>(n));
+    const unsigned char* u = sqlite3_column_text(s.get(), 1);
+    *uploaded_by = u ? reinterpret_cast<const char*>(u) : "";
+  }
+  return Status::Ok();
+}
+
+}  // namespace weige::store

@@ -1,0 +1,100 @@
+// The server side of sync as SQL over a Store's database (migration 2): the
+// change log, push answers, credentials, tokens and blobs. Plain data in and
+// out; who sees what and how a page is encoded are decided in core/sync.
+//
+// Every call runs on the caller's connection and transaction; none opens its
+// own. Not thread-safe (one thread per Db, as for Store).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/domain/access.h"
+#include "core/domain/result.h"
+#include "core/store/db.h"
+
+namespace weige::store {
+
+// Turns the change log on for this database (it stays on: the setting is in
+// the file). Turned on for the first time over existing content, it first
+// records every existing row, parents first, in one transaction.
+Status EnableChangeLog(Db& db);
+
+// One entry of the change log. pk, row, keys and old_keys are JSON text as
+// stored ("" for NULL): pk an array, row an object of the row's columns
+// (absent for a delete), keys/old_keys arrays of scope tags.
+struct Change {
+  int64_t seq = 0;
+  std::string table, op, pk, row, keys, old_keys;
+};
+
+// The newest sequence number of the change log (0 when empty).
+Status ChangeLogHead(Db& db, int64_t* seq);
+
+// Sequence numbers in (after, through] of the changes carrying any of `tags`
+// (as live or old keys), ascending, at most `limit` of them. With
+// `everything`, every change in the range.
+Status ChangeSeqs(Db& db, const std::vector<std::string>& tags, bool everything, int64_t after,
+                  int64_t through, int64_t limit, std::vector<int64_t>* out);
+
+// The changes with these sequence numbers, in the order given.
+Status LoadChanges(Db& db, const std::vector<int64_t>& seqs, std::vector<Change>* out);
+
+// Calls fn(seq) once for each change up to `through` whose live keys hold
+// one of `tags` (every change with `everything`), in ascending order.
+Status ForEachLiveSeq(Db& db, const std::vector<std::string>& tags, bool everything,
+                      int64_t through, const std::function<void(int64_t)>& fn);
+
+// The changes whose row cites the photo `sha` (photos or evidence).
+Status ChangesCiting(Db& db, const std::string& sha, std::vector<Change>* out);
+
+// A person's grants. not_found "actor.unknown" if there is no such person.
+Status LoadGrants(Db& db, const std::string& person_id, Actor* out);
+
+// What one grant reaches, for the pull scope: `everything` for an
+// administrator of "*"; else the micro-grids whose rows it reads and the
+// region rows it may see (those at and below its place, and the chain above).
+// A grant whose place no longer exists reaches nothing.
+struct GrantPlaces {
+  bool everything = false;
+  std::vector<std::string> microgrids;
+  std::vector<std::string> regions;
+};
+Status PlacesOfGrant(Db& db, const Grant& grant, GrantPlaces* out);
+
+// The answer given to a pushed command, kept so a re-push gets it again.
+struct PushAnswer {
+  std::string person_id, body, answer;  // body and answer: JSON text
+};
+Status FindPushAnswer(Db& db, const std::string& command_id, bool* found, PushAnswer* out);
+Status SavePushAnswer(Db& db, const std::string& command_id, const PushAnswer& answer, int64_t at);
+
+// Password hashes (an argon2id string as crypto_pwhash_str makes it).
+Status SetCredential(Db& db, const std::string& person_id, const std::string& hash, int64_t at);
+Status FindCredential(Db& db, const std::string& person_id, bool* found, std::string* hash);
+Status PersonExists(Db& db, const std::string& person_id, bool* exists);
+
+// Bearer tokens, by the hex SHA-256 of the token.
+struct TokenInfo {
+  std::string person_id;
+  int64_t expires_at = 0;
+  bool revoked = false;
+};
+Status SaveToken(Db& db, const std::string& token_hash, const std::string& person_id,
+                 int64_t created_at, int64_t expires_at);
+Status FindToken(Db& db, const std::string& token_hash, bool* found, TokenInfo* out);
+// Marks a token revoked; true in *revoked if it was live.
+Status RevokeToken(Db& db, const std::string& token_hash, int64_t at, bool* revoked);
+// Deletes tokens that expired before `before`.
+Status PurgeTokens(Db& db, int64_t before);
+
+// Photos by hex SHA-256. PutBlob stores once: *existed is true when the hash
+// was stored already (and nothing is written).
+Status PutBlob(Db& db, const std::string& sha, const std::string& bytes,
+               const std::string& uploaded_by, int64_t at, bool* existed);
+Status FindBlob(Db& db, const std::string& sha, bool* found, std::string* bytes,
+                std::string* uploaded_by);
+
+}  // namespace weige::store

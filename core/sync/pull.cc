@@ -1,0 +1,70 @@
+#include "core/sync/pull.h"
+
+#include <sqlite3.h>
+
+#include "core/store/sync_store.h"
+#include "core/sync/scope.h"
+
+namespace weige::sync {
+
+namespace {
+
+Status ScopeFor(store::Db& db, const std::string& person_id, Scope* scope) {
+  Actor actor;
+  WEIGE_RETURN_IF_ERROR(store::LoadGrants(db, person_id, &actor));
+  std::vector<store::GrantPlaces> places(actor.grants.size());
+  for (size_t i = 0; i < actor.grants.size(); ++i) {
+    WEIGE_RETURN_IF_ERROR(store::PlacesOfGrant(db, actor.grants[i], &places[i]));
+  }
+  *scope = ScopeOf(person_id, actor.grants, places);
+  return Status::Ok();
+}
+
+Status PullInSnapshot(store::Db& db, const PullRequest& req, std::string* page) {
+  Scope scope;
+  WEIGE_RETURN_IF_ERROR(ScopeFor(db, req.person_id, &scope));
+  int64_t head = 0;
+  WEIGE_RETURN_IF_ERROR(store::ChangeLogHead(db, &head));
+  if (req.cursor > head) {
+    return FailedPrecondition("sync.cursor_ahead",
+                              "the cursor is past this server's change log; resync from 0");
+  }
+  std::vector<int64_t> seqs;
+  WEIGE_RETURN_IF_ERROR(store::ChangeSeqs(db, scope.tags, scope.everything, req.cursor, head,
+                                          req.limit + 1, &seqs));
+  const bool has_more = static_cast<int64_t>(seqs.size()) > req.limit;
+  if (has_more) seqs.resize(static_cast<size_t>(req.limit));
+  std::vector<store::Change> changes;
+  WEIGE_RETURN_IF_ERROR(store::LoadChanges(db, seqs, &changes));
+  std::vector<Delivery> deliveries;
+  deliveries.reserve(changes.size());
+  for (const store::Change& c : changes) deliveries.push_back(Decide(scope, c.keys, c.old_keys));
+  const int64_t next = has_more ? seqs.back() : head;
+  ScopeDigest digest;
+  const bool with_digest = !has_more || req.digest;
+  if (with_digest) {
+    WEIGE_RETURN_IF_ERROR(store::ForEachLiveSeq(db, scope.tags, scope.everything, next,
+                                                [&](int64_t seq) { digest.Add(seq); }));
+  }
+  *page = EncodePage(changes, deliveries, next, has_more, head, with_digest ? &digest : nullptr);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Pull(store::Store* store, const PullRequest& req, std::string* page) {
+  if (req.limit < 1 || req.limit > kMaxPullLimit) {
+    return InvalidArgument("sync.bad_limit",
+                           "limit must be between 1 and " + std::to_string(kMaxPullLimit));
+  }
+  if (req.cursor < 0) return InvalidArgument("sync.bad_cursor", "cursor must be 0 or more");
+  store::Db& db = *store->db();
+  // One snapshot for the scope, the page and the digest.
+  const bool own_txn = sqlite3_get_autocommit(db.raw()) != 0;
+  if (own_txn) WEIGE_RETURN_IF_ERROR(db.Exec("BEGIN"));
+  Status s = PullInSnapshot(db, req, page);
+  if (own_txn) db.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
+  return s;
+}
+
+}  // namespace weige::sync

@@ -1,0 +1,32 @@
+// The server's side of a pull: the change log after a cursor, filtered to the
+// caller's scope (see scope.h), one page at a time. Bytes out, no sockets.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/domain/result.h"
+#include "core/store/store.h"
+
+namespace weige::sync {
+
+inline constexpr int64_t kDefaultPullLimit = 500;
+inline constexpr int64_t kMaxPullLimit = 5000;
+
+struct PullRequest {
+  std::string person_id;       // the caller (from the token, never the request)
+  int64_t cursor = 0;          // changes after this sequence number
+  int64_t limit = kDefaultPullLimit;
+  bool digest = false;         // a digest even when more pages follow
+};
+
+// Writes one page (EncodePage in scope.h) to *page. The page is read from one
+// snapshot; next_cursor is the last sequence number examined, or the head of
+// the log when no more pages follow, and the digest is always given on the
+// last page. invalid_argument "sync.bad_limit"/"sync.bad_cursor";
+// failed_precondition "sync.cursor_ahead" when the cursor is past the head
+// (the device synced with another database: resync from 0); not_found
+// "actor.unknown".
+Status Pull(store::Store* store, const PullRequest& request, std::string* page);
+
+}  // namespace weige::sync
