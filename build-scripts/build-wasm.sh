@@ -21,6 +21,7 @@ bash "$root/build-scripts/fetch-sqlite.sh"
 
 # emcc needs Node's modules found, or at -O1+ it silently writes no .js.
 export NODE_PATH=/usr/share/nodejs
+# -Oz with LTO: 737,785 bytes (340,105 gzip) against 754,077 (347,256) without.
 # Never -I/usr/include under emcc: nlohmann/json gets a folder of its own.
 inc="$root/build/wasm-include"
 if [ ! -f "$inc/nlohmann/json.hpp" ] || ! diff -rq /usr/include/nlohmann "$inc/nlohmann" >/dev/null; then
@@ -34,8 +35,9 @@ build_variant() {  # dir variant
   emcmake cmake -S "$root" -B "$dir" -DWEIGE_BUILD_WASM=ON -DWEIGE_BUILD_TESTS=OFF \
     -DWEIGE_WASM_VARIANT="$2" -DWEIGE_JSON_INCLUDE="$inc" \
     -DCMAKE_BUILD_TYPE=MinSizeRel \
-    -DCMAKE_C_FLAGS_MINSIZEREL="-Oz -DNDEBUG" -DCMAKE_CXX_FLAGS_MINSIZEREL="-Oz -DNDEBUG" \
-    -DCMAKE_EXE_LINKER_FLAGS_MINSIZEREL="-Oz" >/dev/null
+    -DCMAKE_C_FLAGS_MINSIZEREL="-Oz -DNDEBUG -flto" \
+    -DCMAKE_CXX_FLAGS_MINSIZEREL="-Oz -DNDEBUG -flto" \
+    -DCMAKE_EXE_LINKER_FLAGS_MINSIZEREL="-Oz -flto" >/dev/null
   cmake --build "$dir" --target weige_wasm -j "$jobs"
 }
 build_variant wasm web

@@ -33,6 +33,7 @@ export class Runtime {
     const opts = {};
     if (options.journal) opts.journal = options.journal;
     if (options.cacheKib) opts.cache_kib = options.cacheKib;
+    if (options.synchronous) opts.synchronous = options.synchronous;
     let value;
     try {
       value = unwrap(mod.open(String(name), JSON.stringify(opts)));

@@ -21,7 +21,7 @@ export function badInputCases(item) {
       INV, 'json.malformed'],
     ['raw lone surrogate', `{"id":"a","type":"item.comment","actor":"admin","at":1,"payload":{"item_id":"${item}","text":"\ud800"}}`,
       INV, 'json.malformed'],
-    ['100000 open brackets', '['.repeat(100000), INV, 'json.malformed'],
+    ['100000 open brackets', '['.repeat(100000), INV, null],
     ['5000 nested arrays', '['.repeat(5000) + ']'.repeat(5000), INV, null],
     ['over 1 MB', JSON.stringify(c('item.comment', 'admin', { item_id: item, text: long(1 << 20) })),
       INV, 'json.too_large'],
