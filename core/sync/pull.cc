@@ -9,20 +9,9 @@ namespace weige::sync {
 
 namespace {
 
-Status ScopeFor(store::Db& db, const std::string& person_id, Scope* scope) {
-  Actor actor;
-  WEIGE_RETURN_IF_ERROR(store::LoadGrants(db, person_id, &actor));
-  std::vector<store::GrantPlaces> places(actor.grants.size());
-  for (size_t i = 0; i < actor.grants.size(); ++i) {
-    WEIGE_RETURN_IF_ERROR(store::PlacesOfGrant(db, actor.grants[i], &places[i]));
-  }
-  *scope = ScopeOf(person_id, actor.grants, places);
-  return Status::Ok();
-}
-
 Status PullInSnapshot(store::Db& db, const PullRequest& req, std::string* page) {
   Scope scope;
-  WEIGE_RETURN_IF_ERROR(ScopeFor(db, req.person_id, &scope));
+  WEIGE_RETURN_IF_ERROR(LoadScope(db, req.person_id, &scope));
   int64_t head = 0;
   WEIGE_RETURN_IF_ERROR(store::ChangeLogHead(db, &head));
   if (req.cursor > head) {
@@ -51,6 +40,34 @@ Status PullInSnapshot(store::Db& db, const PullRequest& req, std::string* page) 
 }
 
 }  // namespace
+
+Status LoadScope(store::Db& db, const std::string& person_id, Scope* scope) {
+  Actor actor;
+  WEIGE_RETURN_IF_ERROR(store::LoadGrants(db, person_id, &actor));
+  std::vector<store::GrantPlaces> places(actor.grants.size());
+  for (size_t i = 0; i < actor.grants.size(); ++i) {
+    WEIGE_RETURN_IF_ERROR(store::PlacesOfGrant(db, actor.grants[i], &places[i]));
+  }
+  *scope = ScopeOf(person_id, actor.grants, places);
+  return Status::Ok();
+}
+
+Status MaySeeBlob(store::Db& db, const std::string& person_id, const std::string& sha,
+                  bool* allowed) {
+  *allowed = false;
+  std::vector<store::Change> citing;
+  WEIGE_RETURN_IF_ERROR(store::ChangesCiting(db, sha, &citing));
+  if (citing.empty()) return Status::Ok();
+  Scope scope;
+  WEIGE_RETURN_IF_ERROR(LoadScope(db, person_id, &scope));
+  for (const store::Change& c : citing) {
+    if (Decide(scope, c.keys, c.old_keys) == Delivery::kSend) {
+      *allowed = true;
+      break;
+    }
+  }
+  return Status::Ok();
+}
 
 Status Pull(store::Store* store, const PullRequest& req, std::string* page) {
   if (req.limit < 1 || req.limit > kMaxPullLimit) {

@@ -7,6 +7,7 @@
 
 #include "core/domain/result.h"
 #include "core/store/store.h"
+#include "core/sync/scope.h"
 
 namespace weige::sync {
 
@@ -28,5 +29,15 @@ struct PullRequest {
 // (the device synced with another database: resync from 0); not_found
 // "actor.unknown".
 Status Pull(store::Store* store, const PullRequest& request, std::string* page);
+
+// The scope of a person (ScopeOf over their grants and what each reaches).
+// not_found "actor.unknown".
+Status LoadScope(store::Db& db, const std::string& person_id, Scope* scope);
+
+// Whether `person_id` may fetch the photo `sha`: some change citing it (a
+// visit's, patrol's or report's photos, an event's evidence) is sent to
+// their scope. (The uploader's own right is the caller's business.)
+Status MaySeeBlob(store::Db& db, const std::string& person_id, const std::string& sha,
+                  bool* allowed);
 
 }  // namespace weige::sync

@@ -1,0 +1,152 @@
+#include "server/auth.h"
+
+#include <sodium.h>
+
+#include <condition_variable>
+
+namespace weige::server {
+
+namespace {
+
+// Bounds the argon2id hashes in flight (each takes 64 MiB).
+class HashGate {
+ public:
+  void Enter() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return busy_ < kConcurrentHashes; });
+    ++busy_;
+  }
+  void Leave() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --busy_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int busy_ = 0;
+};
+
+HashGate& Gate() {
+  static HashGate gate;
+  return gate;
+}
+
+struct Gated {
+  Gated() { Gate().Enter(); }
+  ~Gated() { Gate().Leave(); }
+};
+
+std::string Hex(const unsigned char* p, size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), p, n);
+  out.pop_back();
+  return out;
+}
+
+const std::string& DummyHash() {
+  static const std::string hash = [] {
+    char out[crypto_pwhash_STRBYTES];
+    const char pw[] = "weige-dummy-password";
+    if (crypto_pwhash_str(out, pw, sizeof pw - 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+      return std::string();
+    }
+    return std::string(out);
+  }();
+  return hash;
+}
+
+}  // namespace
+
+bool InitCrypto() { return sodium_init() >= 0; }
+
+Status HashPassword(std::string_view password, std::string* hash) {
+  if (password.size() < kMinPasswordBytes || password.size() > kMaxPasswordBytes) {
+    return InvalidArgument("auth.weak_password",
+                           "a password has " + std::to_string(kMinPasswordBytes) + " to " +
+                               std::to_string(kMaxPasswordBytes) + " bytes");
+  }
+  char out[crypto_pwhash_STRBYTES];
+  Gated gate;
+  if (crypto_pwhash_str(out, password.data(), password.size(),
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return Internal("auth.hash_failed", "out of memory while hashing the password");
+  }
+  *hash = out;
+  return Status::Ok();
+}
+
+bool VerifyPassword(const std::string& hash, std::string_view password) {
+  if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES ||
+      password.size() > kMaxPasswordBytes) {
+    return false;
+  }
+  Gated gate;
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+void BurnVerify(std::string_view password) { VerifyPassword(DummyHash(), password); }
+
+std::string NewToken() {
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  return Hex(bytes, sizeof bytes);
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  return Hex(digest, sizeof digest);
+}
+
+int64_t LoginLimiter::BlockedLocked(const std::string& key, int limit, int64_t now) {
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return 0;
+  std::deque<int64_t>& times = it->second;
+  while (!times.empty() && times.front() <= now - window_ms_) times.pop_front();
+  if (times.empty()) {
+    failures_.erase(it);
+    return 0;
+  }
+  if (static_cast<int>(times.size()) < limit) return 0;
+  // Blocked until the oldest failure that keeps the count at the limit ages out.
+  return times[times.size() - static_cast<size_t>(limit)] + window_ms_ - now;
+}
+
+int64_t LoginLimiter::BlockedFor(const std::string& person, const std::string& ip, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t a = BlockedLocked("p:" + person, per_person_, now);
+  int64_t b = BlockedLocked("ip:" + ip, per_ip_, now);
+  return a > b ? a : b;
+}
+
+void LoginLimiter::Fail(const std::string& person, const std::string& ip, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Bounded memory: an address or person keeps at most 4x its limit.
+  auto add = [&](const std::string& key, int limit) {
+    std::deque<int64_t>& times = failures_[key];
+    times.push_back(now);
+    while (static_cast<int>(times.size()) > 4 * limit) times.pop_front();
+  };
+  add("p:" + person, per_person_);
+  add("ip:" + ip, per_ip_);
+  if (failures_.size() > 100000) {
+    // A flood of distinct keys: forget the aged-out ones.
+    for (auto it = failures_.begin(); it != failures_.end();) {
+      it = !it->second.empty() && it->second.back() > now - window_ms_ ? std::next(it)
+                                                                      : failures_.erase(it);
+    }
+  }
+}
+
+void LoginLimiter::Succeed(const std::string& person) {
+  std::lock_guard<std::mutex> lock(mu_);
+  failures_.erase("p:" + person);
+}
+
+}  // namespace weige::server

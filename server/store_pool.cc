@@ -1,0 +1,41 @@
+#include "server/store_pool.h"
+
+namespace weige::server {
+
+Status StorePool::Open(const std::string& path, int readers, std::unique_ptr<StorePool>* out) {
+  std::unique_ptr<StorePool> pool(new StorePool());
+  store::OpenOptions w;
+  w.synchronous_full = true;
+  w.record_changes = true;
+  WEIGE_RETURN_IF_ERROR(store::Store::Open(path, w, &pool->writer_));
+  // Readers wait for a checkpoint or a writer rather than fail.
+  WEIGE_RETURN_IF_ERROR(pool->writer_->ExecSql("PRAGMA busy_timeout = 10000"));
+  for (int i = 0; i < readers; ++i) {
+    std::unique_ptr<store::Store> r;
+    WEIGE_RETURN_IF_ERROR(store::Store::Open(path, {}, &r));
+    WEIGE_RETURN_IF_ERROR(r->ExecSql("PRAGMA busy_timeout = 10000"));
+    pool->idle_.push_back(r.get());
+    pool->readers_.push_back(std::move(r));
+  }
+  *out = std::move(pool);
+  return Status::Ok();
+}
+
+StorePool::ReadLease StorePool::Read() {
+  std::unique_lock<std::mutex> lock(read_mu_);
+  read_cv_.wait(lock, [this] { return !idle_.empty(); });
+  store::Store* s = idle_.back();
+  idle_.pop_back();
+  return ReadLease(*this, s);
+}
+
+StorePool::ReadLease::~ReadLease() {
+  if (store_ == nullptr) return;
+  {
+    std::lock_guard<std::mutex> lock(pool_->read_mu_);
+    pool_->idle_.push_back(store_);
+  }
+  pool_->read_cv_.notify_one();
+}
+
+}  // namespace weige::server
