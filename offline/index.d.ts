@@ -1,0 +1,94 @@
+// Types of @weige/offline.
+
+/** A failed command, query or call: the core's stable code and reason. */
+export class WeigeError extends Error {
+  name: 'WeigeError';
+  /** invalid_argument | not_found | failed_precondition | permission_denied | conflict | internal */
+  code: string;
+  /** A stable dotted key for the UI, e.g. "item.verifier_is_fixer". */
+  reason: string;
+  message: string;
+}
+
+/** Parses a core Result's JSON text: its value, or throws its WeigeError. */
+export function unwrap(resultText: string): unknown;
+
+/** A command: {id, type, actor, at, payload}; `id` a UUID made on the device. */
+export interface Command {
+  id: string;
+  type: string;
+  actor: string;
+  at: number;
+  payload: Record<string, unknown>;
+}
+
+export interface CommonOptions {
+  /** The database's name (a file name on node/wechat, a key on idb/opfs). */
+  name: string;
+  /** "wal" (default; one write + one sync per commit) or "delete". */
+  journal?: 'wal' | 'delete';
+  /** SQLite page cache in KiB. */
+  cacheKib?: number;
+}
+
+export interface NodeOptions extends CommonOptions {
+  host: 'node';
+  /** Folder of the database files (created if missing). */
+  dir?: string;
+  /** The web build's .wasm bytes, instead of reading dist/weige.wasm. */
+  wasmBinary?: Uint8Array;
+}
+
+export interface IdbOptions extends CommonOptions {
+  host: 'idb';
+  indexedDB?: IDBFactory;
+  IDBKeyRange?: typeof IDBKeyRange;
+  wasmUrl?: string | URL;
+}
+
+export interface OpfsOptions extends CommonOptions {
+  host: 'opfs';
+  /** OPFS folder of the database files (default "weige"). */
+  directory?: string;
+  /** Where opfs-worker.js is served, when bundling moves it. */
+  workerUrl?: string | URL;
+  wasmUrl?: string | URL;
+}
+
+export interface WechatOptions extends CommonOptions {
+  host: 'wechat';
+  /** The mini-program's wx object. */
+  wx: unknown;
+  /** The shell's WXWebAssembly (default: the global). */
+  WXWebAssembly?: unknown;
+  /** dist/wechat/weige.js as the mini-program required it. */
+  createModule: (moduleArg: object) => Promise<unknown>;
+  /** The packaged .wasm's path, for WXWebAssembly.instantiate. */
+  wasmPath: string;
+  /** Folder under wx.env.USER_DATA_PATH (default "weige"). */
+  directory?: string;
+}
+
+export type OpenOptions = NodeOptions | IdbOptions | OpfsOptions | WechatOptions;
+
+export interface WeigeRuntime {
+  /** Executes one command; resolves with its value once the commit is durable on the host. */
+  dispatch(command: Command | string): Promise<any>;
+  /** Runs a named query (e.g. "worker.households_due"); params include `actor`. */
+  query(name: string, params?: Record<string, unknown> | string): Promise<any>;
+  /** The oldest `limit` commands not yet accepted by the server. */
+  pendingCommands(limit?: number): Promise<{ commands: Command[]; count: number }>;
+  /** Marks a pending command accepted or rejected by the server. */
+  settleCommand(commandId: string, accepted: boolean, detail?: string): Promise<null>;
+  /** Makes `personId` the first administrator of an empty store. */
+  bootstrap(personId: string, name: string, at?: number): Promise<{ person_id: string }>;
+  /** PRAGMA integrity_check. */
+  integrityCheck(): Promise<{ integrity: 'ok' }>;
+  /** Counts of VFS host calls since open, by kind (a promise for opfs). */
+  hostCalls(): Record<string, number> | Promise<Record<string, number>>;
+  /** Checkpoints and closes; later calls reject with runtime.closed. */
+  close(): Promise<void>;
+}
+
+/** Opens (creating) a database on the given host. */
+export function open(options: OpenOptions): Promise<WeigeRuntime>;
