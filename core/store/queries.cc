@@ -1,4 +1,7 @@
-// worker.households_due, visits.list, items.checklist, item.detail, reports.mine.
+// worker.households_due, visits.list, items.checklist, item.detail, reports.mine,
+// templates.current, directory.context.
+#include <algorithm>
+
 #include "core/store/internal.h"
 
 namespace weige::store {
@@ -255,6 +258,143 @@ Result ReportsMine(QueryCtx& q) {
   return Result::Ok({{"reports", reports}});
 }
 
+Result TemplatesCurrent(QueryCtx& q) {
+  // Templates reach every device ("all"); the newest version of each id.
+  Stmt s = q.db().Q(
+      "SELECT t.id, t.version, t.body, t.published_at FROM templates t"
+      " WHERE t.version = (SELECT MAX(version) FROM templates u WHERE u.id = t.id) ORDER BY t.id");
+  Json out = Json::array();
+  while (s.Step()) {
+    out.push_back({{"id", s.Text(0)},
+                   {"version", s.Int(1)},
+                   {"body", JsonOrNull(s.Text(2))},
+                   {"published_at", s.Int(3)}});
+  }
+  WEIGE_RETURN_IF_ERROR(s.status());
+  return Result::Ok({{"templates", out}});
+}
+
+// What a person's screens need to name their places: their grants with
+// names, the micro-grids and buildings they work in, their own households,
+// the departments, and the people holding a role in their micro-grids (the
+// candidates for an assignment). Only rows the grants reach are listed.
+Result DirectoryContext(QueryCtx& q) {
+  constexpr int64_t kMaxRows = 500;
+  const Actor& a = q.actor();
+  Db& db = q.db();
+  Json person = Json::object();
+  {
+    Stmt s = db.Q("SELECT id, name FROM people WHERE id = ?");
+    s.Bind(1, a.person_id);
+    if (s.Step()) person = {{"id", s.Text(0)}, {"name", s.Text(1)}};
+    WEIGE_RETURN_IF_ERROR(s.status());
+  }
+  Json grants = Json::array(), microgrids = Json::array(), buildings = Json::array();
+  Json households = Json::array(), people = Json::array(), departments = Json::array();
+  std::vector<std::string> mg_ids;
+  auto add_mg = [&](const std::string& id, const std::string& name, const std::string& grid) {
+    if (std::find(mg_ids.begin(), mg_ids.end(), id) != mg_ids.end()) return;
+    mg_ids.push_back(id);
+    microgrids.push_back({{"id", id}, {"name", name}, {"grid_id", StrOrNull(grid)}});
+  };
+  std::vector<std::string> building_ids;
+  auto add_building = [&](Stmt& s) {  // id, name, address, microgrid_id, units, floors
+    if (std::find(building_ids.begin(), building_ids.end(), s.Text(0)) != building_ids.end()) return;
+    building_ids.push_back(s.Text(0));
+    buildings.push_back({{"id", s.Text(0)},
+                         {"name", s.Text(1)},
+                         {"address", StrOrNull(s.Text(2))},
+                         {"microgrid_id", s.Text(3)},
+                         {"units", s.IsNull(4) ? Json() : Json(s.Int(4))},
+                         {"floors", s.IsNull(5) ? Json() : Json(s.Int(5))}});
+  };
+  const char* kBuildingCols = "SELECT id, name, address, microgrid_id, units, floors FROM buildings";
+  for (const Grant& g : a.grants) {
+    Json name;
+    if (g.role == Role::kWorker || g.role == Role::kGridHead || g.role == Role::kAdmin) {
+      Stmt r = db.Q("SELECT name FROM regions WHERE id = ?");
+      r.Bind(1, g.scope_id);
+      if (r.Step()) name = r.Text(0);
+      const bool all = g.scope_id == kEverywhere;
+      Stmt m = db.Q(
+          "SELECT id, name, grid_id FROM regions WHERE level = 'microgrid' AND (?1 OR id = ?2 OR"
+          " grid_id = ?2 OR community_id = ?2 OR street_id = ?2 OR district_id = ?2)"
+          " ORDER BY id LIMIT ?3");
+      m.Bind(1, all ? 1 : 0).Bind(2, g.scope_id).Bind(3, kMaxRows);
+      while (m.Step()) add_mg(m.Text(0), m.Text(1), m.Text(2));
+      WEIGE_RETURN_IF_ERROR(m.status());
+    } else if (g.role == Role::kCaptain) {
+      Stmt b = db.Q(std::string(kBuildingCols) + " WHERE id = ?");
+      b.Bind(1, g.scope_id);
+      if (b.Step()) {
+        name = b.Text(1);
+        add_building(b);
+      }
+      WEIGE_RETURN_IF_ERROR(b.status());
+    } else if (g.role == Role::kResident) {
+      Stmt h = db.Q(
+          "SELECT h.id, h.building_id, h.microgrid_id, h.unit, h.floor, h.room, b.name"
+          " FROM households h LEFT JOIN buildings b ON b.id = h.building_id WHERE h.id = ?");
+      h.Bind(1, g.scope_id);
+      if (h.Step()) {
+        households.push_back({{"id", h.Text(0)},
+                              {"building_id", h.Text(1)},
+                              {"microgrid_id", h.Text(2)},
+                              {"unit", StrOrNull(h.Text(3))},
+                              {"floor", h.IsNull(4) ? Json() : Json(h.Int(4))},
+                              {"room", StrOrNull(h.Text(5))},
+                              {"building_name", StrOrNull(h.Text(6))}});
+        name = h.Text(6) + " " + h.Text(3) + " " + h.Text(5);
+      }
+      WEIGE_RETURN_IF_ERROR(h.status());
+    } else if (g.role == Role::kDepartment) {
+      Stmt d = db.Q("SELECT name FROM departments WHERE id = ?");
+      d.Bind(1, g.scope_id);
+      if (d.Step()) name = d.Text(0);
+    }
+    grants.push_back({{"role", std::string(RoleName(g.role))}, {"scope_id", g.scope_id},
+                      {"name", name}});
+  }
+  for (const std::string& mg : mg_ids) {
+    if (static_cast<int64_t>(buildings.size()) >= kMaxRows) break;
+    Stmt b = db.Q(std::string(kBuildingCols) + " WHERE microgrid_id = ? ORDER BY name, id");
+    b.Bind(1, mg);
+    while (b.Step()) add_building(b);
+    WEIGE_RETURN_IF_ERROR(b.status());
+  }
+  {
+    Stmt d = db.Q("SELECT id, name, kind FROM departments ORDER BY kind, id LIMIT ?");
+    d.Bind(1, kMaxRows);
+    while (d.Step()) departments.push_back({{"id", d.Text(0)}, {"name", d.Text(1)}, {"kind", d.Text(2)}});
+    WEIGE_RETURN_IF_ERROR(d.status());
+  }
+  // People with a worker, grid-head or captain role in the listed places.
+  std::vector<std::string> places = mg_ids;
+  places.insert(places.end(), building_ids.begin(), building_ids.end());
+  if (!places.empty()) {
+    Json list = Json::array();
+    for (const std::string& p : places) list.push_back(p);
+    for (const Json& m : microgrids) list.push_back(m["grid_id"].is_string() ? m["grid_id"] : Json(""));
+    Stmt s = db.Q(
+        "SELECT p.id, p.name, r.role, r.scope_id FROM roles r JOIN people p ON p.id = r.person_id"
+        " WHERE r.role IN ('worker', 'grid_head', 'captain')"
+        " AND r.scope_id IN (SELECT value FROM json_each(?1)) ORDER BY r.role, p.id LIMIT ?2");
+    s.Bind(1, DumpJson(list)).Bind(2, kMaxRows);
+    while (s.Step()) {
+      people.push_back({{"id", s.Text(0)}, {"name", s.Text(1)}, {"role", s.Text(2)},
+                        {"scope_id", s.Text(3)}});
+    }
+    WEIGE_RETURN_IF_ERROR(s.status());
+  }
+  return Result::Ok({{"person", person},
+                     {"grants", grants},
+                     {"microgrids", microgrids},
+                     {"buildings", buildings},
+                     {"households", households},
+                     {"departments", departments},
+                     {"people", people}});
+}
+
 }  // namespace
 
 void RegisterQueries(QueryTable* t) {
@@ -263,6 +403,8 @@ void RegisterQueries(QueryTable* t) {
   (*t)["items.checklist"] = ItemsChecklist;
   (*t)["item.detail"] = ItemDetail;
   (*t)["reports.mine"] = ReportsMine;
+  (*t)["templates.current"] = TemplatesCurrent;
+  (*t)["directory.context"] = DirectoryContext;
 }
 
 }  // namespace weige::store
