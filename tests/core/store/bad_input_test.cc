@@ -38,6 +38,12 @@ std::string Envelope(const std::string& id, const std::string& type, const std::
   return out + "}";
 }
 
+std::string Quoted(std::string s) {
+  s.insert(s.begin(), '"');
+  s.push_back('"');
+  return s;
+}
+
 const std::string kPerson = R"({"id":"p9","name":"x"})";
 
 class BadInputTest : public WorldTest {
@@ -123,7 +129,7 @@ std::vector<Bad> Table() {
       {"id number", Envelope("7", ok_type, ok_actor, at, kPerson), "invalid_argument", "argument.wrong_type"},
       {"id with space", Envelope("\"a b\"", ok_type, ok_actor, at, kPerson), "invalid_argument", "argument.invalid_id"},
       {"id empty", Envelope("\"\"", ok_type, ok_actor, at, kPerson), "invalid_argument", "argument.invalid_id"},
-      {"id 65 chars", Envelope("\"" + std::string(65, 'x') + "\"", ok_type, ok_actor, at, kPerson),
+      {"id 65 chars", Envelope(Quoted(std::string(65, 'x')), ok_type, ok_actor, at, kPerson),
        "invalid_argument", "argument.too_long"},
       {"id chinese", Envelope("\"命令\"", ok_type, ok_actor, at, kPerson), "invalid_argument", "argument.invalid_id"},
       {"type missing", Envelope(ok_id, "", ok_actor, at, kPerson), "invalid_argument", "argument.missing"},
@@ -131,7 +137,7 @@ std::vector<Bad> Table() {
       {"type unknown", Envelope(ok_id, "\"item.delete\"", ok_actor, at, kPerson), "invalid_argument",
        "command.unknown_type"},
       {"type empty", Envelope(ok_id, "\"\"", ok_actor, at, kPerson), "invalid_argument", "argument.empty"},
-      {"type huge", Envelope(ok_id, "\"" + std::string(100000, 't') + "\"", ok_actor, at, kPerson),
+      {"type huge", Envelope(ok_id, Quoted(std::string(100000, 't')), ok_actor, at, kPerson),
        "invalid_argument", "argument.too_long"},
       {"actor missing", Envelope(ok_id, ok_type, "", at, kPerson), "invalid_argument", "argument.missing"},
       {"actor unknown", Envelope(ok_id, ok_type, "\"ghost\"", at, kPerson), "not_found", "actor.unknown"},

@@ -350,7 +350,7 @@ TEST_F(EvaluateTest, SatisfiedKeepsItClosedOnce) {
 
 TEST_F(EvaluateTest, UnsatisfiedReopensTheItem) {
   for (int rating : {1, 2}) {
-    std::string id = "r" + std::to_string(rating);
+    std::string id = std::string("r").append(std::to_string(rating));
     std::string item = Closed(id);
     Json r = MustExec("resident1", "report.evaluate",
                       {{"report_id", id}, {"rating", rating}, {"comment", "still loud"}}, kT0 + kDay);
