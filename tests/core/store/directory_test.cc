@@ -1,5 +1,7 @@
 // The world itself, and the directory commands: regions, departments,
 // buildings, households, people, roles, templates.
+#include <algorithm>
+
 #include "core/store/schema.h"
 #include "tests/core/test_util.h"
 
@@ -145,6 +147,53 @@ TEST_F(DirectoryTest, HouseholdFollowsItsBuildingsMicrogrid) {
   // A household cannot be moved from another worker's micro-grid.
   EXPECT_ERR(Exec("worker1", "household.upsert", {{"id", "h6"}, {"building_id", "b1"}}),
              "permission_denied", "permission.denied");
+}
+
+std::vector<std::string> Ids(const Json& list) {
+  std::vector<std::string> out;
+  for (const Json& e : list) out.push_back(e["id"]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(DirectoryTest, TemplatesCurrentIsTheNewestVersion) {
+  MustExec("admin", "template.publish", {{"template", DoorTemplate(4)}});
+  Json t = MustQuery("resident1", "templates.current", Json::object());
+  ASSERT_EQ(t["templates"].size(), 1u);
+  EXPECT_EQ(t["templates"][0]["id"], "door");
+  EXPECT_EQ(t["templates"][0]["version"], 4);
+  EXPECT_EQ(t["templates"][0]["body"]["questions"].size(), 5u);
+}
+
+TEST_F(DirectoryTest, DirectoryContextListsOnlyWhatTheGrantsReach) {
+  std::string before = Digest();
+  Json w = MustQuery("worker1", "directory.context", Json::object());
+  EXPECT_EQ(w["person"]["id"], "worker1");
+  ASSERT_EQ(w["grants"].size(), 1u);
+  EXPECT_EQ(w["grants"][0]["name"], "Region mg1");
+  EXPECT_EQ(Ids(w["microgrids"]), (std::vector<std::string>{"mg1"}));
+  EXPECT_EQ(Ids(w["buildings"]), (std::vector<std::string>{"b1", "b2"}));
+  EXPECT_TRUE(w["households"].empty());
+  Json h = MustQuery("head1", "directory.context", Json::object());
+  EXPECT_EQ(Ids(h["microgrids"]), (std::vector<std::string>{"mg1", "mg2"}));
+  EXPECT_EQ(Ids(h["buildings"]), (std::vector<std::string>{"b1", "b2", "b3"}));
+  std::vector<std::string> people = Ids(h["people"]);
+  EXPECT_NE(std::find(people.begin(), people.end(), "worker2"), people.end());
+  EXPECT_EQ(std::find(people.begin(), people.end(), "worker3"), people.end()) << "g2 is not head1's";
+  Json c = MustQuery("captain1", "directory.context", Json::object());
+  EXPECT_EQ(Ids(c["buildings"]), (std::vector<std::string>{"b1"}));
+  EXPECT_TRUE(c["microgrids"].empty());
+  Json r = MustQuery("resident1", "directory.context", Json::object());
+  EXPECT_EQ(Ids(r["households"]), (std::vector<std::string>{"h1"}));
+  EXPECT_TRUE(r["buildings"].empty());
+  EXPECT_TRUE(r["people"].empty());
+  Json n = MustQuery("nobody", "directory.context", Json::object());
+  EXPECT_TRUE(n["grants"].empty());
+  EXPECT_TRUE(n["microgrids"].empty());
+  Json a = MustQuery("admin", "directory.context", Json::object());
+  EXPECT_EQ(Ids(a["microgrids"]), (std::vector<std::string>{"mg1", "mg2", "mg3"}));
+  EXPECT_EQ(Digest(), before);
+  EXPECT_ERR(Query("ghost", "directory.context", Json::object()), "not_found", "actor.unknown");
 }
 
 }  // namespace
