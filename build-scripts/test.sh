@@ -7,7 +7,8 @@ start=$(date +%s)
 bash "$root/build-scripts/build-native.sh"
 echo "== native tests (ctest)"
 ctest --test-dir "$root/build/native" --output-on-failure -j "${WEIGE_JOBS:-$(nproc)}"
-for suite in test-wasm.sh test-server.sh test-web.sh; do
+# Each layer's suite, in dependency order, when it exists.
+for suite in test-wasm.sh test-server.sh test-sync-js.sh test-web.sh test-miniprogram.sh; do
   if [ -f "$root/build-scripts/$suite" ]; then
     echo "== $suite"
     bash "$root/build-scripts/$suite"
