@@ -1,0 +1,255 @@
+// Boot: take the tab's lock, restore the session (so the app opens offline),
+// open the person's database in a Worker, start sync, and route by hash.
+import { app, loadSession, saveSession, viewGrants, chooseRole, claimTab, openDatabase,
+  loadContext, changed, onChange } from './app.js';
+import { t, getLang, setLang } from './i18n.js';
+import { h, button, errorBox, busy, field, input, fmtDate, toast } from './ui.js';
+import { Sync } from './sync.js';
+import { login, logout } from './net.js';
+import { workerDue, workerItems, visitView } from './views/worker.js';
+import { itemView } from './views/items.js';
+import { captainList, captainPatrol, captainNew } from './views/captain.js';
+import { residentReport, residentMine } from './views/resident.js';
+import { gridDash, gridQueue } from './views/gridhead.js';
+import { deptItems } from './views/department.js';
+import { inboxView } from './views/inbox.js';
+
+const homes = { worker: '#/worker', captain: '#/captain', resident: '#/resident',
+  grid_head: '#/grid', admin: '#/grid', department: '#/dept' };
+
+const routes = [
+  [/^worker$/, workerDue], [/^worker\/items$/, workerItems],
+  [/^visit\/(?<household>[^/]+)$/, visitView], [/^item\/(?<id>[^/]+)$/, itemView],
+  [/^captain$/, captainList], [/^captain\/patrol$/, captainPatrol], [/^captain\/new$/, captainNew],
+  [/^resident$/, residentReport], [/^resident\/mine$/, residentMine],
+  [/^grid$/, gridDash], [/^grid\/queue$/, gridQueue], [/^dept$/, deptItems],
+  [/^inbox$/, inboxView],
+];
+
+const root = () => document.getElementById('view');
+const headerEl = () => document.getElementById('header');
+
+// ---------------------------------------------------------------- header
+
+function renderHeader() {
+  const el = headerEl();
+  if (!el) return;
+  el.replaceChildren();
+  const st = app.sync ? app.sync.state : { online: navigator.onLine, pending: 0, phase: 'idle' };
+  const grants = app.session ? viewGrants() : [];
+  let roleEl = null;
+  if (app.role && grants.length > 1) {
+    roleEl = h('select', { class: 'app-role', 'aria-label': t('role.switch'), id: 'role-switch',
+      onchange: (e) => {
+        chooseRole(e.target.value);
+        location.hash = homes[app.role.role];
+        renderHeader();
+      } }, grants.map((g) => {
+      const key = `${g.role}:${g.scope_id}`;
+      return h('option', { value: key, selected: app.role && key === `${app.role.role}:${app.role.scope_id}` },
+        t(`role.${g.role}`));
+    }));
+  } else if (app.role) {
+    roleEl = h('span', { class: 'app-role app-role_static' }, t(`role.${app.role.role}`));
+  }
+  let syncText = '';
+  if (st.phase === 'upload') syncText = t('sync.uploading', st);
+  else if (st.phase === 'push') syncText = t('sync.pushing', st);
+  else if (st.phase === 'pull') syncText = t('sync.pulling', { n: st.pulled });
+  else if (st.pending) syncText = t('sync.pending', { n: st.pending });
+  else if (app.session) syncText = t('sync.synced');
+  const syncing = st.phase !== 'idle';
+  el.append(...[
+    h('div', { class: 'app-bar' },
+      h('span', { class: 'app-brand' }, t('app.name')),
+      roleEl,
+      h('span', { class: 'app-bar__spacer' }),
+      h('span', { class: `app-net app-net_${st.online ? 'on' : 'off'}`, id: 'net-status',
+        dataset: { online: String(!!st.online) } }, st.online ? t('net.online') : t('net.offline')),
+      h('button', { type: 'button', class: 'app-lang', 'aria-label': t('lang.toggle_label'),
+        lang: getLang() === 'en' ? 'zh-CN' : 'en',
+        onclick: () => { setLang(getLang() === 'en' ? 'zh-CN' : 'en'); renderHeader(); route(); } },
+      t('lang.toggle'))),
+    app.session ? h('div', { class: 'app-bar app-bar_sub' },
+      h('button', { type: 'button', class: `app-sync${syncing ? ' app-sync_busy' : ''}`, id: 'sync-status',
+        dataset: { pending: String(st.pending || 0), phase: st.phase },
+        title: st.lastSync ? t('sync.last', { time: fmtDate(st.lastSync, true) }) : '',
+        onclick: () => app.sync && app.sync.kick(0) },
+      syncing ? h('span', { class: 'weui-primary-loading app-spin', 'aria-hidden': 'true' }) : null,
+      h('span', { 'aria-live': 'polite' }, syncText)),
+      h('span', { class: 'app-bar__spacer' }),
+      h('a', { href: '#/inbox', class: 'app-inbox-link', id: 'inbox-link', dataset: { count: String(st.rejected || 0) } },
+        t('inbox'), st.rejected ? h('span', { class: 'weui-badge' }, st.rejected) : null),
+      h('button', { type: 'button', class: 'app-logout', onclick: signOut }, t('logout'))) : null,
+    syncing && st.total ? h('div', { class: 'app-syncbar', 'aria-hidden': 'true' },
+      h('div', { style: `width:${Math.round(100 * (st.done || 0) / st.total)}%` })) : null,
+  ].filter(Boolean));
+}
+
+// ---------------------------------------------------------------- routing
+
+let renderSeq = 0;
+
+async function route() {
+  const seq = ++renderSeq;
+  document.documentElement.lang = getLang();
+  if (!app.session) {
+    showLogin();
+    return;
+  }
+  if (!app.rt) return;
+  if (!app.role) {
+    if (app.sync && !app.sync.state.seeded) {
+      root().replaceChildren(h('div', { class: 'app-page app-center', dataset: { view: 'first-sync' } },
+        h('span', { class: 'weui-primary-loading', 'aria-hidden': 'true' }),
+        h('p', null, app.sync.state.online ? t('sync.first') : t('login.offline'))));
+    } else {
+      root().replaceChildren(h('p', { class: 'app-empty' }, t('err.no_role')));
+    }
+    return;
+  }
+  const path = location.hash.replace(/^#\/?/, '');
+  if (!path) {
+    location.replace(homes[app.role.role] || '#/inbox');
+    return;
+  }
+  let view = null;
+  let params = {};
+  for (const [re, fn] of routes) {
+    const m = re.exec(path);
+    if (m) {
+      view = fn;
+      params = Object.fromEntries(Object.entries(m.groups || {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+      break;
+    }
+  }
+  if (!view) {
+    location.replace(homes[app.role.role]);
+    return;
+  }
+  try {
+    const el = await view(params);
+    if (seq !== renderSeq) return;
+    const y = window.scrollY;
+    const same = root().dataset.path === path;
+    root().dataset.path = path;
+    root().replaceChildren(el);
+    if (same) window.scrollTo(0, y);
+    else window.scrollTo(0, 0);
+    performance.mark(`weige:view:${el.dataset.view || path}`);
+  } catch (e) {
+    if (seq !== renderSeq) return;
+    root().replaceChildren(h('div', { class: 'app-page' },
+      h('p', { class: 'app-error', role: 'alert' }, e && (e.reason === 'actor.unknown')
+        ? t('sync.first') : (e.message || String(e)))));
+  }
+}
+
+app.rerender = () => route();
+
+// ---------------------------------------------------------------- screens
+
+function showLogin() {
+  const err = errorBox();
+  const person = input({ type: 'text', autocomplete: 'username', placeholder: t('login.person_ph'),
+    id: 'login-person', autocapitalize: 'none', spellcheck: 'false' });
+  const password = input({ type: 'password', autocomplete: 'current-password', id: 'login-password' });
+  const submit = button(t('login.submit'), { type: 'submit', id: 'login-submit' });
+  const form = h('form', { class: 'app-page', dataset: { view: 'login' },
+    onsubmit: (e) => {
+      e.preventDefault();
+      busy(submit, err, async () => {
+        if (!navigator.onLine) throw new Error(t('login.offline'));
+        const s = await login(person.value.trim(), password.value);
+        saveSession(s);
+        await start();
+      });
+    } },
+  h('div', { class: 'app-login__hd' },
+    h('div', { class: 'app-logo', 'aria-hidden': 'true' }, '微'),
+    h('h1', { class: 'app-h1' }, t('app.name')),
+    h('p', { class: 'app-muted' }, t('app.tagline'))),
+  h('div', { class: 'weui-cells weui-cells_form' },
+    field(t('login.person'), person), field(t('login.password'), password)),
+  h('div', { class: 'app-pad' }, submit, err, h('p', { class: 'app-hint' }, t('login.hint'))));
+  root().replaceChildren(form);
+  renderHeader();
+}
+
+function showLocked() {
+  root().replaceChildren(h('div', { class: 'app-page app-center', dataset: { view: 'locked' } },
+    h('h1', { class: 'app-h1' }, t('lock.title')),
+    h('p', { class: 'app-para' }, t('lock.body')),
+    button(t('lock.retry'), { onclick: () => location.reload() })));
+}
+
+async function signOut() {
+  const pending = app.sync ? app.sync.state.pending : 0;
+  if (pending && !window.confirm(t('logout.pending', { n: pending }))) return;
+  const token = app.session && app.session.token;
+  if (app.sync) app.sync.stop();
+  if (app.rt) await app.rt.close().catch(() => {});
+  app.rt = null;
+  app.sync = null;
+  app.role = null;
+  app.ctx = null;
+  saveSession(null);
+  if (token) logout(token);
+  location.hash = '';
+  showLogin();
+}
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+  root().replaceChildren(h('div', { class: 'app-page app-center' },
+    h('span', { class: 'weui-primary-loading', 'aria-hidden': 'true' }), h('p', null, t('loading'))));
+  try {
+    await openDatabase();
+  } catch (e) {
+    if (String(e && e.message).includes('another tab')) {
+      showLocked();
+      return;
+    }
+    root().replaceChildren(h('p', { class: 'app-error', role: 'alert' }, t('err.storage', { msg: e.message })));
+    return;
+  }
+  app.sync = new Sync({ rt: app.rt, token: app.session.token });
+  app.sync.addEventListener('state', renderHeader);
+  app.sync.addEventListener('changed', async () => {
+    await loadContext();
+    changed();
+  });
+  app.sync.addEventListener('auth', () => toast(t('err.session'), 'error'));
+  await loadContext();
+  chooseRole(localStorage.getItem('weige.role'));
+  renderHeader();
+  await app.sync.start();
+  route();
+  // Tests and the bench read this.
+  window.weige = app;
+}
+
+onChange(() => route());
+
+async function boot() {
+  setLang(getLang());
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('./sw.js').catch((e) => console.warn('[weige] sw', e));
+  }
+  window.addEventListener('hashchange', route);
+  loadSession();
+  renderHeader();
+  const owner = await claimTab();
+  if (!owner) {
+    showLocked();
+    return;
+  }
+  if (!app.session) {
+    showLogin();
+    return;
+  }
+  await start();
+}
+
+boot();

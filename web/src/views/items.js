@@ -1,0 +1,231 @@
+// Items: a list row, the detail screen with its timeline, and the actions
+// (assign, mark fixed, verify, reject, reopen, escalate, acknowledge,
+// comment). The UI offers what a role may try; the core decides, and its
+// reason is shown when it refuses.
+import { app, command, query, placeName, personName, departmentName } from '../app.js';
+import { t, categoryName } from '../i18n.js';
+import { h, cells, field, input, textarea, select, button, stateTag, fmtDate, busy,
+  errorBox, toast, emptyState } from '../ui.js';
+import { photoField, photoStrip } from '../photos.js';
+import { fetchBlob } from '../net.js';
+
+export function itemRow(item) {
+  const place = [placeName(item.building_id), item.household_id ? houseLabel(item.household_id) : '']
+    .filter(Boolean).join(' ');
+  return h('a', { class: 'weui-cell weui-cell_access app-item', href: `#/item/${encodeURIComponent(item.id)}`,
+    dataset: { item: item.id, state: item.state } },
+  h('div', { class: 'weui-cell__bd' },
+    h('p', { class: 'app-item__title' }, item.title),
+    h('p', { class: 'app-item__meta' }, categoryName(item.category),
+      place ? ` · ${place}` : '',
+      item.deadline ? ` · ${t('item.deadline', { date: fmtDate(item.deadline) })}` : '')),
+  h('div', { class: 'weui-cell__ft' }, stateTag(item.state, item.overdue)));
+}
+
+// "h-s1c1g1m1-1-1-101" -> "1-101" style short label when nothing better is known.
+function houseLabel(id) {
+  const m = /-(\d+)-(\d+)$/.exec(id || '');
+  return m ? `${m[1]}单元 ${m[2]}` : id;
+}
+
+export function itemList(items, emptyText) {
+  if (!items.length) return emptyState(emptyText || t('item.none'));
+  return h('div', { class: 'weui-cells app-items' }, items.map(itemRow));
+}
+
+function ownerText(item) {
+  if (item.owner_person) return personName(item.owner_person);
+  if (item.owner_dept) return departmentName(item.owner_dept);
+  return '—';
+}
+
+function eventText(e) {
+  const parts = [t(`ev.${e.type}`)];
+  if (e.data && e.data.owner_person) parts.push(`→ ${personName(e.data.owner_person)}`);
+  if (e.data && e.data.owner_dept) parts.push(`→ ${departmentName(e.data.owner_dept)}`);
+  if (e.data && e.data.department_id && e.type === 'item.escalated') {
+    parts.push(`→ ${departmentName(e.data.department_id)}`);
+  }
+  if (e.data && e.data.rating) parts.push(t('report.rating_n', { n: e.data.rating }));
+  if (e.data && e.data.text) parts.push(`“${e.data.text}”`);
+  if (e.reason) parts.push(`“${e.reason}”`);
+  return parts.join(' ');
+}
+
+export function timeline(events) {
+  return h('ol', { class: 'app-timeline' }, events.map((e) => h('li', { class: 'app-timeline__ev' },
+    h('span', { class: 'app-timeline__dot', 'aria-hidden': 'true' }),
+    h('div', null,
+      h('p', { class: 'app-timeline__what' }, eventText(e)),
+      h('p', { class: 'app-timeline__meta' }, `${personName(e.actor)} · ${fmtDate(e.at, true)}`),
+      e.evidence && e.evidence.length ? photoStrip(e.evidence, fetchBlob) : null))));
+}
+
+// A collapsible action form: a button opening fields and a submit.
+function actionForm(key, label, build, run, kind = 'default') {
+  const err = errorBox();
+  const body = h('div', { class: 'app-action__body', hidden: true });
+  const toggle = button(label, { 'aria-expanded': 'false', dataset: { action: key },
+    onclick: () => {
+      body.hidden = !body.hidden;
+      toggle.setAttribute('aria-expanded', String(!body.hidden));
+    } }, kind);
+  const parts = build();
+  const submit = button(t('submit'), { dataset: { submit: key } });
+  submit.addEventListener('click', () => busy(submit, err, async () => {
+    await run(parts);
+    toast(t('item.done'));
+    app.rerender();
+  }));
+  body.append(...parts.els, submit, err);
+  return h('div', { class: 'app-action', dataset: { actionBox: key } }, toggle, body);
+}
+
+function deadlineInput(days) {
+  const d = new Date(Date.now() + days * 86400000);
+  return input({ type: 'date', value: d.toISOString().slice(0, 10) });
+}
+
+function endOfDay(dateStr) {
+  return new Date(`${dateStr}T23:59:59+08:00`).getTime();
+}
+
+function ownerSelect() {
+  const opts = [];
+  const ctx = app.ctx || { people: [], departments: [] };
+  for (const p of ctx.people) {
+    opts.push([`p:${p.id}`, `${p.name}（${t(`role.${p.role}`)}）`]);
+  }
+  for (const d of ctx.departments) opts.push([`d:${d.id}`, d.name]);
+  return select(opts);
+}
+
+function deptSelect() {
+  const ctx = app.ctx || { departments: [] };
+  return select(ctx.departments.map((d) => [d.id, d.name]));
+}
+
+/** The actions offered to the current role for an item in its state. */
+function actions(item) {
+  const role = app.role.role;
+  const out = [];
+  const s = item.state;
+  const id = item.id;
+  const manager = ['worker', 'grid_head', 'admin'].includes(role);
+  if (manager && (s === 'open' || s === 'assigned')) {
+    out.push(actionForm('assign', t('item.assign'), () => {
+      const owner = ownerSelect();
+      const deadline = deadlineInput(7);
+      const note = textarea({ rows: 2 });
+      return { owner, deadline, note, els: [h('div', { class: 'weui-cells weui-cells_form' },
+        field(t('item.assign_to'), owner), field(t('item.deadline_date'), deadline),
+        field(t('item.note'), note))] };
+    }, async ({ owner, deadline, note }) => {
+      const [kind, ownerId] = [owner.value.slice(0, 1), owner.value.slice(2)];
+      const payload = { item_id: id, deadline: endOfDay(deadline.value) };
+      if (kind === 'p') payload.owner_person = ownerId;
+      else payload.owner_dept = ownerId;
+      if (note.value.trim()) payload.note = note.value.trim();
+      await command('item.assign', payload);
+    }, 'primary'));
+  }
+  if (s === 'open' || s === 'assigned') {
+    out.push(actionForm('mark_fixed', t('item.mark_fixed'), () => {
+      const photos = photoField(t('item.evidence'), { required: true });
+      const note = textarea({ rows: 2 });
+      return { photos, note, els: [h('div', { class: 'weui-cells weui-cells_form' }, photos.el,
+        field(t('item.note'), note))] };
+    }, async ({ photos, note }) => {
+      await photos.pending();
+      const payload = { item_id: id, evidence: photos.shas() };
+      if (note.value.trim()) payload.note = note.value.trim();
+      await command('item.mark_fixed', payload);
+    }, role === 'department' || item.owner_person === app.session.personId ? 'primary' : 'default'));
+  }
+  if (s === 'fixed' && role !== 'department' && role !== 'resident') {
+    out.push(actionForm('verify', t('item.verify'), () => {
+      const photos = photoField(t('item.verify_evidence'), { required: true });
+      const note = textarea({ rows: 2 });
+      return { photos, note, els: [h('div', { class: 'weui-cells weui-cells_form' }, photos.el,
+        field(t('item.note'), note))] };
+    }, async ({ photos, note }) => {
+      await photos.pending();
+      const payload = { item_id: id, evidence: photos.shas() };
+      if (note.value.trim()) payload.note = note.value.trim();
+      await command('item.verify', payload);
+    }, 'primary'));
+    out.push(actionForm('reject_fix', t('item.reject_fix'), () => {
+      const reason = textarea({ rows: 2, 'aria-required': 'true' });
+      return { reason, els: [h('div', { class: 'weui-cells weui-cells_form' },
+        field(t('item.reason'), reason, { required: true }))] };
+    }, ({ reason }) => command('item.reject_fix', { item_id: id, reason: reason.value.trim() }),
+    'warn'));
+  }
+  if (s === 'closed' && ['grid_head', 'admin'].includes(role)) {
+    out.push(actionForm('reopen', t('item.reopen'), () => {
+      const reason = textarea({ rows: 2 });
+      return { reason, els: [h('div', { class: 'weui-cells weui-cells_form' },
+        field(t('item.reason'), reason, { required: true }))] };
+    }, ({ reason }) => command('item.reopen', { item_id: id, reason: reason.value.trim() }), 'warn'));
+  }
+  if (manager && (s === 'open' || s === 'assigned') && !item.escalated_to) {
+    out.push(actionForm('escalate', t('item.escalate'), () => {
+      const dept = deptSelect();
+      const deadline = deadlineInput(3);
+      const reason = textarea({ rows: 2 });
+      return { dept, deadline, reason, els: [h('div', { class: 'weui-cells weui-cells_form' },
+        field(t('item.department'), dept), field(t('item.deadline_date'), deadline),
+        field(t('item.reason'), reason, { required: true }))] };
+    }, ({ dept, deadline, reason }) => command('item.escalate', { item_id: id,
+      department_id: dept.value, deadline: endOfDay(deadline.value), reason: reason.value.trim() })));
+  }
+  if (role === 'department' && item.escalated_to === app.role.scope_id && !item.acknowledged_at) {
+    out.push(actionForm('acknowledge', t('item.acknowledge'), () => {
+      const note = textarea({ rows: 2 });
+      return { note, els: [h('div', { class: 'weui-cells weui-cells_form' },
+        field(t('item.note'), note))] };
+    }, ({ note }) => command('item.acknowledge', { item_id: id,
+      ...(note.value.trim() ? { note: note.value.trim() } : {}) }), 'primary'));
+  }
+  out.push(actionForm('comment', t('item.comment'), () => {
+    const text = textarea({ rows: 2 });
+    const photos = photoField(t('item.photos'));
+    return { text, photos, els: [h('div', { class: 'weui-cells weui-cells_form' },
+      field(t('item.comment'), text, { required: true }), photos.el)] };
+  }, async ({ text, photos }) => {
+    await photos.pending();
+    await command('item.comment', { item_id: id, text: text.value.trim(), photos: photos.shas() });
+  }));
+  return out;
+}
+
+export async function itemView({ id }) {
+  const item = await query('item.detail', { item_id: id, now: Date.now() });
+  const photos = [];
+  for (const e of item.events || []) {
+    if (e.type === 'item.opened' && e.evidence) photos.push(...e.evidence);
+  }
+  const facts = [
+    [t('item.category'), categoryName(item.category)],
+    [t('item.place'), [placeName(item.microgrid_id), placeName(item.building_id),
+      item.household_id || ''].filter(Boolean).join(' · ')],
+    [t('item.source'), t(`source.${item.source}`)],
+    [t('item.owner'), ownerText(item)],
+    [t('item.deadline_date'), item.deadline ? fmtDate(item.deadline) : t('item.no_deadline')],
+  ];
+  if (item.escalated_to) {
+    facts.push([t('item.escalate'), `${t('item.escalated', { dept: departmentName(item.escalated_to) })}${
+      item.acknowledged_at ? ` · ${t('item.acknowledged')}` : ''}`]);
+  }
+  return h('div', { class: 'app-page', dataset: { view: 'item', item: item.id, state: item.state } },
+    h('div', { class: 'app-back' }, h('a', { href: 'javascript:history.back()' }, `‹ ${t('back')}`)),
+    h('h1', { class: 'app-h1' }, item.title),
+    h('p', { class: 'app-item__state' }, stateTag(item.state, item.overdue)),
+    item.description ? h('p', { class: 'app-para' }, item.description) : null,
+    h('dl', { class: 'app-facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
+    photos.length ? cells(t('item.photos'), [h('div', { class: 'weui-cell' }, photoStrip(photos, fetchBlob))]) : null,
+    h('section', { class: 'app-group app-actions', 'aria-label': t('item.actions') },
+      h('h2', { class: 'weui-cells__title' }, t('item.actions')), actions(item)),
+    h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('item.timeline')),
+      timeline(item.events || [])));
+}

@@ -1,0 +1,237 @@
+// The micro-grid worker (微网格员): households due this cycle by building,
+// with coverage so far; the visit form; their items.
+import { app, query, command, currentCycle, newId, placeName } from '../app.js';
+import { t, categoryName, kCategories } from '../i18n.js';
+import { h, tabs, cells, field, input, textarea, select, radios, button, busy, errorBox,
+  toast, emptyState, pct } from '../ui.js';
+import { photoField } from '../photos.js';
+import { itemList } from './items.js';
+
+function workerTabs(active) {
+  return tabs([
+    { key: 'due', label: t('worker.tab_due'), href: '#/worker' },
+    { key: 'items', label: t('worker.tab_items'), href: '#/worker/items' },
+  ], active);
+}
+
+function microgridId() {
+  return app.role.scope_id;
+}
+
+function coverageBar(visited, total) {
+  const rate = total ? visited / total : 0;
+  return h('div', { class: 'app-coverage' },
+    h('div', { class: 'app-coverage__row' },
+      h('span', null, t('worker.coverage')),
+      h('strong', { class: 'app-coverage__pct' }, pct(total ? rate : null))),
+    h('div', { class: 'weui-progress' },
+      h('div', { class: 'weui-progress__bar', role: 'progressbar', 'aria-label': t('worker.coverage'),
+        'aria-valuemin': 0, 'aria-valuemax': total, 'aria-valuenow': visited },
+      h('div', { class: 'weui-progress__inner-bar', style: `width:${Math.round(rate * 100)}%` }))),
+    h('p', { class: 'app-hint' }, t('worker.coverage_of', { visited, total })));
+}
+
+export async function workerDue() {
+  const cycle = currentCycle();
+  const due = await query('worker.households_due', { microgrid_id: microgridId(), cycle });
+  for (const b of due.buildings) {
+    for (const hh of b.households) seen.set(hh.id, { ...hh, building: b.name });
+  }
+  const groups = due.buildings.map((b) => cells(
+    `${b.name} · ${t('worker.due_in', { n: b.households.length })}`,
+    b.households.map((hh) => h('a', {
+      class: 'weui-cell weui-cell_access app-household',
+      href: `#/visit/${encodeURIComponent(hh.id)}`,
+      dataset: { household: hh.id },
+    },
+    h('div', { class: 'weui-cell__bd' },
+      h('p', null, `${hh.unit || ''} ${hh.room || ''}`.trim(),
+        hh.head_name ? h('span', { class: 'app-muted' }, ` · ${hh.head_name}`) : null),
+      hh.last_outcome ? h('p', { class: 'app-item__meta' },
+        t('worker.last', { outcome: t(`outcome.${hh.last_outcome}`) })) : null),
+    h('div', { class: 'weui-cell__ft' }))),
+    { dataset: { building: b.building_id } }));
+  return h('div', { class: 'app-page', dataset: { view: 'worker' } },
+    workerTabs('due'),
+    h('h1', { class: 'app-h1' }, placeName(microgridId()),
+      h('span', { class: 'app-sub' }, t('worker.cycle', { cycle }))),
+    coverageBar(due.visited, due.households),
+    h('div', { class: 'household-list' },
+      due.due === 0 ? emptyState(t('worker.all_done')) : groups));
+}
+
+export async function workerItems() {
+  const now = Date.now();
+  const [mine, mg] = await Promise.all([
+    query('items.checklist', { owner_person: app.session.personId, now }),
+    query('items.checklist', { microgrid_id: microgridId(), now }),
+  ]);
+  const mineIds = new Set(mine.items.map((i) => i.id));
+  return h('div', { class: 'app-page', dataset: { view: 'worker-items' } },
+    workerTabs('items'),
+    h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('worker.my_items')),
+      itemList(mine.items)),
+    h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('worker.mg_items')),
+      itemList(mg.items.filter((i) => !mineIds.has(i.id)))));
+}
+
+// One question of the template as a form control; returns {el, value(), fix}.
+function questionControl(q, hasRule) {
+  const id = `q-${q.key}`;
+  let el;
+  let value;
+  if (q.kind === 'yes_no') {
+    let v = null;
+    el = radios(`q_${q.key}`, q.label, [['yes', t('visit.yes')], ['no', t('visit.no')]], null,
+      (x) => { v = x === 'yes'; });
+    value = () => v;
+  } else if (q.kind === 'choice') {
+    const sel = select([['', '—'], ...q.options.map((o) => [o, o])], { id });
+    el = field(q.label, sel, { required: q.required });
+    value = () => (sel.value === '' ? null : sel.value);
+  } else if (q.kind === 'number') {
+    const inp = input({ type: 'number', id, min: q.min, max: q.max, inputmode: 'numeric' });
+    el = field(q.label, inp, { required: q.required });
+    value = () => (inp.value === '' ? null : Number(inp.value));
+  } else if (q.kind === 'text') {
+    const ta = textarea({ id, maxlength: q.max_length || 2000 });
+    el = field(q.label, ta, { required: q.required });
+    value = () => (ta.value.trim() === '' ? null : ta.value.trim());
+  } else {  // photo
+    const pf = photoField(q.label, { required: q.required });
+    el = pf.el;
+    value = () => (pf.shas().length ? pf.shas() : null);
+    value.pending = pf.pending;
+  }
+  let fix = null;
+  if (hasRule) {
+    fix = photoField(t('visit.fix_on_spot'));
+    fix.el.classList.add('app-fix');
+  }
+  const box = h('div', { class: 'app-question', dataset: { question: q.key, kind: q.kind } },
+    el,
+    fix ? h('details', { class: 'app-fix-box' }, h('summary', null, t('visit.fix_on_spot')), fix.el) : null);
+  return { el: box, value, fix, q };
+}
+
+function findingEditor(onRemove) {
+  const cat = select(kCategories.map((c) => [c, categoryName(c)]));
+  const title = input({ type: 'text', maxlength: 200 });
+  const days = input({ type: 'number', min: 0, max: 365, value: '7', inputmode: 'numeric' });
+  const photos = photoField(t('finding.photos'));
+  const fixed = photoField(t('finding.fixed'));
+  const el = h('div', { class: 'weui-cells weui-cells_form app-finding' },
+    field(t('finding.category'), cat), field(t('finding.title'), title, { required: true }),
+    field(t('finding.deadline_days'), days), photos.el, fixed.el,
+    h('div', { class: 'weui-cell' }, button(t('finding.remove'), { onclick: () => { el.remove(); onRemove(); } }, 'warn')));
+  return {
+    el,
+    async value() {
+      await Promise.all([photos.pending(), fixed.pending()]);
+      const f = { category: cat.value, title: title.value.trim() };
+      if (Number(days.value) > 0) f.deadline_days = Number(days.value);
+      if (photos.shas().length) f.photos = photos.shas();
+      if (fixed.shas().length) f.fixed_evidence = fixed.shas();
+      return f;
+    },
+  };
+}
+
+async function currentTemplate() {
+  const { templates } = await query('templates.current');
+  return templates.find((x) => x.id === 'door_knock') || templates[0] || null;
+}
+
+export async function visitView({ household }) {
+  const tpl = await currentTemplate();
+  const err = errorBox();
+  let outcome = 'met';
+  const ruleKeys = new Set(((tpl && tpl.body.rules) || []).map((r) => r.question));
+  const questions = tpl ? tpl.body.questions.map((q) => questionControl(q, ruleKeys.has(q.key))) : [];
+  const checklist = h('section', { class: 'app-group app-checklist' },
+    tpl ? h('h2', { class: 'weui-cells__title' }, t('visit.checklist', { title: tpl.body.title || tpl.id })) : null,
+    h('div', { class: 'weui-cells weui-cells_form' }, questions.map((c) => c.el)));
+  const findings = [];
+  const findingsBox = h('div');
+  const addFinding = button(t('visit.add_finding'), { onclick: () => {
+    const f = findingEditor(() => findings.splice(findings.indexOf(f), 1));
+    findings.push(f);
+    findingsBox.append(f.el);
+  } }, 'default');
+  const extra = h('section', { class: 'app-group' },
+    h('h2', { class: 'weui-cells__title' }, t('visit.extra_findings')), findingsBox,
+    h('div', { class: 'app-pad' }, addFinding));
+  const notes = textarea({ rows: 2 });
+  const photos = photoField(t('visit.photos'));
+  const gps = h('input', { type: 'checkbox', id: 'visit-gps', class: 'weui-switch' });
+  const outcomeBox = radios('outcome', t('visit.outcome'),
+    ['met', 'not_home', 'refused', 'vacant'].map((o) => [o, t(`outcome.${o}`)]), 'met', (v) => {
+      outcome = v;
+      checklist.hidden = v !== 'met';
+      extra.hidden = v !== 'met';
+    });
+  const submit = button(t('submit'), { dataset: { submit: 'visit' } });
+  submit.addEventListener('click', () => busy(submit, err, async () => {
+    const payload = { visit_id: newId('v'), household_id: household, cycle: currentCycle(), outcome };
+    if (tpl) {
+      payload.template_id = tpl.id;
+      payload.template_version = tpl.version;
+    }
+    if (outcome === 'met' && tpl) {
+      const answers = {};
+      const fixes = {};
+      for (const c of questions) {
+        if (c.value.pending) await c.value.pending();
+        const v = c.value();
+        if (v === null) {
+          if (c.q.required) {
+            err.textContent = t('visit.missing', { label: c.q.label });
+            c.el.scrollIntoView({ block: 'center' });
+            return;
+          }
+          continue;
+        }
+        answers[c.q.key] = v;
+        if (c.fix) {
+          await c.fix.pending();
+          if (c.fix.shas().length) fixes[c.q.key] = c.fix.shas();
+        }
+      }
+      payload.answers = answers;
+      if (Object.keys(fixes).length) payload.fixed_on_spot = fixes;
+      const extraFindings = [];
+      for (const f of findings) extraFindings.push(await f.value());
+      if (extraFindings.length) payload.findings = extraFindings;
+    }
+    if (notes.value.trim()) payload.notes = notes.value.trim();
+    await photos.pending();
+    if (photos.shas().length) payload.photos = photos.shas();
+    if (gps.checked && navigator.geolocation) {
+      const pos = await new Promise((resolve) => navigator.geolocation.getCurrentPosition(
+        resolve, () => resolve(null), { timeout: 5000, maximumAge: 60000 }));
+      if (pos) payload.gps = { lat: pos.coords.latitude, lng: pos.coords.longitude };
+    }
+    const result = await command('visit.record', payload);
+    const n = result.items ? result.items.length : 0;
+    toast(t('visit.saved', { items: n ? t('visit.saved_items', { n }) : '' }));
+    location.hash = '#/worker';
+  }));
+  return h('div', { class: 'app-page', dataset: { view: 'visit', household } },
+    h('div', { class: 'app-back' }, h('a', { href: '#/worker' }, `‹ ${t('back')}`)),
+    h('h1', { class: 'app-h1' }, t('visit.title'), h('span', { class: 'app-sub' }, householdLabel(household))),
+    h('div', { class: 'weui-cells weui-cells_form' }, h('div', { class: 'weui-cell' }, outcomeBox)),
+    checklist, extra,
+    cells(null, [field(t('visit.notes'), notes), photos.el,
+      h('div', { class: 'weui-cell weui-cell_switch' },
+        h('div', { class: 'weui-cell__bd' }, h('label', { for: 'visit-gps' }, t('visit.gps'))),
+        h('div', { class: 'weui-cell__ft' }, gps))]),
+    h('div', { class: 'app-pad' }, submit, err));
+}
+
+// Households seen in the list, for the form's heading.
+const seen = new Map();
+
+function householdLabel(id) {
+  const hh = seen.get(id);
+  return hh ? `${hh.building} ${hh.unit || ''} ${hh.room || ''}${hh.head_name ? ` · ${hh.head_name}` : ''}` : id;
+}
