@@ -36,7 +36,6 @@ namespace weige::server {
 inline constexpr size_t kMaxPushBodyBytes = 4 << 20;
 inline constexpr size_t kMaxBlobBytes = 8 << 20;
 inline constexpr size_t kMaxSmallBodyBytes = 64 << 10;  // login, query
-inline constexpr int kMaxJsonDepth = 64;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -74,9 +73,5 @@ class HttpServer {
 
 // Milliseconds since the epoch (the server's clock for server_time, tokens).
 int64_t NowMs();
-
-// True if JSON text nests arrays/objects no deeper than max_depth (strings
-// are skipped). Checked before parsing: deep nesting would otherwise recurse.
-bool JsonDepthOk(std::string_view text, int max_depth);
 
 }  // namespace weige::server

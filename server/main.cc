@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -152,10 +153,14 @@ bool ReadPassword(std::string* password) {
   return true;
 }
 
-Status SetPassword(StorePool* pool, const std::string& person, const std::string& password) {
+// Hashes `password` (refusing a weak one before anything is written), runs
+// `before` (e.g. the bootstrap) and stores the hash for `person`.
+Status SetPassword(StorePool* pool, const std::string& person, const std::string& password,
+                   const std::function<Status(weige::store::Store*)>& before = nullptr) {
   std::string hash;
   WEIGE_RETURN_IF_ERROR(HashPassword(password, &hash));
   auto w = pool->Write();
+  if (before) WEIGE_RETURN_IF_ERROR(before(w.get()));
   bool exists = false;
   WEIGE_RETURN_IF_ERROR(weige::store::PersonExists(*w->db(), person, &exists));
   if (!exists) return weige::NotFound("person.not_found", "no person with id " + person);
@@ -251,12 +256,12 @@ int main(int argc, char** argv) {
     std::string password;
     if (!ReadPassword(&password)) return Usage("the password is read from stdin");
     if (!args.bootstrap.empty()) {
-      auto w = pool->Write();
-      s = w->Bootstrap(args.bootstrap, "Administrator", NowMs());
-      if (!s.ok()) return Fail(s);
+      s = SetPassword(pool.get(), args.bootstrap, password, [&](weige::store::Store* st) {
+        return st->Bootstrap(args.bootstrap, "Administrator", NowMs());
+      });
+    } else {
+      s = SetPassword(pool.get(), args.set_password, password);
     }
-    s = SetPassword(pool.get(), args.bootstrap.empty() ? args.set_password : args.bootstrap,
-                    password);
     if (!s.ok()) return Fail(s);
     std::printf("password set\n");
     return 0;

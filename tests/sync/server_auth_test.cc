@@ -1,0 +1,166 @@
+// weige-server's sign-in: login, logout, expiry, rate limits, and that the
+// token's person is the actor of everything.
+#include <chrono>
+#include <thread>
+
+#include "tests/sync/server_harness.h"
+
+namespace weige::testing {
+namespace {
+
+using AuthTest = ServerTest;
+
+TEST_F(AuthTest, LoginGivesATokenThatWorks) {
+  HttpReply reply;
+  std::string token = http().Login("worker1", TestPassword("worker1"), &reply);
+  ASSERT_EQ(token.size(), 64u) << reply.body;
+  EXPECT_EQ(reply.json["person_id"], "worker1");
+  EXPECT_GT(reply.json["expires_at"].get<int64_t>(), kT0);
+  HttpReply me = http().Get("/api/v1/auth/me", token);
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(me.json["person_id"], "worker1");
+  EXPECT_EQ(me.json["grants"][0]["role"], "worker");
+  // Two logins, two different tokens.
+  EXPECT_NE(http().Login("worker1", TestPassword("worker1")), token);
+}
+
+TEST_F(AuthTest, WrongPasswordUnknownPersonAndNoPasswordAreAlike) {
+  for (auto [person, pw] : {std::pair<std::string, std::string>{"worker1", "wrong-password"},
+                            {"ghost", "whatever-pass"},
+                            {"worker1", ""}}) {
+    HttpReply r;
+    EXPECT_EQ(http().Login(person, pw, &r), "");
+    EXPECT_TRUE(r.status == 401 || r.status == 400) << r.body;
+    EXPECT_EQ(r.json["ok"], false);
+  }
+  HttpReply r;
+  http().Login("ghost", "whatever-pass", &r);
+  EXPECT_EQ(r.json["reason"], "auth.bad_credentials");
+  EXPECT_EQ(r.header("WWW-Authenticate"), "Bearer");
+}
+
+TEST_F(AuthTest, TokensAreStoredHashed) {
+  std::string token = Token("worker1");
+  server_.Stop();
+  std::unique_ptr<store::Store> s;
+  ASSERT_TRUE(store::Store::Open(tmp_->path(), {}, &s).ok());
+  store::Stmt q = s->db()->Q("SELECT token_hash FROM auth_tokens");
+  int n = 0;
+  while (q.Step()) {
+    EXPECT_NE(q.Text(0), token);
+    EXPECT_EQ(q.Text(0).size(), 64u);
+    ++n;
+  }
+  EXPECT_EQ(n, 1);
+  store::Stmt c = s->db()->Q("SELECT hash FROM auth_credentials WHERE person_id = 'worker1'");
+  ASSERT_TRUE(c.Step());
+  EXPECT_EQ(c.Text(0).rfind("$argon2id$", 0), 0u);
+}
+
+TEST_F(AuthTest, EveryEndpointButLoginNeedsAToken) {
+  struct Call { std::string method, path; };
+  for (Call c : {Call{"GET", "/api/v1/auth/me"}, {"POST", "/api/v1/auth/logout"},
+                 {"POST", "/api/v1/sync/push"}, {"GET", "/api/v1/sync/pull"},
+                 {"POST", "/api/v1/query"}, {"GET", "/api/v1/blobs/" + std::string(64, 'a')},
+                 {"PUT", "/api/v1/blobs/" + std::string(64, 'a')}}) {
+    for (const std::string& token : {std::string(), std::string(64, 'f'), std::string("short")}) {
+      HttpReply r = c.method == "GET"   ? http().Get(c.path, token)
+                    : c.method == "PUT" ? http().Put(c.path, "x", token)
+                                        : http().Post(c.path, "{}", token);
+      EXPECT_EQ(r.status, 401) << c.method << " " << c.path << " " << r.body;
+      EXPECT_EQ(r.json["code"], "permission_denied");
+    }
+  }
+}
+
+TEST_F(AuthTest, LogoutRevokes) {
+  std::string token = Token("worker1");
+  EXPECT_EQ(http().Get("/api/v1/auth/me", token).status, 200);
+  HttpReply out = http().Post("/api/v1/auth/logout", "", token);
+  EXPECT_EQ(out.status, 200);
+  EXPECT_EQ(out.json["revoked"], true);
+  HttpReply after = http().Get("/api/v1/sync/pull", token);
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(after.json["reason"], "auth.bad_token");
+  EXPECT_EQ(http().Post("/api/v1/auth/logout", "", token).status, 401);
+}
+
+TEST_F(AuthTest, TheActorIsTheTokensPerson) {
+  Json as_other = {{"id", "x1"}, {"type", "item.open"}, {"actor", "head1"}, {"at", kT0},
+                   {"payload", {{"item_id", "i1"}, {"household_id", "h1"},
+                                {"category", "fire"}, {"title", "t"}}}};
+  HttpReply r = http().Push(Token("worker1"), Json::array({as_other}));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json["results"][0]["status"], "rejected");
+  EXPECT_EQ(r.json["results"][0]["reason"], "auth.actor_mismatch");
+  HttpReply q = http().Query(Token("worker1"), "reports.mine", {{"actor", "resident1"}});
+  EXPECT_EQ(q.status, 403);
+  EXPECT_EQ(q.json["reason"], "auth.actor_mismatch");
+  HttpReply mine = http().Query(Token("resident1"), "reports.mine", Json::object());
+  EXPECT_EQ(mine.status, 200) << mine.body;
+}
+
+class ExpiryTest : public ServerTest {
+  std::vector<std::string> ServerArgs() override { return {"--token-ttl", "1"}; }
+};
+
+TEST_F(ExpiryTest, TokensExpire) {
+  std::string token = Token("worker1");
+  EXPECT_EQ(http().Get("/api/v1/auth/me", token).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  HttpReply r = http().Get("/api/v1/auth/me", token);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.json["reason"], "auth.token_expired");
+}
+
+class RateLimitTest : public ServerTest {
+  std::vector<std::string> ServerArgs() override {
+    return {"--login-limit", "3", "--ip-login-limit", "8", "--login-window", "2"};
+  }
+};
+
+TEST_F(RateLimitTest, FailedLoginsAreLimitedPerPersonAndPerAddress) {
+  HttpReply r;
+  for (int i = 0; i < 3; ++i) {
+    http().Login("worker1", "wrong-password", &r);
+    EXPECT_EQ(r.status, 401);
+  }
+  // Even the right password waits now.
+  EXPECT_EQ(http().Login("worker1", TestPassword("worker1"), &r), "");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.json["reason"], "auth.rate_limited");
+  EXPECT_FALSE(r.header("Retry-After").empty());
+  // Another person from the same address still may.
+  EXPECT_NE(http().Login("worker2", TestPassword("worker2")), "");
+  // Spread over people, the address limit (8) bites.
+  for (const char* p : {"head1", "head2", "captain1", "captain3", "deptp"}) {
+    http().Login(p, "wrong-password", &r);
+  }
+  EXPECT_EQ(http().Login("resident1", TestPassword("resident1"), &r), "");
+  EXPECT_EQ(r.status, 429);
+  // The window passes.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  EXPECT_NE(http().Login("worker1", TestPassword("worker1"), &r), "") << r.body;
+}
+
+TEST(ServerToolTest, SetPasswordAndBootstrap) {
+  TempDb tmp;
+  EXPECT_EQ(RunServerTool({"--db", tmp.path(), "--bootstrap", "root"}, "short\n"), 1)
+      << "weak password refused";
+  EXPECT_EQ(RunServerTool({"--db", tmp.path(), "--bootstrap", "root"}, "long-enough-pw\n"), 0);
+  EXPECT_EQ(RunServerTool({"--db", tmp.path(), "--bootstrap", "root2"}, "long-enough-pw\n"), 1)
+      << "only an empty database is bootstrapped";
+  EXPECT_EQ(RunServerTool({"--db", tmp.path(), "--set-password", "ghost"}, "long-enough-pw\n"), 1);
+  EXPECT_EQ(RunServerTool({"--db", tmp.path(), "--set-password", "root"}, "another-good-pw\n"), 0);
+  EXPECT_EQ(RunServerTool({"--db", tmp.path(), "--bogus"}, ""), 2);
+  EXPECT_EQ(RunServerTool({"--listen", "127.0.0.1:1"}, ""), 2) << "--db is required";
+  ServerProcess server;
+  ASSERT_TRUE(server.Start(tmp.path()));
+  HttpClient http(server.port());
+  EXPECT_EQ(http.Login("root", "long-enough-pw"), "");
+  EXPECT_NE(http.Login("root", "another-good-pw"), "");
+  EXPECT_EQ(server.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace weige::testing

@@ -1,0 +1,252 @@
+// Push, pull, photos and shutdown through the real weige-server.
+#include <sodium.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "tests/sync/server_harness.h"
+
+namespace weige::testing {
+namespace {
+
+std::string ShaHex(const std::string& bytes) {
+  unsigned char d[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(d, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+  return hex;
+}
+
+Json OpenCmd(const std::string& id, const std::string& item, const std::string& hh) {
+  return {{"id", id}, {"type", "item.open"}, {"at", kT0},
+          {"payload", {{"item_id", item}, {"household_id", hh}, {"category", "fire"},
+                       {"title", "Flying wire"}}}};
+}
+
+class SyncServerTest : public ServerTest {
+ protected:
+  // Every page of a pull from `cursor`; the last page in *last.
+  std::vector<Json> PullAll(const std::string& person, int64_t cursor, int limit, Json* last) {
+    std::vector<Json> changes;
+    for (int i = 0; i < 10000; ++i) {
+      HttpReply r = http().Get("/api/v1/sync/pull?cursor=" + std::to_string(cursor) +
+                                   "&limit=" + std::to_string(limit),
+                               Token(person));
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) break;
+      for (const Json& c : r.json["changes"]) changes.push_back(c);
+      cursor = r.json["next_cursor"];
+      if (!r.json["has_more"].get<bool>()) {
+        if (last != nullptr) *last = r.json;
+        break;
+      }
+    }
+    return changes;
+  }
+};
+
+TEST_F(SyncServerTest, PushAnswersPerCommandAndARejectionNeverBlocks) {
+  Json batch = {OpenCmd("c1", "i1", "h1"), OpenCmd("c2", "i2", "h4"), OpenCmd("c3", "i3", "h2"),
+                {{"id", "c4"}, {"type", "item.verify"}, {"at", kT0},
+                 {"payload", {{"item_id", "i1"}, {"evidence", {Sha(1)}}}}}};
+  HttpReply r = http().Push(Token("worker1"), batch);
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json res = r.json["results"];
+  ASSERT_EQ(res.size(), 4u);
+  EXPECT_EQ(res[0]["status"], "accepted");
+  EXPECT_GT(res[0]["seq"].get<int64_t>(), 0);
+  EXPECT_EQ(res[1]["status"], "rejected");
+  EXPECT_EQ(res[1]["code"], "permission_denied");
+  EXPECT_EQ(res[2]["status"], "accepted");
+  EXPECT_GT(res[2]["seq"].get<int64_t>(), res[0]["seq"].get<int64_t>());
+  EXPECT_EQ(res[3]["status"], "rejected");
+  EXPECT_EQ(res[3]["reason"], "item.illegal_transition");
+  // Re-push, in another order and together with a new one: same answers.
+  HttpReply again = http().Push(Token("worker1"), {batch[3], batch[1], batch[0], batch[2],
+                                                   OpenCmd("c5", "i5", "h1")});
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(again.json["results"][0], res[3]);
+  EXPECT_EQ(again.json["results"][1], res[1]);
+  EXPECT_EQ(again.json["results"][2], res[0]);
+  EXPECT_EQ(again.json["results"][3], res[2]);
+  EXPECT_EQ(again.json["results"][4]["status"], "accepted");
+}
+
+TEST_F(SyncServerTest, RePushChangesNothing) {
+  Json batch = {OpenCmd("c1", "i1", "h1"), OpenCmd("c2", "i2", "h4")};
+  ASSERT_EQ(http().Push(Token("worker1"), batch).status, 200);
+  HttpReply before = http().Get("/healthz");
+  Json last;
+  PullAll("admin", 0, 5000, &last);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(http().Push(Token("worker1"), batch).status, 200);
+  Json after_last;
+  PullAll("admin", 0, 5000, &after_last);
+  EXPECT_EQ(http().Get("/healthz").json["head"], before.json["head"]);
+  EXPECT_EQ(after_last["digest"], last["digest"]);
+}
+
+TEST_F(SyncServerTest, BatchAndBodyLimits) {
+  Json many = Json::array();
+  for (int i = 0; i < 501; ++i) many.push_back(OpenCmd("m" + std::to_string(i), "i", "h1"));
+  HttpReply r = http().Push(Token("worker1"), many);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json["reason"], "push.too_many");
+  std::string huge = "{\"commands\":[{\"id\":\"c1\",\"pad\":\"" + std::string(5 << 20, 'x') + "\"}]}";
+  HttpReply big = http().Post("/api/v1/sync/push", huge, Token("worker1"));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.json["reason"], "request.too_large");
+  // 500 is fine.
+  many.erase(many.begin());
+  HttpReply ok = http().Push(Token("worker1"), many);
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.json["results"].size(), 500u);
+}
+
+TEST_F(SyncServerTest, PullPagesAreScopedAndEndWithADigest) {
+  ASSERT_EQ(http().Push(Token("worker1"), Json::array({OpenCmd("c1", "i1", "h1")})).status, 200);
+  ASSERT_EQ(http().Push(Token("worker2"), Json::array({OpenCmd("c2", "i2", "h4")})).status, 200);
+  Json last;
+  std::vector<Json> paged = PullAll("worker1", 0, 7, &last);
+  std::vector<Json> whole = PullAll("worker1", 0, 5000, nullptr);
+  ASSERT_EQ(paged.size(), whole.size());
+  std::set<std::string> items;
+  for (const Json& c : whole) {
+    if (c["table"] == "items") items.insert(c["row"]["id"]);
+    if (c.contains("row") && c["row"].contains("microgrid_id") && c["table"] != "regions") {
+      EXPECT_EQ(c["row"]["microgrid_id"], "mg1") << c;
+    }
+  }
+  EXPECT_EQ(items, std::set<std::string>{"i1"});
+  EXPECT_EQ(last["digest"]["count"].get<size_t>(), whole.size());
+  EXPECT_EQ(last["next_cursor"], http().Get("/healthz").json["head"]);
+  HttpReply bad = http().Get("/api/v1/sync/pull?cursor=999999999", Token("worker1"));
+  EXPECT_EQ(bad.status, 409);
+  EXPECT_EQ(bad.json["reason"], "sync.cursor_ahead");
+}
+
+TEST_F(SyncServerTest, QueriesRunAsTheTokensPerson) {
+  PushOne("worker1", "item.open", {{"item_id", "i1"}, {"household_id", "h1"},
+                                   {"category", "fire"}, {"title", "t"}});
+  HttpReply ok = http().Query(Token("worker1"), "items.checklist",
+                              {{"microgrid_id", "mg1"}, {"now", kT0}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json["value"]["items"].size(), 1u);
+  HttpReply denied = http().Query(Token("worker2"), "items.checklist",
+                                  {{"microgrid_id", "mg1"}, {"now", kT0}});
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_EQ(denied.json["reason"], "permission.denied");
+  HttpReply unknown = http().Query(Token("worker1"), "no.such", Json::object());
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(unknown.json["reason"], "query.unknown");
+}
+
+TEST_F(SyncServerTest, BlobsAreVerifiedStoredOnceAndServedInScope) {
+  const std::string photo = "\xff\xd8\xff photo bytes \x00\x01" + std::string(1000, 'p');
+  const std::string sha = ShaHex(photo);
+  const std::string path = "/api/v1/blobs/" + sha;
+  HttpReply wrong = http().Put("/api/v1/blobs/" + ShaHex("other"), photo, Token("worker1"));
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(wrong.json["reason"], "blob.hash_mismatch");
+  HttpReply first = http().Put(path, photo, Token("worker1"));
+  EXPECT_EQ(first.status, 201) << first.body;
+  HttpReply second = http().Put(path, photo, Token("worker1"));
+  EXPECT_EQ(second.status, 200);
+  EXPECT_EQ(second.json["stored"], false);
+  // The uploader may read it back; nobody else until a row cites it.
+  HttpReply own = http().Get(path, Token("worker1"));
+  EXPECT_EQ(own.status, 200);
+  EXPECT_EQ(own.body, photo);
+  EXPECT_EQ(http().Get(path, Token("head1")).status, 403);
+  // A visit in mg1 cites it: the grid head of g1 reads it, mg2's worker not.
+  Json v = PushOne("worker1", "visit.record",
+                   {{"visit_id", "v1"}, {"household_id", "h1"}, {"cycle", kCycle},
+                    {"outcome", "met"}, {"photos", {sha}}});
+  ASSERT_EQ(v["status"], "accepted") << v;
+  HttpReply head = http().Get(path, Token("head1"));
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, photo);
+  EXPECT_EQ(head.header("ETag"), "\"" + sha + "\"");
+  HttpReply other = http().Get(path, Token("worker2"));
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(other.json["reason"], "blob.not_in_scope");
+  EXPECT_EQ(http().Get(path, Token("resident1")).status, 403) << "residents do not see visits";
+  EXPECT_EQ(http().Get("/api/v1/blobs/" + ShaHex("missing"), Token("admin")).status, 404);
+  EXPECT_EQ(http().Get("/api/v1/blobs/NOTAHASH", Token("admin")).status, 400);
+  // Oversize and empty bodies.
+  std::string big(8 * 1024 * 1024 + 1, 'b');
+  HttpReply too_big = http().Put("/api/v1/blobs/" + ShaHex(big), big, Token("worker1"));
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_EQ(http().Put("/api/v1/blobs/" + ShaHex(""), "", Token("worker1")).status, 400);
+  std::string max(8 * 1024 * 1024, 'm');
+  EXPECT_EQ(http().Put("/api/v1/blobs/" + ShaHex(max), max, Token("worker1")).status, 201);
+}
+
+TEST_F(SyncServerTest, StaticFilesAndHealth) {
+  HttpReply h = http().Get("/healthz");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(h.json["ok"], true);
+  EXPECT_EQ(http().Get("/index.html").status, 404);
+}
+
+class StaticTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    dir_ = std::make_unique<TempDb>();
+    std::string web = dir_->path() + ".web";
+    std::filesystem::create_directories(web);
+    std::ofstream(web + "/index.html") << "<h1>Weige</h1>";
+    ServerTest::SetUp();
+  }
+  std::vector<std::string> ServerArgs() override { return {"--static", dir_->path() + ".web"}; }
+  std::unique_ptr<TempDb> dir_;
+};
+
+TEST_F(StaticTest, ServesTheWebApp) {
+  HttpReply r = http().Get("/index.html");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "<h1>Weige</h1>");
+  EXPECT_EQ(http().Get("/").body, "<h1>Weige</h1>");
+  EXPECT_EQ(http().Get("/api/v1/nothing").status, 404);
+}
+
+TEST_F(SyncServerTest, SigtermFinishesInFlightAndLosesNothing) {
+  // A 500-command push in flight when SIGTERM arrives still gets its answers.
+  Json batch = Json::array();
+  for (int i = 0; i < 500; ++i) {
+    batch.push_back(OpenCmd("s" + std::to_string(i), "si" + std::to_string(i), "h1"));
+  }
+  std::string token = Token("worker1");
+  HttpReply reply;
+  std::thread pusher([&] {
+    HttpClient c(server_.port());
+    reply = c.Push(token, batch);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_EQ(server_.Stop(), 0);
+  pusher.join();
+  std::printf("in-flight push: HTTP %d\n", reply.status);
+  int accepted = 0;
+  if (reply.status == 200) {
+    for (const Json& a : reply.json["results"]) accepted += a["status"] == "accepted";
+  }
+  // Restart: whatever was answered accepted is there, and a re-push finishes.
+  ASSERT_TRUE(server_.Start(tmp_->path()));
+  http_ = std::make_unique<HttpClient>(server_.port());
+  tokens_.clear();
+  HttpReply again = http().Push(Token("worker1"), batch);
+  ASSERT_EQ(again.status, 200);
+  for (const Json& a : again.json["results"]) EXPECT_EQ(a["status"], "accepted") << a;
+  if (reply.status == 200) {
+    EXPECT_EQ(accepted, 500);
+    EXPECT_EQ(again.json["results"], reply.json["results"]) << "the same answers after restart";
+  }
+  HttpReply q = http().Query(Token("worker1"), "items.checklist",
+                             {{"microgrid_id", "mg1"}, {"now", kT0}, {"limit", 2000}});
+  EXPECT_EQ(q.json["value"]["items"].size(), 500u);
+}
+
+}  // namespace
+}  // namespace weige::testing
