@@ -91,9 +91,10 @@ export function cells(title, children, extra = {}) {
 }
 
 /** A labelled form row: label + control (control needs an id). */
-export function field(label, control, { required = false, hint = null } = {}) {
+export function field(label, control, { required = false, hint = null, stack = false } = {}) {
   const id = control.id || (control.id = uid());
-  return h('div', { class: 'weui-cell weui-cell_active app-field' },
+  if (required) control.setAttribute('aria-required', 'true');
+  return h('div', { class: `weui-cell weui-cell_active app-field${stack ? ' app-field_stack' : ''}` },
     h('div', { class: 'weui-cell__hd' },
       h('label', { class: 'weui-label', for: id }, label,
         required ? h('span', { class: 'app-req', 'aria-hidden': 'true' }, ' *') : null)),

@@ -87,15 +87,15 @@ function questionControl(q, hasRule) {
     value = () => v;
   } else if (q.kind === 'choice') {
     const sel = select([['', '—'], ...q.options.map((o) => [o, o])], { id });
-    el = field(q.label, sel, { required: q.required });
+    el = field(q.label, sel, { required: q.required, stack: true });
     value = () => (sel.value === '' ? null : sel.value);
   } else if (q.kind === 'number') {
     const inp = input({ type: 'number', id, min: q.min, max: q.max, inputmode: 'numeric' });
-    el = field(q.label, inp, { required: q.required });
+    el = field(q.label, inp, { required: q.required, stack: true });
     value = () => (inp.value === '' ? null : Number(inp.value));
   } else if (q.kind === 'text') {
     const ta = textarea({ id, maxlength: q.max_length || 2000 });
-    el = field(q.label, ta, { required: q.required });
+    el = field(q.label, ta, { required: q.required, stack: true });
     value = () => (ta.value.trim() === '' ? null : ta.value.trim());
   } else {  // photo
     const pf = photoField(q.label, { required: q.required });
@@ -108,9 +108,16 @@ function questionControl(q, hasRule) {
     fix = photoField(t('visit.fix_on_spot'));
     fix.el.classList.add('app-fix');
   }
-  const box = h('div', { class: 'app-question', dataset: { question: q.key, kind: q.kind } },
-    el,
-    fix ? h('details', { class: 'app-fix-box' }, h('summary', null, t('visit.fix_on_spot')), fix.el) : null);
+  const fixBox = fix ? h('details', { class: 'app-fix-box', hidden: true },
+    h('summary', null, t('visit.fix_on_spot')), fix.el) : null;
+  const box = h('div', { class: 'app-question', dataset: { question: q.key, kind: q.kind } }, el, fixBox);
+  // Offered once the question is answered: the core decides whether the
+  // answer makes a finding, and uses the photo only then.
+  if (fixBox) {
+    box.addEventListener('change', (e) => {
+      if (!fixBox.contains(e.target)) fixBox.hidden = value() === null;
+    });
+  }
   return { el: box, value, fix, q };
 }
 

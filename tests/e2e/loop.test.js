@@ -1,0 +1,142 @@
+// The whole loop across separate browser contexts (separate people, separate
+// devices): a resident reports while offline -> reconnects -> the worker
+// sees the item -> assigns it to the property company -> its member marks it
+// fixed -> the building captain verifies (销号) -> the resident evaluates.
+import { startServer, launchChromium, kPhone, watch, signIn, view, go, pending, waitSynced,
+  syncNow, canvasPhoto, addPhoto, serverLogin, serverQuery } from './support/harness.js';
+import { itemAction } from './support/flows.js';
+
+let server;
+let browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+async function person(role, prefix) {
+  const who = server.who(role, prefix);
+  if (!who) throw new Error(`no demo login for ${role} ${prefix || ''}`);
+  const context = await browser.newContext(kPhone);
+  const page = await context.newPage();
+  const errors = watch(page, role);
+  await signIn(page, server.base, who);
+  return { who, context, page, errors };
+}
+
+test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () => {
+  const description = `楼道灯坏了，晚上看不清台阶 ${Date.now()}`;
+
+  // The resident, offline.
+  const resident = await person('resident');
+  const rp = resident.page;
+  await view(rp, 'resident');
+  await resident.context.setOffline(true);
+  await rp.waitForSelector('#net-status[data-online=false]');
+  await rp.selectOption('[data-view=resident] select', 'public_facility');
+  await rp.fill('[data-view=resident] textarea', description);
+  await addPhoto(rp, '[data-view=resident]', await canvasPhoto(rp, 'lamp'));
+  await rp.click('[data-submit=report]');
+  await view(rp, 'resident-mine');
+  await rp.waitForSelector('[data-report][data-state=open]');
+  expect(await pending(rp)).toBe(1);
+
+  // Reconnects: the photo, then the report reach the server.
+  await resident.context.setOffline(false);
+  await rp.evaluate(() => window.dispatchEvent(new Event('online')));
+  await waitSynced(rp);
+  const reportId = await rp.getAttribute('[data-report]', 'data-report');
+  const itemId = `${reportId}.item`;
+
+  // The worker of the micro-grid sees it and assigns it to the property company.
+  const worker = await person('worker');
+  const wp = worker.page;
+  await go(wp, '#/worker/items', 'worker-items');
+  await wp.waitForSelector(`[data-item="${itemId}"]`);
+  await wp.click(`[data-item="${itemId}"]`);
+  await view(wp, 'item');
+  const dept = server.who('department', 'wy-');
+  await itemAction(wp, 'assign', async (box) => {
+    await wp.selectOption(`${box} select`, `d:${dept.scope}`);
+  });
+  await wp.waitForSelector('[data-view=item][data-state=assigned]');
+  await waitSynced(wp);
+
+  // The property company's member marks it fixed, with a photo.
+  const owner = await person('department', 'wy-');
+  const op = owner.page;
+  await view(op, 'department');
+  await op.waitForSelector(`[data-item="${itemId}"]`);
+  await op.click(`[data-item="${itemId}"]`);
+  await view(op, 'item');
+  await itemAction(op, 'mark_fixed', async (box) => {
+    await addPhoto(op, box, await canvasPhoto(op, 'fixed'));
+  });
+  await op.waitForSelector('[data-view=item][data-state=fixed]');
+  await waitSynced(op);
+
+  // The building captain verifies (销号) with a photo.
+  const captain = await person('captain');
+  const cp = captain.page;
+  await view(cp, 'captain');
+  await cp.waitForSelector(`[data-item="${itemId}"][data-state=fixed]`);
+  await cp.click(`[data-item="${itemId}"]`);
+  await view(cp, 'item');
+  await itemAction(cp, 'verify', async (box) => {
+    await addPhoto(cp, box, await canvasPhoto(cp, 'checked'));
+  });
+  await cp.waitForSelector('[data-view=item][data-state=closed]');
+  await waitSynced(cp);
+
+  // The resident sees it closed, with the timeline, and evaluates.
+  await syncNow(rp);
+  await go(rp, '#/resident', 'resident');
+  await go(rp, '#/resident/mine', 'resident-mine');
+  await rp.waitForSelector(`[data-report="${reportId}"][data-state=closed]`);
+  const timeline = await rp.textContent(`[data-report="${reportId}"] .app-timeline`);
+  for (const step of ['提交上报', '指派', '标记已整改', '销号']) expect(timeline).toContain(step);
+  await rp.check(`[data-evaluate="${reportId}"] input[value="5"]`);
+  await rp.fill(`[data-evaluate="${reportId}"] textarea`, '修得很快，谢谢');
+  await rp.click(`[data-evaluate="${reportId}"] [data-submit=evaluate]`);
+  await rp.waitForSelector(`[data-report="${reportId}"] .app-rated`);
+  await waitSynced(rp);
+
+  const token = await serverLogin(server.base, resident.who);
+  const { reports } = await serverQuery(server.base, token, 'reports.mine', { now: Date.now() });
+  const report = reports.find((r) => r.id === reportId);
+  expect(report.state).toBe('closed');
+  expect(report.rating).toBe(5);
+  for (const p of [resident, worker, owner, captain]) {
+    expect(p.errors).toEqual([]);
+    await p.context.close();
+  }
+});
+
+test("the captain cannot verify their own fix, and sees the core's reason", async () => {
+  const captain = await person('captain');
+  const cp = captain.page;
+  await go(cp, '#/captain/new', 'captain-new');
+  await cp.fill('[data-view=captain-new] input[type=text]', '单元门禁损坏');
+  await cp.click('[data-submit=new-item]');
+  await view(cp, 'captain');
+  const id = await cp.getAttribute('[data-item]:has-text("单元门禁损坏")', 'data-item');
+  await cp.click(`[data-item="${id}"]`);
+  await view(cp, 'item');
+  await itemAction(cp, 'mark_fixed', async (box) => {
+    await addPhoto(cp, box, await canvasPhoto(cp, 'door'));
+  });
+  await cp.waitForSelector('[data-view=item][data-state=fixed]');
+  await cp.click('[data-action=verify]');
+  await addPhoto(cp, '[data-action-box=verify]', await canvasPhoto(cp, 'door2'));
+  await cp.click('[data-submit=verify]');
+  const err = await cp.waitForSelector('[data-action-box=verify] .app-error:not(:empty)');
+  expect(await err.textContent()).toMatch(/整改人不能为自己的整改销号/);
+  expect(await cp.getAttribute('[data-view=item]', 'data-state')).toBe('fixed');
+  await waitSynced(cp);
+  await captain.context.close();
+});
