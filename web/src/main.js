@@ -66,7 +66,7 @@ function renderHeader() {
       h('span', { class: 'app-bar__spacer' }),
       h('span', { class: `app-net app-net_${st.online ? 'on' : 'off'}`, id: 'net-status',
         dataset: { online: String(!!st.online) } }, st.online ? t('net.online') : t('net.offline')),
-      h('button', { type: 'button', class: 'app-lang', 'aria-label': t('lang.toggle_label'),
+      h('button', { type: 'button', class: 'app-lang', title: t('lang.toggle_label'),
         lang: getLang() === 'en' ? 'zh-CN' : 'en',
         onclick: () => { setLang(getLang() === 'en' ? 'zh-CN' : 'en'); renderHeader(); route(); } },
       t('lang.toggle'))),
