@@ -9,7 +9,7 @@ const CACHE = `weige-${VERSION}`;
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll(FILES.map((f) => new Request(f, { cache: 'no-cache' })));
+    await cache.addAll(FILES);
     await self.skipWaiting();
   })());
 });
