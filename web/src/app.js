@@ -155,7 +155,8 @@ export function placeName(id) {
     const f = list.find((x) => x.id === id);
     if (f) return f.name;
   }
-  return id;
+  const g = app.ctx.grants.find((x) => x.scope_id === id && x.name);
+  return g ? g.name : id;
 }
 
 export function personName(id) {
