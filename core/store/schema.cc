@@ -7,6 +7,8 @@ namespace weige::store {
 
 // Migration 2, the change log and the server's tables (sync_schema.cc).
 extern const char kSyncMigration[];
+// Migration 3, the device's sync state and rebase records (device_schema.cc).
+extern const char kDeviceMigration[];
 
 namespace {
 
@@ -105,6 +107,8 @@ CREATE INDEX outbox_state ON outbox(state, seq);
 )sql",
     // 2: the server's change log, push answers, credentials, tokens, blobs.
     kSyncMigration,
+    // 3: the device's pull cursor, rebase changesets, rejections.
+    kDeviceMigration,
 };
 
 constexpr const char* kContentTables[] = {

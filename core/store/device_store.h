@@ -1,0 +1,134 @@
+// The device side of sync as SQL over a Store's database (migration 3,
+// device_schema.cc): the pull cursor and digest, the changesets of commands
+// applied locally, rejections, and the raw row writes a pulled page makes.
+// What to do with them (the rebase) is decided in core/sync/device.h.
+//
+// Every call runs on the caller's connection and transaction; none opens its
+// own. Not thread-safe (one thread per Db, as for Store).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/domain/result.h"
+#include "core/store/db.h"
+
+struct sqlite3_session;
+
+namespace weige::store {
+
+// Records what one command changes, with SQLite's session extension, in
+// every content table but the outbox (which the rebase manages itself).
+class ChangeRecorder {
+ public:
+  ChangeRecorder() = default;
+  ChangeRecorder(const ChangeRecorder&) = delete;
+  ChangeRecorder& operator=(const ChangeRecorder&) = delete;
+  ~ChangeRecorder();
+
+  Status Start(Db& db);
+  // The changeset recorded since Start (binary; empty when nothing changed).
+  // Recording stops.
+  Status Finish(std::string* changeset);
+
+ private:
+  sqlite3_session* session_ = nullptr;
+};
+
+// Applies the inverse of `changeset`, taking its changes back. A row already
+// gone is skipped; a row changed since is put back as the changeset found it.
+Status UndoChangeset(Db& db, const std::string& changeset);
+
+// sync_device's one row.
+struct DeviceSyncState {
+  int64_t cursor = 0;
+  int64_t digest_count = 0;
+  uint64_t digest_sum = 0;
+  int64_t head = 0;
+  bool resync = false;
+};
+Status LoadDeviceState(Db& db, DeviceSyncState* out);
+Status SaveDeviceState(Db& db, const DeviceSyncState& state);
+// Sets sync_device.rebasing: while 1, events may be deleted and replaced.
+Status SetRebasing(Db& db, bool on);
+
+// A command the rebase tracks (sync_local) with its outbox row, if any.
+struct LocalCommand {
+  std::string command_id, state, body;  // state: the outbox's ("" if no row)
+  int64_t outbox_seq = 0;
+  bool applied = false;                 // a changeset is stored
+  std::string changeset;
+  std::optional<int64_t> accepted_seq;
+};
+// Every tracked command, oldest outbox row first.
+Status LoadLocalCommands(Db& db, std::vector<LocalCommand>* out);
+// Stores (replacing) a command's changeset; nullptr stores "not applied".
+Status SaveLocalChangeset(Db& db, const std::string& command_id, const std::string* changeset);
+Status DropLocal(Db& db, const std::string& command_id);
+
+// The newest outbox row: its seq (0 when empty), id and state.
+Status NewestOutboxRow(Db& db, int64_t* seq, std::string* command_id, std::string* state);
+
+// An outbox row as stored.
+struct OutboxRow {
+  int64_t seq = 0;
+  std::string command_id, type, actor, body, result, state;
+  int64_t at = 0;
+};
+// Reads and deletes a command's outbox row (so Store::Execute runs it
+// afresh); not_found "outbox.not_found" if there is none.
+Status TakeOutboxRow(Db& db, const std::string& command_id, OutboxRow* out);
+// Replaces whatever outbox row the command has with `row`, as it was.
+Status PutOutboxRow(Db& db, const OutboxRow& row);
+
+// Settles a command: accepted (seq: the server's, if known) or rejected with
+// the losing reason (source "server" or "rebase"). Only a command in
+// `from_states` ("pending", "rejected", ...) changes; *changed says whether
+// it did.
+Status MarkAccepted(Db& db, const std::string& command_id, std::optional<int64_t> seq,
+                    bool* changed);
+Status MarkRejected(Db& db, const std::string& command_id, const Status& why, const char* source,
+                    bool* changed);
+
+// Counts of outbox rows by state, and of commands not applied locally.
+struct OutboxCounts {
+  int64_t pending = 0, accepted = 0, rejected = 0, unapplied = 0;
+};
+Status CountOutbox(Db& db, OutboxCounts* out);
+
+// The rejections list, oldest first: [{id, type, actor, at, payload, code,
+// reason, message, source}]. A rejection settled without a reason (the old
+// SettleCommand) reads its detail from the outbox result.
+Status LoadRejections(Db& db, Json* out);
+// Which of `ids` have an outbox row not (yet) accepted, oldest first.
+Status UnacceptedAmong(Db& db, const std::vector<std::string>& ids, std::vector<std::string>* out);
+
+// Writes of a pulled page. `table` must be one of the synced tables
+// (regions ... events); columns a row names that the table lacks are
+// ignored; pk is the JSON array of primary key values in key order.
+// invalid_argument "sync.bad_change" otherwise. Keeps the tables' shapes for
+// its lifetime (one page).
+class PageWriter {
+ public:
+  explicit PageWriter(Db& db) : db_(db) {}
+  Status Upsert(const std::string& table, const Json& row);
+  Status Delete(const std::string& table, const Json& pk);
+
+ private:
+  struct TableInfo {
+    std::set<std::string> columns;
+    std::vector<std::string> pk;  // in key order
+  };
+  Status Info(const std::string& table, const TableInfo** out);
+
+  Db& db_;
+  std::map<std::string, TableInfo> tables_;
+};
+// Empties every synced table (for a full resync); the outbox stays.
+Status WipeSyncedTables(Db& db);
+
+}  // namespace weige::store
