@@ -115,7 +115,9 @@ void HttpServer::Routes() {
   const int threads = options_.threads;
   h.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   h.set_payload_max_length(kMaxBlobBytes + (64 << 10));
-  h.set_keep_alive_max_count(1000);
+  // A connection holds a worker thread while it stays alive: rotate them so
+  // connections beyond the thread count are not starved.
+  h.set_keep_alive_max_count(100);
   h.set_keep_alive_timeout(2);  // also bounds how long SIGTERM waits on idle clients
   h.set_read_timeout(10);
   h.set_write_timeout(10);

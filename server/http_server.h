@@ -41,7 +41,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;             // 0: any free port
   std::string static_dir;      // empty: no static files
-  int threads = 8;
+  int threads = 32;            // worker threads (one per live connection)
   int64_t token_ttl_ms = 14LL * 24 * 3600 * 1000;
   int login_limit_person = 5;  // failures per window before 429
   int login_limit_ip = 20;
