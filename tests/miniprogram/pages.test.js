@@ -1,0 +1,263 @@
+/**
+ * @jest-environment jsdom
+ */
+// The mini-program's pages, rendered and driven with miniprogram-simulate
+// on the assembled package (build/miniprogram), against a wx STAND-IN
+// (support/wx_client.js) - not the WeChat client. The data is on the
+// "phone" before the app starts (support/device.js) and the phone is
+// offline: no server is involved. Business rules are the core's: the pages
+// are checked to pass on what the core answers, including its refusals.
+import { jest } from '@jest/globals';
+import { launchApp, settle, text, barText, all, find } from './support/app.js';
+import { seedDevice, writeSession } from './support/device.js';
+import { cmd, kSetupAt } from '../wasm/support/world.js';
+
+jest.setTimeout(120000);
+
+const kDay = 24 * 3600 * 1000;
+const evidence = (n) => 'e'.repeat(48) + n.toString(16).padStart(16, '0');
+
+// Device state shared by the suites: an item in b1 fixed by worker1 (the
+// captain may verify it), and a report by resident1 whose item is closed.
+async function history(rt) {
+  const now = Date.now();
+  await rt.dispatch(cmd('seed-1', 'item.open', 'worker1', now - 3 * kDay, {
+    item_id: 'it-fixed', building_id: 'b1', category: 'fire_safety', title: '楼道堆放杂物' }));
+  await rt.dispatch(cmd('seed-2', 'item.mark_fixed', 'worker1', now - 2 * kDay,
+    { item_id: 'it-fixed', evidence: [evidence(1)] }));
+  await rt.dispatch(cmd('seed-3', 'item.open', 'worker1', now - 3 * kDay, {
+    item_id: 'it-overdue', building_id: 'b1', category: 'sanitation', title: '卫生死角',
+    deadline: now - kDay }));
+  await rt.dispatch(cmd('seed-4', 'report.submit', 'resident1', now - 4 * kDay, {
+    report_id: 'rep-1', category: 'noise', description: '夜间施工噪音', place: { building_id: 'b1' } }));
+  await rt.dispatch(cmd('seed-5', 'item.mark_fixed', 'worker1', now - 3 * kDay,
+    { item_id: 'rep-1.item', evidence: [evidence(2)] }));
+  await rt.dispatch(cmd('seed-6', 'item.verify', 'head1', now - 2 * kDay,
+    { item_id: 'rep-1.item', evidence: [evidence(3)] }));
+}
+
+async function launchAs(person, role, scope) {
+  return launchApp({ beforeLaunch: async (client) => {
+    client.setOnline(false);
+    await seedDevice(client, history);
+    writeSession(client, person, role, scope);
+  } });
+}
+
+const tap = async (node) => {
+  node.dispatchEvent('tap');
+  await settle();
+};
+const change = async (node, value) => {
+  node.dispatchEvent('change', { detail: { value } });
+  await settle();
+};
+const input = async (node, value) => {
+  node.dispatchEvent('input', { detail: { value } });
+  await settle();
+};
+
+describe('worker', () => {
+  test('households due this cycle, grouped by building, with coverage', async () => {
+    const app = await launchAs('worker1', 'worker', 'mg1');
+    const page = await app.open('pages/worker/index');
+    expect(all(page, '.building').map((b) => b.dom.dataset.building)).toEqual(['b1', 'b2']);
+    expect(all(page, '.household').map((h) => h.dom.dataset.id)).toEqual(['h1', 'h2', 'h3']);
+    expect(text(page, '.coverage')).toBe('已走访 0 / 3 户（0%）');
+    expect(barText(page, '.net')).toBe('离线');
+    await tap(all(page, '.household')[1]);
+    expect(app.client.callsOf('navigateTo').pop().url).toBe('/pages/worker/visit?household=h2');
+    await app.close();
+  });
+
+  test('the visit form comes from the template; the core turns answers into items', async () => {
+    const app = await launchAs('worker1', 'worker', 'mg1');
+    const page = await app.open('pages/worker/visit', { household: 'h1' });
+    // Not met: no checklist; then met: one question per template question.
+    expect(all(page, '.question')).toHaveLength(0);
+    await change(page.querySelector('.outcome'), 'met');
+    expect(all(page, '.question').map((q) => q.dom.dataset.key))
+      .toEqual(['ebike_wire', 'housing', 'residents', 'situation', 'photos']);
+    const answer = (key) => find(page, '.answer', (d) => d.key === key)[0];
+    // A required answer missing: the core refuses and the page says why.
+    await change(answer('ebike_wire'), 'true');
+    await change(answer('housing'), '群租');
+    await tap(page.querySelector('.submit'));
+    expect(text(page, '.error')).toBe('走访表有必填项未填写');
+    expect(app.client.callsOf('navigateBack')).toHaveLength(0);
+    // Complete it, with a photo taken on the spot for the flying wire.
+    await input(answer('residents'), '9');
+    app.client.queueImage(Buffer.alloc(40000, 7), { width: 3024, height: 4032 });
+    await tap(find(page, '.fix', (d) => d.key === 'ebike_wire')[0].querySelector('.add'));
+    await tap(page.querySelector('.submit'));
+    expect(text(page, '.error')).toBe('');
+    expect(app.client.callsOf('showToast').pop().title).toBe('走访已记录，生成 2 条整改项');
+    expect(app.client.callsOf('navigateBack')).toHaveLength(1);
+    // The core opened two items, the fixed-on-spot one already fixed.
+    const { items } = await app.shell.query('items.checklist', { microgrid_id: 'mg1', now: Date.now() });
+    const fromVisit = items.filter((i) => i.source === 'visit' || /\.\d$/.test(i.id));
+    expect(fromVisit.map((i) => [i.title, i.state]).sort()).toEqual(
+      [['电动车飞线充电', 'fixed'], ['群租房安全检查', 'open']]);
+    // Back on the list, h1 is no longer due.
+    const list = await app.open('pages/worker/index');
+    expect(all(list, '.household').map((h) => h.dom.dataset.id)).toEqual(['h2', 'h3']);
+    expect(barText(list, '.sync')).toBe('待同步 1');
+    await app.close();
+  });
+
+  test('a photo is compressed before it is hashed, and kept under USER_DATA_PATH', async () => {
+    const app = await launchAs('worker1', 'worker', 'mg1');
+    const page = await app.open('pages/worker/visit', { household: 'h2' });
+    await change(page.querySelector('.outcome'), 'not_home');
+    const original = Buffer.alloc(64000, 3);
+    app.client.queueImage(original, { width: 4032, height: 3024 });
+    await tap(page.querySelector('.photos').querySelector('.add'));
+    const compress = app.client.callsOf('compressImage')[0].options;
+    expect(compress.compressedWidth).toBe(1600);
+    expect(compress.quality).toBe(80);
+    await tap(page.querySelector('.submit'));
+    const { visits } = await app.shell.query('visits.list', { household_id: 'h2' });
+    expect(visits[0].photos).toHaveLength(1);
+    const sha = visits[0].photos[0];
+    const kept = Buffer.from(app.shell.photos.read(sha));
+    const { createHash } = await import('node:crypto');
+    expect(createHash('sha256').update(kept).digest('hex')).toBe(sha);
+    expect(kept.length).toBeLessThan(original.length);
+    expect(kept.equals(original)).toBe(false);
+    expect(app.shell.photos.waiting().map((p) => p.sha)).toEqual([sha]);
+    expect(app.shell.photos.pathOf(sha).startsWith(app.client.userDataPath)).toBe(true);
+    await app.close();
+  });
+
+  test('my items, overdue first', async () => {
+    const app = await launchAs('worker1', 'worker', 'mg1');
+    await app.shell.dispatch('item.assign', { item_id: 'it-overdue', owner_person: 'worker1',
+      deadline: Date.now() - 3600e3 });
+    const page = await app.open('pages/worker/items');
+    const rows = all(page, '.item');
+    expect(rows[0].dom.dataset.id).toBe('it-overdue');
+    expect(rows[0].dom.dataset.overdue).toBe('true');
+    expect(text(page, '.tag_overdue')).toBe('超期');
+    await app.close();
+  });
+});
+
+describe('captain', () => {
+  test('the building checklist, overdue first', async () => {
+    const app = await launchAs('captain1', 'captain', 'b1');
+    const page = await app.open('pages/captain/index');
+    expect(text(page, '.building')).toBe('Building b1');
+    const ids = all(page, '.item').map((i) => i.dom.dataset.id);
+    expect(ids[0]).toBe('it-overdue');
+    expect(ids).toContain('it-fixed');
+    await app.close();
+  });
+
+  test('add an item with a photo; mark it fixed; verifying one\'s own fix shows the core\'s reason', async () => {
+    const app = await launchAs('captain1', 'captain', 'b1');
+    const add = await app.open('pages/captain/add');
+    await change(add.querySelector('.category'), '0');
+    await input(add.querySelector('.item-title'), '电动车楼道充电');
+    app.client.queueImage(Buffer.alloc(30000, 9), { width: 1200, height: 900 });
+    await tap(add.querySelector('.photos').querySelector('.add'));
+    await tap(add.querySelector('.submit'));
+    expect(text(add, '.error')).toBe('');
+    expect(app.client.callsOf('showToast').pop().title).toBe('问题已登记');
+    const { items } = await app.shell.query('items.checklist', { building_id: 'b1', now: Date.now() });
+    const mine = items.find((i) => i.title === '电动车楼道充电');
+    expect(mine.state).toBe('open');
+    const detail = await app.shell.query('item.detail', { item_id: mine.id });
+    expect(detail.events[0].evidence).toHaveLength(1);
+
+    const item = await app.open('pages/item/index', { id: mine.id });
+    expect(all(item, '.verify')).toHaveLength(0);
+    app.client.queueImage(Buffer.alloc(20000, 5), { width: 800, height: 600 });
+    await tap(item.querySelector('.evidence').querySelector('.add'));
+    await tap(item.querySelector('.mark-fixed'));
+    expect(item.querySelector('.state').dom.dataset.state).toBe('fixed');
+    // The same person verifies: the core refuses, the page shows its reason.
+    app.client.queueImage(Buffer.alloc(20000, 6), { width: 800, height: 600 });
+    await tap(item.querySelector('.evidence').querySelector('.add'));
+    await tap(item.querySelector('.verify'));
+    expect(item.querySelector('.reason').dom.dataset.reason).toBe('item.verifier_is_fixer');
+    expect(text(item, '.reason')).toBe('整改人不能为自己的整改销号，需由他人核验');
+    expect(item.querySelector('.state').dom.dataset.state).toBe('fixed');
+    await app.close();
+  });
+
+  test('verify (销号) an item someone else fixed; the timeline shows it', async () => {
+    const app = await launchAs('captain1', 'captain', 'b1');
+    const item = await app.open('pages/item/index', { id: 'it-fixed' });
+    // Without evidence the core refuses.
+    await tap(item.querySelector('.verify'));
+    expect(text(item, '.reason')).not.toBe('');
+    app.client.queueImage(Buffer.alloc(20000, 1), { width: 800, height: 600 });
+    await tap(item.querySelector('.evidence').querySelector('.add'));
+    await tap(item.querySelector('.verify'));
+    expect(text(item, '.error')).toBe('');
+    expect(item.querySelector('.state').dom.dataset.state).toBe('closed');
+    expect(all(item, '.event').map((e) => e.dom.dataset.type)).toEqual(['已登记', '已整改', '已销号']);
+    await app.close();
+  });
+
+  test('daily patrol with a finding opens an item', async () => {
+    const app = await launchAs('captain1', 'captain', 'b1');
+    const page = await app.open('pages/captain/patrol');
+    await input(page.querySelector('.notes'), '巡查一至六层');
+    await input(page.querySelector('.finding-title'), '消防门常开');
+    await tap(page.querySelector('.submit'));
+    expect(app.client.callsOf('showToast').pop().title).toBe('巡查已记录');
+    const { items } = await app.shell.query('items.checklist', { building_id: 'b1', now: Date.now() });
+    expect(items.map((i) => i.title)).toContain('消防门常开');
+    await app.close();
+  });
+});
+
+describe('resident', () => {
+  test('report form: the place defaults to their building', async () => {
+    const app = await launchAs('resident1', 'resident', 'h1');
+    const page = await app.open('pages/resident/report');
+    await input(page.querySelector('.description'), '楼下垃圾三天没清运');
+    await input(page.querySelector('.phone'), '13800000000');
+    await tap(page.querySelector('.submit'));
+    expect(text(page, '.error')).toBe('');
+    const { reports } = await app.shell.query('reports.mine', { now: Date.now() });
+    const r = reports.find((x) => x.description === '楼下垃圾三天没清运');
+    expect(r.place.building_id).toBe('b1');
+    expect(r.category).toBe('sanitation');
+    expect(r.phone).toBe('13800000000');
+    await app.close();
+  });
+
+  test('my reports with a timeline; an unsatisfied evaluation reopens the item', async () => {
+    const app = await launchAs('resident1', 'resident', 'h1');
+    const page = await app.open('pages/resident/index');
+    const report = all(page, '.report').find((r) => r.dom.dataset.id === 'rep-1');
+    expect(report.dom.dataset.state).toBe('closed');
+    const ofReport = (d) => d.id === 'rep-1' || d.report === 'rep-1';
+    expect(find(page, '.event', ofReport).map((e) => e.dom.textContent))
+      .toEqual([expect.stringContaining('已提交'), expect.stringContaining('已登记'),
+        expect.stringContaining('已整改'), expect.stringContaining('已销号')]);
+    await change(find(page, '.rating', ofReport)[0], '1');
+    await input(find(page, '.comment', ofReport)[0], '还是很吵');
+    await tap(find(page, '.submit-evaluation', ofReport)[0]);
+    expect(app.client.callsOf('showToast').pop().title).toBe('您不满意，问题已重新打开');
+    const after = all(page, '.report').find((r) => r.dom.dataset.id === 'rep-1');
+    expect(after.dom.dataset.state).toBe('assigned');
+    expect(find(page, '.evaluate', ofReport)).toHaveLength(0);
+    await app.close();
+  });
+});
+
+test('English second: the toggle switches every string and is kept', async () => {
+  const app = await launchAs('worker1', 'worker', 'mg1');
+  const page = await app.open('pages/worker/index');
+  await tap(page.querySelector('#bar').querySelector('.lang'));
+  expect(text(page, '.coverage')).toBe('0 of 3 households visited (0%)');
+  expect(barText(page, '.net')).toBe('Offline');
+  const settings = JSON.parse(app.client.wx.getFileSystemManager()
+    .readFileSync(`${app.client.userDataPath}/weige/settings.json`, 'utf8'));
+  expect(settings.lang).toBe('en');
+  app.shell.setLang('zh-CN');
+  await app.close();
+});

@@ -1,0 +1,237 @@
+// The shell: one per mini-program (app.js makes it). It opens the Weige
+// runtime on the WeChat host (SQLite over wx.getFileSystemManager(), the
+// wasm through WXWebAssembly), keeps the session in a file, and wires the
+// sync client to wx.request and wx.onNetworkStatusChange. Pages call only
+// dispatch() and query(): every business rule runs in the core.
+
+const offline = require('../vendor/weige-offline.js');
+const { createFiles, isQuotaError, StorageFullError } = require('./files.js');
+const { createIds, loadSeed, hex } = require('./ids.js');
+const { createPhotoStore } = require('./photos.js');
+const { createWxFetch, createWxNetwork } = require('./net.js');
+const { createSync } = require('./sync.js');
+const i18n = require('./i18n.js');
+
+// Roles this shell has pages for, in the order a person's home is chosen.
+const kRoles = ['worker', 'captain', 'resident'];
+const kHome = {
+  worker: '/pages/worker/index',
+  captain: '/pages/captain/index',
+  resident: '/pages/resident/index',
+};
+const kDbName = 'weige.db';
+
+/** The cycle a visit counts in: the month in China time, "2026-11". */
+function currentCycle(now = Date.now()) {
+  const d = new Date(now + 8 * 3600 * 1000);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+class Shell {
+  /**
+   * @param {object} o
+   * @param {object} o.wx the shell's wx
+   * @param {object} o.WXWebAssembly the shell's loader
+   * @param {Function} o.createModule the WeChat glue (vendor/weige.js)
+   * @param {string} [o.wasmPath] the packaged wasm, brotli-compressed
+   * @param {string} [o.apiBase] the server, unless the session names one
+   */
+  constructor({ wx, WXWebAssembly, createModule, wasmPath = '/vendor/weige.wasm.br',
+    apiBase = '' }) {
+    this.wx = wx;
+    this.WXWebAssembly = WXWebAssembly;
+    this.createModule = createModule;
+    this.wasmPath = wasmPath;
+    this.defaultApiBase = apiBase;
+    this.rt = null;
+    this.sync = null;
+    this.network = null;
+    this.session = null;
+    this.ctx = null;
+    this.listeners = new Set();
+    this.status = { online: true, pending: 0, phase: 'idle', rejected: 0, error: null };
+  }
+
+  /** Opens storage and the runtime; resolves the session (or null). */
+  async start() {
+    const { wx } = this;
+    this.files = createFiles(wx);
+    const settings = this.files.readJson('settings.json', {}) || {};
+    i18n.setLang(settings.lang || 'zh-CN');
+    const sha = offline.sha256;
+    this.sha256Hex = (bytes) => hex(sha(bytes));
+    this.newId = createIds(await loadSeed(wx, this.files), sha);
+    this.photos = createPhotoStore(wx, this.files, this.sha256Hex);
+    this.fetch = createWxFetch(wx);
+    this.session = this.files.readJson('session.json');
+    this.rt = await offline.openWechat({ wx, WXWebAssembly: this.WXWebAssembly,
+      createModule: this.createModule, wasmPath: this.wasmPath, name: kDbName });
+    this.network = createWxNetwork(wx, { fetch: this.fetch,
+      probeUrl: `${this.apiBase()}/healthz` });
+    this.network.subscribe((s) => this.setStatus({ online: s.online }));
+    this.setStatus({ online: this.network.online });
+    if (this.session) await this.startSync();
+    await this.refresh();
+    return this.session;
+  }
+
+  apiBase() {
+    return (this.session && this.session.api_base) || this.defaultApiBase;
+  }
+
+  // ---- session -------------------------------------------------------
+
+  /** Signs in on the server (needs the network); saves the session. */
+  async login(apiBase, personId, password) {
+    const base = String(apiBase || this.defaultApiBase).replace(/\/+$/, '');
+    const res = await this.fetch(`${base}/api/v1/auth/login`, { method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ person_id: personId, password }) });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      const e = new Error(i18n.reasonText(body) || `HTTP ${res.status}`);
+      e.reason = body.reason;
+      throw e;
+    }
+    const me = await this.fetch(`${base}/api/v1/auth/me`, {
+      headers: { Authorization: `Bearer ${body.token}` } }).then((r) => r.json());
+    const grants = (me.grants || []).filter((g) => kRoles.includes(g.role))
+      .sort((a, b) => kRoles.indexOf(a.role) - kRoles.indexOf(b.role));
+    this.session = { api_base: base, person_id: body.person_id, token: body.token,
+      expires_at: body.expires_at, grants, role: grants[0] || null };
+    this.files.writeJson('session.json', this.session);
+    if (this.sync && this.sync.stop) this.sync.stop();
+    this.sync = null;
+    await this.startSync();
+    return this.session;
+  }
+
+  /** The page a person lands on for their current role. */
+  homeUrl() {
+    const role = this.session && this.session.role;
+    return role ? kHome[role.role] : '/pages/login/index';
+  }
+
+  chooseRole(role, scopeId) {
+    const g = (this.session.grants || []).find((x) => x.role === role && x.scope_id === scopeId);
+    if (!g) return null;
+    this.session.role = g;
+    this.files.writeJson('session.json', this.session);
+    return g;
+  }
+
+  async logout() {
+    if (this.sync && this.sync.stop) this.sync.stop();
+    this.sync = null;
+    const token = this.session && this.session.token;
+    const base = this.apiBase();
+    this.session = null;
+    this.files.remove('session.json');
+    if (token) {
+      this.fetch(`${base}/api/v1/auth/logout`, { method: 'POST',
+        headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
+    }
+  }
+
+  setLang(lang) {
+    const l = i18n.setLang(lang);
+    this.files.writeJson('settings.json', { lang: l });
+    this.emit();
+    return l;
+  }
+
+  // ---- commands and queries -----------------------------------------
+
+  /** Runs a command as the signed-in person; resolves its value once durable. */
+  async dispatch(type, payload) {
+    const command = { id: this.newId(), type, actor: this.session.person_id, at: Date.now(),
+      payload };
+    let value;
+    try {
+      value = await this.rt.dispatch(command);
+    } catch (e) {
+      if (e && e.reason === 'host.not_durable') await this.reopen();
+      if (isQuotaError(e) || /maximum size of the file storage/.test(e && e.message)) {
+        throw Object.assign(new StorageFullError(e), { reason: 'host.not_durable' });
+      }
+      throw e;
+    }
+    await this.refresh();
+    if (this.sync && this.sync.kick) this.sync.kick();
+    return value;
+  }
+
+  /** A named query as the signed-in person. */
+  query(name, params = {}) {
+    return this.rt.query(name, Object.assign({ actor: this.session.person_id }, params));
+  }
+
+  /** The person's places and names (directory.context), cached until a change. */
+  async context() {
+    if (!this.ctx) this.ctx = await this.query('directory.context');
+    return this.ctx;
+  }
+
+  // A runtime whose host failed to persist is poisoned (memory ahead of the
+  // file): close it and open the file again at its last durable commit.
+  async reopen() {
+    try {
+      await this.rt.close();
+    } catch (e) { /* already broken */ }
+    this.rt = await offline.openWechat({ wx: this.wx, WXWebAssembly: this.WXWebAssembly,
+      createModule: this.createModule, wasmPath: this.wasmPath, name: kDbName });
+    if (this.sync && this.sync.setRuntime) this.sync.setRuntime(this.rt);
+  }
+
+  // ---- sync -----------------------------------------------------------
+
+  async startSync() {
+    if (!this.session) return;
+    this.sync = createSync({ offline, rt: this.rt, fetch: this.fetch, network: this.network,
+      photos: this.photos, files: this.files, session: this.session,
+      onState: (s) => this.setStatus(s), onChanged: () => this.refresh() });
+    if (this.sync && this.sync.start) await this.sync.start();
+  }
+
+  /** Syncs now (when online); resolves when the attempt is over. */
+  syncNow() {
+    if (!this.sync) return Promise.resolve(false);
+    return Promise.resolve(this.sync.run ? this.sync.run() : this.sync.kick(0));
+  }
+
+  // ---- status for the pages -----------------------------------------
+
+  async refresh() {
+    this.ctx = null;
+    if (this.rt) {
+      try {
+        const { count } = await this.rt.pendingCommands(10000);
+        this.status.pending = count;
+      } catch (e) { /* closed */ }
+    }
+    this.emit();
+  }
+
+  setStatus(patch) {
+    Object.assign(this.status, patch);
+    this.emit();
+  }
+
+  subscribe(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit() {
+    for (const fn of Array.from(this.listeners)) fn(this.status);
+  }
+
+  async stop() {
+    if (this.sync && this.sync.stop) this.sync.stop();
+    if (this.network) this.network.stop();
+    if (this.rt) await this.rt.close();
+    this.rt = null;
+  }
+}
+
+module.exports = { Shell, currentCycle, kHome };

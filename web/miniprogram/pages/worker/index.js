@@ -1,0 +1,65 @@
+// 微网格员: the households still due this cycle, grouped by building, with
+// the coverage so far (worker.households_due).
+const { shell, showError, i18n } = require('../../lib/page.js');
+const { currentCycle } = require('../../lib/shell.js');
+
+function pct(x) {
+  return x === null || x === undefined ? '-' : `${Math.round(x * 100)}%`;
+}
+
+Component({
+  data: { s: {}, cycleText: '', coverageText: '', buildings: [], loaded: false, error: '' },
+  methods: {
+    onLoad() {
+      this.setData({ s: i18n.strings() });
+    },
+    onShow() {
+      return this.load();
+    },
+    onPullDownRefresh() {
+      return shell().then((sh) => sh.syncNow()).then(() => this.load())
+        .then(() => wx.stopPullDownRefresh());
+    },
+    onLang() {
+      this.setData({ s: i18n.strings() });
+      return this.load();
+    },
+    async load() {
+      try {
+        const sh = await shell();
+        const cycle = currentCycle();
+        const due = await sh.query('worker.households_due',
+          { microgrid_id: sh.session.role.scope_id, cycle });
+        const buildings = due.buildings.map((b) => ({
+          building_id: b.building_id,
+          name: b.name,
+          dueText: i18n.t('worker.due', { n: b.households.length }),
+          households: b.households.map((h) => ({
+            id: h.id,
+            label: [[h.unit, h.room].filter(Boolean).join('-'), h.head_name].filter(Boolean).join(' '),
+            last: h.last_outcome ? i18n.t('worker.last', { outcome: i18n.t(`outcome.${h.last_outcome}`) }) : '',
+          })),
+        }));
+        this.setData({ loaded: true, error: '', buildings,
+          cycleText: i18n.t('worker.cycle', { cycle }),
+          coverageText: i18n.t('worker.coverage', { visited: due.visited, total: due.households,
+            pct: pct(due.coverage) }) });
+      } catch (e) {
+        if (e && (e.reason === 'actor.unknown' || e.code === 'not_found')) {
+          this.setData({ loaded: true, error: i18n.t('worker.no_data') });
+        } else {
+          showError(this, e);
+        }
+      }
+    },
+    onVisit(e) {
+      wx.navigateTo({ url: `/pages/worker/visit?household=${encodeURIComponent(e.currentTarget.dataset.id)}` });
+    },
+    onItems() {
+      wx.navigateTo({ url: '/pages/worker/items' });
+    },
+    onAccount() {
+      wx.navigateTo({ url: '/pages/login/index?account=1' });
+    },
+  },
+});

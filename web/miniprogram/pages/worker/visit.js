@@ -1,0 +1,91 @@
+// The visit form, generated from the newest checklist template
+// (templates.current): yes/no, choice, number, text and photo questions.
+// The core checks the answers (required ones, types, ranges) and turns them
+// into findings (items) by the template's rules; this page only collects.
+const { shell, showError, i18n } = require('../../lib/page.js');
+const { currentCycle } = require('../../lib/shell.js');
+
+const kOutcomes = ['met', 'not_home', 'refused', 'vacant'];
+
+Component({
+  data: { s: {}, household: '', outcome: '', outcomes: [], template: null, questions: [],
+    busy: false, error: '' },
+  methods: {
+    async onLoad(query = {}) {
+      this.answers = {};
+      this.fixed = {};
+      this.photos = [];
+      this.notes = '';
+      this.setData({ s: i18n.strings(), household: query.household || '',
+        outcomes: kOutcomes.map((value) => ({ value, label: i18n.t(`outcome.${value}`) })) });
+      try {
+        const sh = await shell();
+        const { templates } = await sh.query('templates.current');
+        const t = templates.find((x) => x.id === 'door_knock') || templates[0];
+        if (!t) return;
+        this.setData({
+          template: { id: t.id, version: t.version, title: (t.body && t.body.title) || t.id },
+          questions: ((t.body && t.body.questions) || []).map((q) => ({ key: q.key, kind: q.kind,
+            label: q.label, required: !!q.required, options: q.options || [],
+            max_length: q.max_length || 2000 })),
+        });
+      } catch (e) {
+        showError(this, e);
+      }
+    },
+    onOutcome(e) {
+      this.setData({ outcome: e.detail.value });
+    },
+    onAnswer(e) {
+      const { key, kind } = e.currentTarget.dataset;
+      const v = e.detail.value;
+      if (kind === 'yes_no') this.answers[key] = v === 'true';
+      else if (kind === 'number') {
+        if (String(v).trim() === '') delete this.answers[key];
+        else this.answers[key] = Number(v);
+      } else if (String(v) === '') delete this.answers[key];
+      else this.answers[key] = v;
+    },
+    onAnswerPhotos(e) {
+      const { key } = e.currentTarget.dataset;
+      if (e.detail.shas.length) this.answers[key] = e.detail.shas;
+      else delete this.answers[key];
+    },
+    onFixed(e) {
+      const { key } = e.currentTarget.dataset;
+      if (e.detail.shas.length) this.fixed[key] = e.detail.shas;
+      else delete this.fixed[key];
+    },
+    onNotes(e) {
+      this.notes = e.detail.value;
+    },
+    onPhotos(e) {
+      this.photos = e.detail.shas;
+    },
+    async onSubmit() {
+      this.setData({ busy: true, error: '' });
+      try {
+        const sh = await shell();
+        const { outcome, template, household } = this.data;
+        const payload = { visit_id: sh.newId(), household_id: household, cycle: currentCycle(),
+          outcome };
+        if (template && outcome === 'met') {
+          payload.template_id = template.id;
+          payload.template_version = template.version;
+          payload.answers = this.answers;
+          if (Object.keys(this.fixed).length) payload.fixed_on_spot = this.fixed;
+        }
+        if (this.notes.trim()) payload.notes = this.notes.trim();
+        if (this.photos.length) payload.photos = this.photos;
+        const value = await sh.dispatch('visit.record', payload);
+        const n = (value.items || []).length;
+        wx.showToast({ title: n ? i18n.t('visit.saved_items', { n }) : i18n.t('visit.saved'),
+          icon: 'success' });
+        this.setData({ busy: false });
+        wx.navigateBack();
+      } catch (e) {
+        showError(this, e);
+      }
+    },
+  },
+});
