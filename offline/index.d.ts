@@ -71,6 +71,49 @@ export interface WechatOptions extends CommonOptions {
 
 export type OpenOptions = NodeOptions | IdbOptions | OpfsOptions | WechatOptions;
 
+export interface ApplyPageResult {
+  applied: number;
+  evicted: number;
+  /** Changes at or below the stored cursor (a page applied before). */
+  skipped: number;
+  next_cursor: number;
+  has_more: boolean;
+  head: number;
+  digest: 'match' | 'mismatch' | 'none';
+  /** The digest disagreed: pull again from cursor 0. */
+  resync: boolean;
+  /** Pending commands the page shows the server accepted. */
+  accepted: string[];
+  /** Pending commands that no longer apply on the server's state. */
+  rejected: { id: string; code: string; reason: string; message: string }[];
+  reapplied: number;
+  unapplied: number;
+  pending: number;
+}
+
+export interface SyncState {
+  cursor: number;
+  head: number;
+  digest: { count: number; hash: string };
+  resync: boolean;
+  pending: number;
+  accepted: number;
+  rejected: number;
+  unapplied: number;
+}
+
+export interface Rejection {
+  id: string;
+  type: string;
+  actor: string;
+  at: number;
+  payload: Record<string, unknown>;
+  code: string;
+  reason: string;
+  message: string;
+  source: 'server' | 'rebase';
+}
+
 export interface WeigeRuntime {
   /** Executes one command; resolves with its value once the commit is durable on the host. */
   dispatch(command: Command | string): Promise<any>;
@@ -80,6 +123,16 @@ export interface WeigeRuntime {
   pendingCommands(limit?: number): Promise<{ commands: Command[]; count: number }>;
   /** Marks a pending command accepted or rejected by the server. */
   settleCommand(commandId: string, accepted: boolean, detail?: string): Promise<null>;
+  /** Records the server's push answers: its `results` array, or the whole response. */
+  settlePush(answers: unknown[] | object | string): Promise<{ accepted: number; rejected: number; retry: number }>;
+  /** Applies one pulled page atomically and rebases the pending commands on it. */
+  applyPage(page: object | string): Promise<ApplyPageResult>;
+  /** Where the next pull starts, the scope digest kept, and what waits. */
+  syncState(): Promise<SyncState>;
+  /** Commands the server (or a rebase) rejected, oldest first. */
+  rejections(): Promise<Rejection[]>;
+  /** Makes the next pull a full resync from cursor 0. */
+  resetSync(): Promise<null>;
   /** Makes `personId` the first administrator of an empty store. */
   bootstrap(personId: string, name: string, at?: number): Promise<{ person_id: string }>;
   /** PRAGMA integrity_check. */

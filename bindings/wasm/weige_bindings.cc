@@ -19,6 +19,7 @@
 #include "core/domain/json_reader.h"
 #include "core/store/db.h"
 #include "core/store/store.h"
+#include "core/sync/device.h"
 #include "core/sync/outbox.h"
 
 namespace {
@@ -102,10 +103,12 @@ std::string Close(int handle) {
   return Result::Ok(nullptr).Dump();
 }
 
+// Commands run through sync::ExecuteLocal: each one's changeset is kept for
+// the rebase after a pull.
 std::string Dispatch(int handle, const std::string& command_json) {
   Store* store = Stores().Find(handle);
   if (store == nullptr) return NotOpen(handle);
-  return store->Execute(std::string_view(command_json)).Dump();
+  return weige::sync::ExecuteLocal(store, command_json).Dump();
 }
 
 std::string RunQuery(int handle, const std::string& name, const std::string& params_json) {
@@ -130,6 +133,39 @@ std::string SettleCommand(int handle, const std::string& command_id, bool accept
   Store* store = Stores().Find(handle);
   if (store == nullptr) return NotOpen(handle);
   Status s = weige::sync::SettleCommand(store, command_id, accepted, detail);
+  return (s.ok() ? Result::Ok(nullptr) : Result::Fail(s)).Dump();
+}
+
+// Sync (core/sync/device.h): the server's push answers, a pulled page (then
+// the rebase), where the next pull starts, and the rejections list.
+std::string SettlePush(int handle, const std::string& answers_json) {
+  Store* store = Stores().Find(handle);
+  if (store == nullptr) return NotOpen(handle);
+  return weige::sync::SettlePush(store, answers_json).Dump();
+}
+
+std::string ApplyPage(int handle, const std::string& page_json) {
+  Store* store = Stores().Find(handle);
+  if (store == nullptr) return NotOpen(handle);
+  return weige::sync::ApplyPage(store, page_json).Dump();
+}
+
+std::string SyncState(int handle) {
+  Store* store = Stores().Find(handle);
+  if (store == nullptr) return NotOpen(handle);
+  return weige::sync::SyncState(store).Dump();
+}
+
+std::string Rejections(int handle) {
+  Store* store = Stores().Find(handle);
+  if (store == nullptr) return NotOpen(handle);
+  return weige::sync::Rejections(store).Dump();
+}
+
+std::string ResetSync(int handle) {
+  Store* store = Stores().Find(handle);
+  if (store == nullptr) return NotOpen(handle);
+  Status s = weige::sync::ResetSync(store);
   return (s.ok() ? Result::Ok(nullptr) : Result::Fail(s)).Dump();
 }
 
@@ -174,6 +210,11 @@ EMSCRIPTEN_BINDINGS(weige) {
   emscripten::function("query", &RunQuery);
   emscripten::function("pendingCommands", &PendingCommands);
   emscripten::function("settleCommand", &SettleCommand);
+  emscripten::function("settlePush", &SettlePush);
+  emscripten::function("applyPage", &ApplyPage);
+  emscripten::function("syncState", &SyncState);
+  emscripten::function("rejections", &Rejections);
+  emscripten::function("resetSync", &ResetSync);
   emscripten::function("bootstrap", &Bootstrap);
   emscripten::function("integrityCheck", &IntegrityCheck);
 }

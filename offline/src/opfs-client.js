@@ -3,8 +3,8 @@
 // and rebuilds WeigeErrors from its answers.
 import { WeigeError } from './errors.js';
 
-const kOps = ['dispatch', 'query', 'pendingCommands', 'settleCommand', 'bootstrap',
-  'integrityCheck', 'hostCalls'];
+const kOps = ['dispatch', 'query', 'pendingCommands', 'settleCommand', 'settlePush',
+  'applyPage', 'syncState', 'rejections', 'resetSync', 'bootstrap', 'integrityCheck', 'hostCalls'];
 
 export async function openInWorker(options) {
   const { host, workerUrl, ...rest } = options;

@@ -114,6 +114,43 @@ export class Runtime {
     });
   }
 
+  /** Records the server's push answers (its `results` array, or the whole response). */
+  settlePush(answers) {
+    return this.#run(async () => {
+      const v = this.#call(this.#mod.settlePush(this.#handle, toJsonText(answers, 'answers')));
+      await this.#durable();
+      return v;
+    });
+  }
+
+  /** Applies one pulled page atomically, then rebases the pending commands on it. */
+  applyPage(page) {
+    return this.#run(async () => {
+      const v = this.#call(this.#mod.applyPage(this.#handle, toJsonText(page, 'page')));
+      await this.#durable();
+      return v;
+    });
+  }
+
+  /** Where the next pull starts (cursor), the digest, and what waits. */
+  syncState() {
+    return this.#run(async () => this.#call(this.#mod.syncState(this.#handle)));
+  }
+
+  /** Commands the server (or a rebase) rejected, with code, reason and message. */
+  rejections() {
+    return this.#run(async () => this.#call(this.#mod.rejections(this.#handle)));
+  }
+
+  /** Makes the next pull a full resync from cursor 0. */
+  resetSync() {
+    return this.#run(async () => {
+      const v = this.#call(this.#mod.resetSync(this.#handle));
+      await this.#durable();
+      return v;
+    });
+  }
+
   /** Makes `personId` the first administrator of an empty store. */
   bootstrap(personId, name, at = Date.now()) {
     return this.#run(async () => {
