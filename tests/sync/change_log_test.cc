@@ -103,7 +103,9 @@ TEST_F(ChangeLogTest, ResidentSeesOwnHouseholdAndReportsOnly) {
   }
   Json page = Pull("resident1");
   for (const Json& c : page["changes"]) {
-    if (c["table"] == "reports") EXPECT_EQ(c["row"]["resident_id"], "resident1");
+    if (c["table"] == "reports") {
+      EXPECT_EQ(c["row"]["resident_id"], "resident1");
+    }
   }
 }
 

@@ -272,7 +272,9 @@ TEST_F(PermissionMatrixTest, EveryRoleEveryCommandAndQueryInsideAndOutside) {
                 : r.json.is_object() ? r.json.value("code", std::string("no code"))
                                      : "http " + std::to_string(r.status);
           detail = r.body.substr(0, 300);
-          if (got == "permission_denied") EXPECT_EQ(r.status, 403);
+          if (got == "permission_denied") {
+            EXPECT_EQ(r.status, 403);
+          }
         } else {
           Json payload = CommandPayload(op, rc, p, inside);
           Json a = PushOne(rc.person, op, payload);
@@ -379,8 +381,12 @@ TEST_F(PermissionMatrixTest, EveryRoleEveryCommandAndQueryInsideAndOutside) {
       EXPECT_FALSE(seen["patrols"].empty());
       EXPECT_TRUE(seen["reports"].empty());
     }
-    if (rc.role == "department") EXPECT_FALSE(seen["items"].empty());
-    if (rc.role == "worker") EXPECT_FALSE(seen["visits"].empty());
+    if (rc.role == "department") {
+      EXPECT_FALSE(seen["items"].empty());
+    }
+    if (rc.role == "worker") {
+      EXPECT_FALSE(seen["visits"].empty());
+    }
   }
 }
 

@@ -18,7 +18,9 @@ class BadInputTest : public ServerTest {
       EXPECT_EQ(r.json["ok"], false) << what;
       EXPECT_TRUE(r.json["code"].is_string()) << what;
       EXPECT_TRUE(r.json["message"].is_string()) << what;
-      if (!reason.empty()) EXPECT_EQ(r.json["reason"], reason) << what << ": " << r.body;
+      if (!reason.empty()) {
+        EXPECT_EQ(r.json["reason"], reason) << what << ": " << r.body;
+      }
     }
     EXPECT_TRUE(server_.Alive()) << "server died after: " << what;
     EXPECT_EQ(http().Get("/healthz").status, 200) << "after: " << what;

@@ -251,7 +251,9 @@ void ServerTest::SetUp() {
 
 void ServerTest::TearDown() {
   http_.reset();
-  if (server_.pid() > 0) EXPECT_EQ(server_.Stop(), 0) << "weige-server exits cleanly";
+  if (server_.pid() > 0) {
+    EXPECT_EQ(server_.Stop(), 0) << "weige-server exits cleanly";
+  }
   WorldTest::TearDown();
 }
 
