@@ -84,15 +84,35 @@ Status OpenFindings(Tx& tx, std::vector<Tx::NewItem>* items, const std::string& 
   return Status::Ok();
 }
 
-Status LoadTemplate(Db& db, const std::string& id, int64_t version, ChecklistTemplate* t) {
-  Stmt s = db.Q("SELECT body FROM templates WHERE id = ? AND version = ?");
+// The template a visit names: from the cache when the stored body is the one
+// parsed before, else parsed into *scratch (and cached).
+Status LoadTemplate(Tx& tx, const std::string& id, int64_t version, ChecklistTemplate* scratch,
+                    const ChecklistTemplate** out) {
+  Stmt s = tx.db().Q("SELECT body FROM templates WHERE id = ? AND version = ?");
   s.Bind(1, id).Bind(2, version);
   if (!s.Step()) {
     WEIGE_RETURN_IF_ERROR(s.status());
     return NotFound("template.not_found",
                     "no template " + id + " version " + std::to_string(version));
   }
-  return ParseTemplate(JsonOrNull(s.Text(0)), t);
+  std::string body = s.Text(0);
+  TemplateCache* cache = tx.templates;
+  if (cache != nullptr) {
+    auto it = cache->entries.find({id, version});
+    if (it != cache->entries.end() && it->second.body == body) {
+      *out = &it->second.parsed;
+      return Status::Ok();
+    }
+  }
+  WEIGE_RETURN_IF_ERROR(ParseTemplate(JsonOrNull(body), scratch));
+  *out = scratch;
+  if (cache != nullptr) {
+    if (cache->entries.size() >= TemplateCache::kMaxEntries) cache->entries.clear();
+    TemplateCache::Entry& e = cache->entries[{id, version}];
+    e.body = std::move(body);
+    e.parsed = *scratch;
+  }
+  return Status::Ok();
 }
 
 Result VisitRecord(Tx& tx) {
@@ -138,11 +158,12 @@ Result VisitRecord(Tx& tx) {
 
   std::vector<Tx::NewItem> items;
   if (template_id) {
-    ChecklistTemplate t;
+    ChecklistTemplate parsed;
+    const ChecklistTemplate* t = nullptr;
     std::vector<Finding> found;
-    s = LoadTemplate(tx.db(), *template_id, *template_version, &t);
+    s = LoadTemplate(tx, *template_id, *template_version, &parsed, &t);
     if (s.ok()) {
-      s = EvaluateAnswers(t, answers ? *answers : Json::object(), outcome == "met", &found);
+      s = EvaluateAnswers(*t, answers ? *answers : Json::object(), outcome == "met", &found);
     }
     if (!s.ok()) return Result::Fail(s);
     for (const Finding& f : found) {

@@ -5,11 +5,12 @@
 //   Result r = store->Execute(R"({"id":"c1","type":"item.comment",...})");
 //   Result q = store->Query("items.checklist", R"({"actor":"p1","building_id":"b1",...})");
 //
-// Execute runs one command as one transaction (a SAVEPOINT, so a caller may
-// batch many inside an outer BEGIN): state, event(s) and an outbox row commit
-// together, or nothing is written. A command id seen before returns the stored
-// result and writes nothing. Neither call throws; every failure is a Result
-// with code, reason and message. Not thread-safe: one thread per Store.
+// Execute runs one command as one transaction (its own, or a SAVEPOINT inside
+// the caller's, so a caller may batch many inside an outer BEGIN): state,
+// event(s) and an outbox row commit together, or nothing is written. A command
+// id seen before returns the stored result and writes nothing. Neither call
+// throws; every failure is a Result with code, reason and message. Not
+// thread-safe: one thread per Store.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,7 @@ struct ExecOptions {
 
 class Tx;
 class QueryCtx;
+struct TemplateCache;
 using CommandHandler = Result (*)(Tx&);
 using QueryHandler = Result (*)(QueryCtx&);
 
@@ -87,10 +89,15 @@ class Store {
  private:
   Store() = default;
   Result ExecuteParsed(const Json& command, const std::string& body, const ExecOptions& options);
+  // The command's work inside the transaction ExecuteParsed opened.
+  Result ExecuteInTx(const std::string& body, const ExecOptions& options, const std::string& id,
+                     const std::string& type, const std::string& actor_id, int64_t at,
+                     const Json* payload);
 
   std::unique_ptr<Db> db_;
   std::unordered_map<std::string, CommandHandler> commands_;
   std::unordered_map<std::string, QueryHandler> queries_;
+  std::unique_ptr<TemplateCache> templates_;
 };
 
 }  // namespace weige::store

@@ -1,0 +1,392 @@
+// weige_bench: the core's performance targets, measured. Prints one JSON
+// object per line, {"bench", "metric", "value", "unit"}; progress goes to
+// stderr. Run through build-scripts/bench.sh.
+//
+//   weige_bench [--dir DIR] [--only visit|fullscale] [--runs N] [--commands N]
+//               [--pragma SQL] [--keep]
+//
+// - visit.record: commands/s, one transaction per command (no outer BEGIN),
+//   file-backed store, WAL, synchronous=NORMAL; each visit opens two items.
+//   Also its CPU time a command (steadier on a shared machine), and for
+//   comparison the rate with 100 commands an outer transaction (as a push).
+//   --pragma runs SQL on that store first (experiments); --keep keeps it.
+// - worker.households_due, items.checklist: latency for one micro-grid on the
+//   full-scale district (1,024 grids, 8,381 micro-grids, ~630,000 households),
+//   generated once into DIR/fullscale.db and reused.
+// - stats.rollup: the whole district, median of several runs.
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/store/store.h"
+#include "tools/demo/demo_district.h"
+
+namespace {
+
+using weige::Json;
+using weige::Result;
+using weige::Status;
+using weige::store::Store;
+using Clock = std::chrono::steady_clock;
+
+const char kAdmin[] = "p-admin";
+
+void Emit(const std::string& bench, const std::string& metric, double value,
+          const std::string& unit) {
+  nlohmann::ordered_json j;
+  j["bench"] = bench;
+  j["metric"] = metric;
+  j["value"] = std::round(value * 1000.0) / 1000.0;
+  j["unit"] = unit;
+  std::printf("%s\n", j.dump().c_str());
+  std::fflush(stdout);
+}
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  if (v.empty()) return 0;
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  if (v.empty()) return 0;
+  size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+// CPU seconds (user + system) of this process: steadier than wall time on a
+// shared machine, so it is reported beside it.
+double CpuSeconds() {
+  struct rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+void RemoveDb(const std::string& path) {
+  std::remove(path.c_str());
+  std::remove((path + "-wal").c_str());
+  std::remove((path + "-shm").c_str());
+}
+
+[[noreturn]] void Die(const std::string& what, const Status& s) {
+  std::fprintf(stderr, "weige_bench: %s: %s (%s)\n", what.c_str(), s.message.c_str(),
+               s.reason.c_str());
+  std::exit(1);
+}
+
+Json MustQuery(Store* store, const char* name, const Json& params) {
+  Result r = store->Query(name, params);
+  if (!r.ok()) Die(name, r.status);
+  return r.value;
+}
+
+// The micro-grids below a region, found through stats.rollup (children of
+// each level) rather than by guessing ids. `every` keeps every n-th child at
+// the levels above grids, to sample a big district.
+void Microgrids(Store* store, const std::string& region, const std::string& cycle, int64_t now,
+                int every, std::vector<std::string>* out) {
+  Json r = MustQuery(store, "stats.rollup",
+                     {{"actor", kAdmin}, {"region_id", region}, {"cycle", cycle}, {"now", now}});
+  const Json& children = r["children"];
+  const bool grid = r["level"] == "grid";
+  for (size_t i = 0; i < children.size(); ++i) {
+    const std::string id = children[i]["region_id"].get<std::string>();
+    if (grid) {
+      out->push_back(id);
+    } else if (i % static_cast<size_t>(every) == 0) {
+      Microgrids(store, id, cycle, now, every, out);
+    }
+  }
+}
+
+// The households of a micro-grid, through worker.households_due.
+std::vector<std::string> Households(Store* store, const std::string& mg,
+                                    const std::string& cycle) {
+  Json due = MustQuery(store, "worker.households_due",
+                       {{"actor", kAdmin}, {"microgrid_id", mg}, {"cycle", cycle}});
+  std::vector<std::string> out;
+  for (const Json& b : due["buildings"]) {
+    for (const Json& h : b["households"]) out.push_back(h["id"].get<std::string>());
+  }
+  return out;
+}
+
+struct Args {
+  std::string dir = "build/bench";
+  std::string only;
+  int runs = 5;
+  int commands = 20000;
+  std::string pragma;  // experiments: SQL run on the visit store after Open
+  bool keep = false;   // keep the visit store (to inspect it)
+};
+
+// visit.record throughput on a fresh file-backed store.
+void BenchVisits(const Args& a) {
+  const std::string path = a.dir + "/visit_bench.db";
+  RemoveDb(path);
+  std::unique_ptr<Store> store;
+  Status s = Store::Open(path, {}, &store);
+  if (!s.ok()) Die("open " + path, s);
+  if (!a.pragma.empty()) {
+    s = store->ExecSql(a.pragma);
+    if (!s.ok()) Die(a.pragma, s);
+  }
+  weige::demo::DistrictOptions o;  // 40 micro-grids, 3,000 households
+  o.history = false;
+  Json summary;
+  auto t0 = Clock::now();
+  s = weige::demo::BuildDistrict(store.get(), o, &summary);
+  if (!s.ok()) Die("demo district", s);
+  Emit("demo.default_directory", "generation_s", Seconds(t0, Clock::now()), "s");
+  const std::string cycle = summary["cycle"].get<std::string>();
+  std::vector<std::string> mgs;
+  Microgrids(store.get(), summary["district_id"].get<std::string>(), cycle, o.now, 1, &mgs);
+  struct Home {
+    std::string household, worker;
+  };
+  std::vector<Home> homes;
+  for (const std::string& mg : mgs) {
+    for (std::string& h : Households(store.get(), mg, cycle)) homes.push_back({h, "p-w-" + mg});
+  }
+  std::fprintf(stderr, "visit.record: %zu households in %zu micro-grids, %d x %d commands\n",
+               homes.size(), mgs.size(), a.runs, a.commands);
+  std::vector<double> rates, cpu_us;
+  // The runs after a.runs batch 100 commands an outer transaction, as a push
+  // does: for comparison only.
+  std::vector<double> batched;
+  for (int run = 0; run < a.runs + 2; ++run) {
+    const bool batch = run >= a.runs;
+    // Each run records a month of the year: 2026-01, 2026-02, ...
+    char month[16];
+    std::snprintf(month, sizeof month, "2026-%02d", run % 12 + 1);
+    std::vector<std::string> commands;
+    commands.reserve(static_cast<size_t>(a.commands));
+    for (int i = 0; i < a.commands; ++i) {
+      const Home& h = homes[static_cast<size_t>(i) % homes.size()];
+      std::string id = "bv" + std::to_string(run) + "-" + std::to_string(i);
+      Json answers = {{"ebike_wire", true},   {"fire_lane", true},   {"elderly_alone", false},
+                      {"housing", "出租"},    {"residents", 3},      {"gas", "正常"},
+                      {"fraud_leaflet", true}, {"fraud_app", false}};
+      Json c = {{"id", id},
+                {"type", "visit.record"},
+                {"actor", h.worker},
+                {"at", o.now - 3600000 + i},
+                {"payload",
+                 {{"visit_id", id},
+                  {"household_id", h.household},
+                  {"cycle", month},
+                  {"outcome", "met"},
+                  {"template_id", "door_knock"},
+                  {"template_version", 2},
+                  {"answers", answers},
+                  {"notes", "入户走访，发现飞线充电和楼道堵塞"},
+                  {"gps", {{"lat", 39.9}, {"lng", 116.65}}}}}};
+      commands.push_back(weige::DumpJson(c));
+    }
+    auto start = Clock::now();
+    double cpu0 = CpuSeconds();
+    for (size_t i = 0; i < commands.size(); ++i) {
+      if (batch && i % 100 == 0) store->ExecSql("BEGIN");
+      Result r = store->Execute(commands[i]);
+      if (!r.ok()) Die("visit.record", r.status);
+      if (r.value["items"].size() != 2) {
+        Die("visit.record", weige::Internal("bench.findings", "expected two findings"));
+      }
+      if (batch && (i % 100 == 99 || i + 1 == commands.size())) store->ExecSql("COMMIT");
+    }
+    double secs = Seconds(start, Clock::now());
+    double cpu = CpuSeconds() - cpu0;
+    if (batch) {
+      batched.push_back(a.commands / secs);
+      std::fprintf(stderr, "  batched run: %.0f commands/s, %.1f us CPU a command\n",
+                   a.commands / secs, cpu * 1e6 / a.commands);
+      continue;
+    }
+    rates.push_back(a.commands / secs);
+    cpu_us.push_back(cpu * 1e6 / a.commands);
+    struct stat wal;
+    double frames = stat((path + "-wal").c_str(), &wal) == 0
+                        ? static_cast<double>(wal.st_size - 32) / (4096 + 24)
+                        : 0;
+    std::fprintf(stderr, "  run %d: %.0f commands/s, %.1f us CPU a command, WAL %.0f frames\n",
+                 run + 1, a.commands / secs, cpu * 1e6 / a.commands, frames);
+  }
+  Emit("visit.record", "commands_per_s_median", Median(rates), "commands/s");
+  Emit("visit.record", "commands_per_s_min", *std::min_element(rates.begin(), rates.end()),
+       "commands/s");
+  Emit("visit.record", "cpu_us_per_command_median", Median(cpu_us), "us");
+  Emit("visit.record", "commands_per_s_batched_100_per_tx", Median(batched), "commands/s");
+  store.reset();
+  if (!a.keep) RemoveDb(path);
+}
+
+// The full-scale district: generated once, cached with its summary.
+std::unique_ptr<Store> FullScale(const Args& a, Json* meta) {
+  const std::string path = a.dir + "/fullscale.db";
+  const std::string meta_path = a.dir + "/fullscale.json";
+  if (!Exists(path) || !Exists(meta_path)) {
+    const std::string tmp = a.dir + "/fullscale.tmp.db";
+    RemoveDb(tmp);
+    std::fprintf(stderr, "fullscale: generating %s (a few minutes)\n", path.c_str());
+    std::unique_ptr<Store> store;
+    Status s = Store::Open(tmp, {}, &store);
+    if (!s.ok()) Die("open " + tmp, s);
+    Json summary;
+    auto t0 = Clock::now();
+    s = weige::demo::BuildDistrict(store.get(), weige::demo::FullScale(), &summary);
+    if (!s.ok()) Die("full-scale district", s);
+    store.reset();  // checkpoints the WAL into the file
+    double secs = Seconds(t0, Clock::now());
+    struct stat st;
+    stat(tmp.c_str(), &st);
+    (*meta) = {{"generation_s", secs},
+               {"bytes", static_cast<int64_t>(st.st_size)},
+               {"summary", summary}};
+    RemoveDb(path);
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+      Die("rename", weige::Internal("bench.rename", "cannot move " + tmp));
+    }
+    std::ofstream(meta_path) << weige::DumpJson(*meta) << "\n";
+  } else {
+    std::ifstream in(meta_path);
+    std::stringstream text;
+    text << in.rdbuf();
+    *meta = Json::parse(text.str(), nullptr, false);
+    if (meta->is_discarded()) {
+      Die("read " + meta_path, weige::Internal("bench.meta", "remove it to regenerate"));
+    }
+    std::fprintf(stderr, "fullscale: reusing %s (generated in %.1f s)\n", path.c_str(),
+                 (*meta)["generation_s"].get<double>());
+  }
+  std::unique_ptr<Store> store;
+  Status s = Store::Open(path, {}, &store);
+  if (!s.ok()) Die("open " + path, s);
+  return store;
+}
+
+void BenchFullScale(const Args& a) {
+  Json meta;
+  std::unique_ptr<Store> store = FullScale(a, &meta);
+  const Json& summary = meta["summary"];
+  const Json& counts = summary["counts"];
+  Emit("demo.fullscale", "generation_s", meta["generation_s"].get<double>(), "s");
+  Emit("demo.fullscale", "commands", counts["commands"].get<double>(), "commands");
+  Emit("demo.fullscale", "households", counts["households"].get<double>(), "households");
+  Emit("demo.fullscale", "microgrids", counts["microgrids"].get<double>(), "microgrids");
+  Emit("demo.fullscale", "db_size", meta["bytes"].get<double>() / 1048576.0, "MiB");
+  const std::string cycle = summary["cycle"].get<std::string>();
+  const std::string district = summary["district_id"].get<std::string>();
+  const int64_t now = summary["now"].get<int64_t>();
+
+  // stats.rollup over the district (the first run also warms the cache).
+  std::vector<double> rollup;
+  for (int run = 0; run <= a.runs; ++run) {
+    auto t0 = Clock::now();
+    Result r = store->Query("stats.rollup", Json{{"actor", kAdmin}, {"region_id", district},
+                                                 {"cycle", cycle}, {"now", now}});
+    std::string body = r.Dump();
+    double ms = Seconds(t0, Clock::now()) * 1000;
+    if (!r.ok()) Die("stats.rollup", r.status);
+    std::fprintf(stderr, "stats.rollup %s: %.1f ms%s\n", district.c_str(), ms,
+                 run == 0 ? " (cold)" : "");
+    if (run > 0) rollup.push_back(ms);
+  }
+  Emit("stats.rollup", "district_median", Median(rollup), "ms");
+
+  // A sample of micro-grids across the district.
+  std::vector<std::string> mgs;
+  Microgrids(store.get(), district, cycle, now, 4, &mgs);
+  std::fprintf(stderr, "latency: %zu micro-grids sampled\n", mgs.size());
+  struct Query {
+    const char* name;
+    std::vector<double> ms;
+  } queries[] = {{"worker.households_due", {}}, {"items.checklist", {}}};
+  for (int round = 0; round < 4; ++round) {  // round 0 warms the cache
+    for (const std::string& mg : mgs) {
+      const std::string worker = "p-w-" + mg;
+      Json params[] = {{{"actor", worker}, {"microgrid_id", mg}, {"cycle", cycle}},
+                       {{"actor", worker}, {"microgrid_id", mg}, {"now", now}}};
+      for (int q = 0; q < 2; ++q) {
+        const std::string text = weige::DumpJson(params[q]);  // as it arrives
+        auto t0 = Clock::now();
+        Result r = store->Query(queries[q].name, text);
+        std::string body = r.Dump();
+        double ms = Seconds(t0, Clock::now()) * 1000;
+        if (!r.ok()) Die(queries[q].name, r.status);
+        if (round > 0) queries[q].ms.push_back(ms);
+      }
+    }
+  }
+  for (const Query& q : queries) {
+    Emit(q.name, "p50", Percentile(q.ms, 0.5), "ms");
+    Emit(q.name, "p99", Percentile(q.ms, 0.99), "ms");
+  }
+
+  // A grid head's rollup of one grid, for scale.
+  std::vector<double> grid_ms;
+  const std::string grid = mgs.front().substr(0, mgs.front().rfind('m'));
+  for (int run = 0; run < 20; ++run) {
+    auto t0 = Clock::now();
+    Result r = store->Query("stats.rollup", Json{{"actor", "p-g-" + grid}, {"region_id", grid},
+                                                 {"cycle", cycle}, {"now", now}});
+    std::string body = r.Dump();
+    if (!r.ok()) Die("stats.rollup grid", r.status);
+    grid_ms.push_back(Seconds(t0, Clock::now()) * 1000);
+  }
+  Emit("stats.rollup", "grid_p50", Percentile(grid_ms, 0.5), "ms");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string k = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (k == "--dir") {
+      a.dir = next();
+    } else if (k == "--only") {
+      a.only = next();
+    } else if (k == "--runs") {
+      a.runs = std::max(1, std::atoi(next().c_str()));
+    } else if (k == "--keep") {
+      a.keep = true;
+    } else if (k == "--pragma") {
+      a.pragma = next();
+    } else if (k == "--commands") {
+      a.commands = std::max(1, std::atoi(next().c_str()));
+    } else {
+      std::fprintf(stderr,
+                   "usage: weige_bench [--dir DIR] [--only visit|fullscale] [--runs N]"
+                   " [--commands N] [--pragma SQL] [--keep]\n");
+      return 2;
+    }
+  }
+  mkdir(a.dir.c_str(), 0755);
+  if (a.only.empty() || a.only == "visit") BenchVisits(a);
+  if (a.only.empty() || a.only == "fullscale") BenchFullScale(a);
+  return 0;
+}
