@@ -218,14 +218,15 @@ Status RunDemo(StorePool* pool, const std::string& db_path) {
     }
   }
   std::printf("demo logins (person_id / password):\n");
+  auto text = [](const Json& l, const char* key) {
+    auto it = l.find(key);
+    return it != l.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
   for (const Json& l : logins) {
-    std::string name = l.contains("name") && l["name"].is_string() ? l["name"].get<std::string>() : "";
-    std::string role = l.contains("role") && l["role"].is_string() ? l["role"].get<std::string>() : "";
-    std::string scope = l.contains("scope_id") && l["scope_id"].is_string()
-                            ? l["scope_id"].get<std::string>() : "";
-    std::printf("  %-12s %-28s %-22s %s  (%s)\n", role.c_str(),
-                l["person_id"].get<std::string>().c_str(), l["password"].get<std::string>().c_str(),
-                name.c_str(), scope.c_str());
+    if (!l.is_object()) continue;
+    std::printf("  %-12s %-28s %-22s %s  (%s)\n", text(l, "role").c_str(),
+                text(l, "person_id").c_str(), text(l, "password").c_str(), text(l, "name").c_str(),
+                text(l, "scope_id").c_str());
   }
   std::fflush(stdout);
   return Status::Ok();
