@@ -1,15 +1,31 @@
 #!/usr/bin/env bash
-# Builds weige_bench (Release, in build/bench) and runs it. stdout is one JSON
-# object per line, {"bench", "metric", "value", "unit"}; build output and
-# progress go to stderr. The full-scale district is generated once into
-# build/bench/fullscale.db (delete it to regenerate). Extra arguments go to
-# weige_bench, e.g. --only visit, --runs 3.
+# Runs Weige's benchmarks. stdout is one JSON object per line,
+# {"bench", "metric", "value", "unit"}; build output and progress go to stderr.
+#
+#   build-scripts/bench.sh                 every suite
+#   build-scripts/bench.sh core server     only those suites
+#
+# Suites (each a script build-scripts/bench-<suite>.sh): core (native store:
+# visit.record, micro-grid queries, district rollup), wasm (module sizes,
+# wasm vs native, durable dispatch on node/opfs/idb, cold start), server
+# (reconnect storm, first sync), pouchdb (Weige vs PouchDB sync), web (first
+# load, time to the worker's list), miniprogram (main package size).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-build="$root/build/bench"
-jobs="${WEIGE_JOBS:-2}"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DWEIGE_BUILD_TESTS=ON \
-  ${WEIGE_CMAKE_ARGS:-} >&2
-cmake --build "$build" --target weige_bench -j "$jobs" >&2
-cd "$root"
-"$build/weige_bench" --dir "$build" "$@"
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(core wasm server pouchdb web miniprogram)
+failed=0
+for s in "${suites[@]}"; do
+  script="$root/build-scripts/bench-$s.sh"
+  if [ ! -f "$script" ]; then
+    echo "bench: no suite '$s' ($script)" >&2
+    failed=1
+    continue
+  fi
+  echo "== bench $s" >&2
+  if ! bash "$script"; then
+    echo "bench: suite '$s' failed" >&2
+    failed=1
+  fi
+done
+exit $failed
