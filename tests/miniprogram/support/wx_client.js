@@ -141,7 +141,7 @@ export function createWxClient({ dir, packageRoot, quotaBytes = 200 * 1024 * 102
     }
     const payload = body === undefined || body === null ? null : toBuffer(body);
     try {
-      req = http.request(o.url, { method, headers: header }, (res) => {
+      req = http.request(o.url, { method, headers: header, agent: false }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {

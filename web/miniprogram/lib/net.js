@@ -15,8 +15,12 @@ const { utf8Encode, utf8Decode } = require('./utf8.js');
 const kRequestTimeoutMs = 60000;  // the most wx.request allows, and its default
 const kProbeMs = 15000;
 
+// By tag, not instanceof: a buffer may come from another realm (the
+// client's native bridge, or a test's Node side).
+const isArrayBuffer = (x) => Object.prototype.toString.call(x) === '[object ArrayBuffer]';
+
 function toArrayBuffer(body) {
-  if (body instanceof ArrayBuffer) return body;
+  if (isArrayBuffer(body)) return body;
   if (ArrayBuffer.isView(body)) {
     return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
   }
@@ -42,7 +46,7 @@ function createWxFetch(wx, { timeout = kRequestTimeoutMs } = {}) {
         dataType: 'other',  // anything but 'json': the body is left as it came
         responseType: 'arraybuffer',
         success(res) {
-          const bytes = res.data instanceof ArrayBuffer ? res.data
+          const bytes = isArrayBuffer(res.data) ? res.data
             : typeof res.data === 'string' ? res.data : new ArrayBuffer(0);
           const text = () => Promise.resolve(typeof bytes === 'string' ? bytes : utf8Decode(bytes));
           resolve({
@@ -76,8 +80,9 @@ function createWxFetch(wx, { timeout = kRequestTimeoutMs } = {}) {
  * The network state: `online` from the shell's events, `reachable` from the
  * last probe of the server (GET `probeUrl`, any HTTP answer counts).
  * subscribe(fn) calls fn({online, reachable, cause}) on each change and when
- * a probe succeeds after a failure: the moment to sync. stop() removes the
- * listener and the timer.
+ * a probe succeeds after a failure: the moment to sync. probeMs 0: probe
+ * only when asked (probe()) and when the network comes back. stop() removes
+ * the listener and the timer.
  */
 function createWxNetwork(wx, { fetch, probeUrl, probeMs = kProbeMs } = {}) {
   const listeners = new Set();
@@ -111,6 +116,7 @@ function createWxNetwork(wx, { fetch, probeUrl, probeMs = kProbeMs } = {}) {
   wx.getNetworkType({
     success(res) {
       const online = res.networkType !== 'none';
+      if (!online) state.reachable = false;
       if (online !== state.online) {
         state.online = online;
         emit('network');
@@ -118,7 +124,7 @@ function createWxNetwork(wx, { fetch, probeUrl, probeMs = kProbeMs } = {}) {
     },
   });
   wx.onNetworkStatusChange(onStatus);
-  const timer = setInterval(probe, probeMs);
+  const timer = probeMs > 0 ? setInterval(probe, probeMs) : null;
   return {
     get online() {
       return state.online;
@@ -132,7 +138,7 @@ function createWxNetwork(wx, { fetch, probeUrl, probeMs = kProbeMs } = {}) {
       return () => listeners.delete(fn);
     },
     stop() {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       if (typeof wx.offNetworkStatusChange === 'function') wx.offNetworkStatusChange(onStatus);
       listeners.clear();
     },

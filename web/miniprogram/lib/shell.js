@@ -66,8 +66,10 @@ class Shell {
     this.session = this.files.readJson('session.json');
     this.rt = await offline.openWechat({ wx, WXWebAssembly: this.WXWebAssembly,
       createModule: this.createModule, wasmPath: this.wasmPath, name: kDbName });
+    // The sync client probes the server while signed in; this one answers
+    // "online?" for the pages (sign-in) from the network events.
     this.network = createWxNetwork(wx, { fetch: this.fetch,
-      probeUrl: `${this.apiBase()}/healthz` });
+      probeUrl: `${this.apiBase()}/healthz`, probeMs: 0 });
     this.network.subscribe((s) => this.setStatus({ online: s.online }));
     this.setStatus({ online: this.network.online });
     if (this.session) await this.startSync();
@@ -180,17 +182,23 @@ class Shell {
     } catch (e) { /* already broken */ }
     this.rt = await offline.openWechat({ wx: this.wx, WXWebAssembly: this.WXWebAssembly,
       createModule: this.createModule, wasmPath: this.wasmPath, name: kDbName });
-    if (this.sync && this.sync.setRuntime) this.sync.setRuntime(this.rt);
+    if (this.sync) {
+      // The sync client holds the old runtime: a new one for the new.
+      this.sync.stop();
+      await this.startSync();
+    }
   }
 
   // ---- sync -----------------------------------------------------------
 
   async startSync() {
     if (!this.session) return;
-    this.sync = createSync({ offline, rt: this.rt, fetch: this.fetch, network: this.network,
-      photos: this.photos, files: this.files, session: this.session,
-      onState: (s) => this.setStatus(s), onChanged: () => this.refresh() });
-    if (this.sync && this.sync.start) await this.sync.start();
+    this.sync = createSync({ offline, wx: this.wx, rt: this.rt, fetch: this.fetch,
+      photos: this.photos, session: this.session,
+      onState: (s) => this.setStatus(s),
+      onChanged: () => this.refresh(),
+      onAuth: () => this.setStatus({ error: 'auth' }) });
+    if (this.sync) this.sync.start();
   }
 
   /** Syncs now (when online); resolves when the attempt is over. */

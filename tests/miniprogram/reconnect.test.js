@@ -1,0 +1,151 @@
+/**
+ * @jest-environment jsdom
+ */
+// Offline, then reconnect, through a REAL weige-server on loopback: the
+// mini-program (the assembled package, its pages driven with
+// miniprogram-simulate) signs a worker in, takes its micro-grid down, loses
+// the network, records visits - one with a photo -, is killed and started
+// again while still offline, then finds the network: wx.onNetworkStatusChange
+// wakes the sync client, which uploads the photo and pushes the visits over
+// wx.request, and the server has them. The wx object is a STAND-IN for the
+// WeChat client (support/wx_client.js); its wx.request is Node's http.
+import { jest } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launchApp, settle, text, barText, all, find, packageRoot, tempDir } from './support/app.js';
+import { createWxClient } from './support/wx_client.js';
+import { startServer, login, serverQuery, httpRequest } from './support/server.js';
+
+jest.setTimeout(240000);
+
+// The sync client is offline/src/sync-client.js, bundled when it exists
+// (build-miniprogram.sh); without it there is nothing to reconnect with.
+const hasSyncClient = fs.readFileSync(path.join(packageRoot, 'vendor/weige-offline.js'), 'utf8')
+  .includes('createSyncClient');
+const maybe = hasSyncClient ? test : test.skip;
+if (!hasSyncClient) console.warn('reconnect.test.js: the build has no sync client; skipped');
+
+let server;
+beforeAll(async () => {
+  if (hasSyncClient) server = await startServer();
+});
+afterAll(async () => {
+  if (server) await server.stop();
+});
+
+const tap = async (node) => {
+  node.dispatchEvent('tap');
+  await settle();
+};
+const change = async (node, value) => {
+  node.dispatchEvent('change', { detail: { value } });
+  await settle();
+};
+const input = async (node, value) => {
+  node.dispatchEvent('input', { detail: { value } });
+  await settle();
+};
+
+async function until(what, fn, ms = 60000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+maybe('visits recorded offline reach the server after the network returns', async () => {
+  const worker = server.who('worker');
+  const dir = tempDir('reconnect');
+  const client = createWxClient({ dir, packageRoot });
+
+  // 1. Online: sign in on the sign-in page; the first sync brings the micro-grid.
+  let app = await launchApp({ client });
+  const loginPage = await app.open('pages/login/index');
+  await input(loginPage.querySelector('.server'), server.base);
+  await input(loginPage.querySelector('.person'), worker.person_id);
+  await input(loginPage.querySelector('.password'), worker.password);
+  await tap(loginPage.querySelector('.submit'));
+  await until('sign-in', () => app.shell.session || (text(loginPage, '.error') && Promise.reject(new Error(text(loginPage, '.error')))), 20000);
+  expect(text(loginPage, '.error')).toBe('');
+  expect(client.callsOf('reLaunch').pop().url).toBe('/pages/worker/index');
+  expect(await app.shell.syncNow()).toBe(true);
+  const home = await app.open('pages/worker/index');
+  const households = all(home, '.household').map((h) => h.dom.dataset.id);
+  expect(households.length).toBeGreaterThanOrEqual(3);
+
+  // 2. Offline: three visits, the first one met with the checklist and a photo.
+  client.setOnline(false);
+  await settle();
+  expect(barText(home, '.net')).toBe('离线');
+  const visited = households.slice(0, 3);
+  const visit = await app.open('pages/worker/visit', { household: visited[0] });
+  await change(visit.querySelector('.outcome'), 'met');
+  const keys = all(visit, '.question').map((q) => q.dom.dataset.key);
+  const { templates } = await app.shell.query('templates.current');
+  const options = Object.fromEntries(templates.find((t) => t.id === 'door_knock').body.questions
+    .map((q) => [q.key, q.options || []]));
+  for (const q of all(visit, '.question')) {
+    const key = q.dom.dataset.key;
+    const answer = find(visit, '.answer', (d) => d.key === key)[0];
+    const kind = answer && answer.dom.dataset.kind;
+    if (kind === 'yes_no') await change(answer, key === 'fraud_leaflet' ? 'true' : 'false');
+    else if (kind === 'choice') await change(answer, options[key][0]);
+    else if (kind === 'number') await input(answer, '3');
+  }
+  expect(keys.length).toBeGreaterThan(5);
+  client.queueImage(Buffer.alloc(50000, 11), { width: 4000, height: 3000 });
+  await tap(visit.querySelector('.photos').querySelector('.add'));
+  await tap(visit.querySelector('.submit'));
+  expect(text(visit, '.error')).toBe('');
+  for (const [h, outcome] of [[visited[1], 'not_home'], [visited[2], 'refused']]) {
+    const p = await app.open('pages/worker/visit', { household: h });
+    await change(p.querySelector('.outcome'), outcome);
+    await tap(p.querySelector('.submit'));
+    expect(text(p, '.error')).toBe('');
+  }
+  expect(client.callsOf('navigateBack')).toHaveLength(3);
+  const requestsOffline = client.callsOf('request').length;
+  expect((await app.shell.rt.syncState()).pending).toBe(3);
+
+  // 3. The mini-program is killed and started again, still offline.
+  await app.close();
+  app = await launchApp({ client });
+  const again = await app.open('pages/worker/index');
+  expect(all(again, '.household').map((h) => h.dom.dataset.id)).not.toContain(visited[0]);
+  expect(barText(again, '.sync')).toBe('待同步 3');
+  const { visits: local } = await app.shell.query('visits.list', { household_id: visited[0] });
+  const photo = local[0].photos[0];
+  expect(photo).toMatch(/^[0-9a-f]{64}$/);
+
+  // 4. The network returns: the client hears it and syncs, with no tap.
+  client.setOnline(true);
+  await until('the push', async () => (await app.shell.rt.syncState()).pending === 0);
+  expect(client.callsOf('request').length).toBeGreaterThan(requestsOffline);
+  await until('the status strip', () => barText(again, '.sync') === '已同步', 10000);
+
+  // 5. The server has every visit, and the photo, byte for byte.
+  const token = await login(server.base, worker);
+  const mg = worker.scope;
+  for (const h of visited) {
+    const { visits } = await serverQuery(server.base, token, 'visits.list', { household_id: h });
+    expect(visits.some((v) => v.worker_id === worker.person_id && v.cycle === local[0].cycle)).toBe(true);
+  }
+  const { visits: met } = await serverQuery(server.base, token, 'visits.list', { household_id: visited[0] });
+  const mine = met.find((v) => v.id === local[0].id);
+  expect(mine.outcome).toBe('met');
+  expect(mine.photos).toEqual([photo]);
+  const blob = await httpRequest('GET', `${server.base}/api/v1/blobs/${photo}`, { token });
+  expect(blob.status).toBe(200);
+  expect(createHash('sha256').update(blob.body).digest('hex')).toBe(photo);
+  expect(blob.body.equals(Buffer.from(app.shell.photos.read(photo)))).toBe(true);
+  expect(app.shell.photos.waiting()).toEqual([]);
+  const due = await serverQuery(server.base, token, 'worker.households_due',
+    { microgrid_id: mg, cycle: local[0].cycle });
+  const stillDue = due.buildings.flatMap((b) => b.households.map((h) => h.id));
+  expect(stillDue).not.toContain(visited[0]);
+  await app.close();
+});
