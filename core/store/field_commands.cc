@@ -304,7 +304,11 @@ Result ReportSubmit(Tx& tx) {
   // Routed to the micro-grid of the place named, else of the resident's home.
   std::string microgrid = home_mg;
   Target at_place;
-  if (s.ok() && building) s = TargetForBuilding(tx.db(), *building, &at_place, &microgrid);
+  // The resident's own building is routed through the household row: a
+  // resident's device holds its household but not the building's row.
+  if (s.ok() && building && *building != home.building_id) {
+    s = TargetForBuilding(tx.db(), *building, &at_place, &microgrid);
+  }
   if (!s.ok()) return Result::Fail(s);
   {
     Stmt dup = tx.db().Q("SELECT 1 FROM reports WHERE id = ?");

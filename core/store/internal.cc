@@ -138,7 +138,16 @@ Status LoadItem(Db& db, const std::string& item_id, ItemRow* item, Target* targe
   target->owner_dept = item->owner_dept;
   target->escalated_to = item->escalated_to;
   target->reporter = item->reporter;
-  return RegionChain(db, item->microgrid_id, "microgrid", &target->regions);
+  // A device holds only its scope: a department's phone has the items
+  // assigned to it but not their micro-grid's regions. Without the chain the
+  // item is still judged by its parties (owner, reporter, building,
+  // household); no region grant can reach it there anyway.
+  Status chain = RegionChain(db, item->microgrid_id, "microgrid", &target->regions);
+  if (chain.code == Code::kNotFound) {
+    target->regions.clear();
+    return Status::Ok();
+  }
+  return chain;
 }
 
 Json ItemJson(const ItemRow& i, std::optional<int64_t> now) {
