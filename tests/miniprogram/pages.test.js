@@ -249,6 +249,25 @@ describe('resident', () => {
   });
 });
 
+test('storage full: the page says so and nothing is recorded', async () => {
+  const app = await launchAs('worker1', 'worker', 'mg1');
+  const page = await app.open('pages/worker/visit', { household: 'h3' });
+  await change(page.querySelector('.outcome'), 'not_home');
+  await input(page.querySelector('.notes'), '走访备注'.repeat(300));
+  app.client.setQuota(app.client.usedBytes() + 100);
+  await tap(page.querySelector('.submit'));
+  expect(text(page, '.error')).toBe('手机存储空间不足，无法保存');
+  expect(app.client.callsOf('navigateBack')).toHaveLength(0);
+  app.client.setQuota(1e9);
+  const { visits } = await app.shell.query('visits.list', { household_id: 'h3' });
+  expect(visits).toHaveLength(0);
+  // With room again the same form goes through.
+  await tap(page.querySelector('.submit'));
+  expect(text(page, '.error')).toBe('');
+  expect(app.client.callsOf('navigateBack')).toHaveLength(1);
+  await app.close();
+});
+
 test('English second: the toggle switches every string and is kept', async () => {
   const app = await launchAs('worker1', 'worker', 'mg1');
   const page = await app.open('pages/worker/index');

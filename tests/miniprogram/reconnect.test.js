@@ -7,7 +7,9 @@
 // the network, records visits - one with a photo -, is killed and started
 // again while still offline, then finds the network: wx.onNetworkStatusChange
 // wakes the sync client, which uploads the photo and pushes the visits over
-// wx.request, and the server has them. The wx object is a STAND-IN for the
+// wx.request, and the server has them. An item the worker marked fixed
+// offline was closed on the server meanwhile: that command is rejected and
+// shown in the inbox with the core's reason. The wx object is a STAND-IN for the
 // WeChat client (support/wx_client.js); its wx.request is Node's http.
 import { jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
@@ -57,7 +59,7 @@ async function until(what, fn, ms = 60000) {
   }
 }
 
-maybe('visits recorded offline reach the server after the network returns', async () => {
+maybe('visits recorded offline reach the server after the network returns; a stale fix is rejected with its reason', async () => {
   const worker = server.who('worker');
   const dir = tempDir('reconnect');
   const client = createWxClient({ dir, packageRoot });
@@ -76,6 +78,14 @@ maybe('visits recorded offline reach the server after the network returns', asyn
   const home = await app.open('pages/worker/index');
   const households = all(home, '.household').map((h) => h.dom.dataset.id);
   expect(households.length).toBeGreaterThanOrEqual(3);
+
+  // An open item in the demo captain's building, which the phone now holds.
+  const captain = server.who('captain');
+  const head = server.who('grid_head');
+  const { items: open } = await app.shell.query('items.checklist',
+    { building_id: captain.scope, now: Date.now() });
+  const contested = open.find((i) => i.state === 'open' || i.state === 'assigned');
+  expect(contested).toBeTruthy();
 
   // 2. Offline: three visits, the first one met with the checklist and a photo.
   client.setOnline(false);
@@ -108,15 +118,33 @@ maybe('visits recorded offline reach the server after the network returns', asyn
     expect(text(p, '.error')).toBe('');
   }
   expect(client.callsOf('navigateBack')).toHaveLength(3);
+  // ...and marks the item fixed, with a photo of the fix.
+  const itemPage = await app.open('pages/item/index', { id: contested.id });
+  client.queueImage(Buffer.alloc(30000, 12), { width: 3000, height: 4000 });
+  await tap(itemPage.querySelector('.evidence').querySelector('.add'));
+  await tap(itemPage.querySelector('.mark-fixed'));
+  expect(text(itemPage, '.error')).toBe('');
+  expect(itemPage.querySelector('.state').dom.dataset.state).toBe('fixed');
   const requestsOffline = client.callsOf('request').length;
-  expect((await app.shell.rt.syncState()).pending).toBe(3);
+  expect((await app.shell.rt.syncState()).pending).toBe(4);
+
+  // Meanwhile the grid head fixes it and the captain closes it (销号) on the server.
+  const ev = (n) => 'c'.repeat(48) + n.toString(16).padStart(16, '0');
+  for (const [who, type, n] of [[head, 'item.mark_fixed', 1], [captain, 'item.verify', 2]]) {
+    const t = await login(server.base, who);
+    const r = await httpRequest('POST', `${server.base}/api/v1/sync/push`, { token: t,
+      headers: { 'content-type': 'application/json' },
+      body: { commands: [{ id: `srv-${n}-${Date.now()}`, type, at: Date.now(),
+        payload: { item_id: contested.id, evidence: [ev(n)] } }] } });
+    expect(r.json().results[0].status).toBe('accepted');
+  }
 
   // 3. The mini-program is killed and started again, still offline.
   await app.close();
   app = await launchApp({ client });
   const again = await app.open('pages/worker/index');
   expect(all(again, '.household').map((h) => h.dom.dataset.id)).not.toContain(visited[0]);
-  expect(barText(again, '.sync')).toBe('待同步 3');
+  expect(barText(again, '.sync')).toBe('待同步 4');
   const { visits: local } = await app.shell.query('visits.list', { household_id: visited[0] });
   const photo = local[0].photos[0];
   expect(photo).toMatch(/^[0-9a-f]{64}$/);
@@ -126,6 +154,17 @@ maybe('visits recorded offline reach the server after the network returns', asyn
   await until('the push', async () => (await app.shell.rt.syncState()).pending === 0);
   expect(client.callsOf('request').length).toBeGreaterThan(requestsOffline);
   await until('the status strip', () => barText(again, '.sync') === '已同步', 10000);
+
+  // The stale fix lost to the server's closure: rejected, with its reason,
+  // in the inbox; the phone shows the item closed as the server has it.
+  expect(barText(again, '.rejected')).toBe('被拒 1');
+  const inbox = await app.open('pages/inbox/index');
+  const rows = all(inbox, '.rejection');
+  expect(rows).toHaveLength(1);
+  expect(rows[0].dom.dataset.reason).toBe('item.closed');
+  expect(text(inbox, '.reason')).toBe('该整改项已销号，不能再变更');
+  const detail = await app.shell.query('item.detail', { item_id: contested.id });
+  expect(detail.state).toBe('closed');
 
   // 5. The server has every visit, and the photo, byte for byte.
   const token = await login(server.base, worker);

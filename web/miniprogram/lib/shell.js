@@ -104,6 +104,7 @@ class Shell {
     this.files.writeJson('session.json', this.session);
     if (this.sync && this.sync.stop) this.sync.stop();
     this.sync = null;
+    this.setStatus({ error: null });
     await this.startSync();
     return this.session;
   }
@@ -197,7 +198,7 @@ class Shell {
       photos: this.photos, session: this.session,
       onState: (s) => this.setStatus(s),
       onChanged: () => this.refresh(),
-      onAuth: () => this.setStatus({ error: 'auth' }) });
+    });
     if (this.sync) this.sync.start();
   }
 

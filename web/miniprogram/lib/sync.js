@@ -27,7 +27,7 @@ function wxRequestTransport(fetch, NetworkError) {
   };
 }
 
-function createSync({ offline, wx, rt, fetch, photos, session, onState, onChanged, onAuth }) {
+function createSync({ offline, wx, rt, fetch, photos, session, onState, onChanged }) {
   if (typeof offline.createSyncClient !== 'function') return null;
   const client = offline.createSyncClient({
     rt,
@@ -43,12 +43,12 @@ function createSync({ offline, wx, rt, fetch, photos, session, onState, onChange
   });
   const phase = { pushing: 'push', pulling: 'pull', uploading: 'upload' };
   client.on('progress', (p) => onState({ online: p.online, pending: p.pending,
-    rejected: p.rejections, phase: phase[p.state] || 'idle', error: p.error,
+    rejected: p.rejections, phase: phase[p.state] || 'idle',
+    error: p.state === 'auth' ? 'auth' : p.error,
     syncState: p.state }));
   client.on('synced', (counts) => {
     if (counts.pulled || counts.rejected) onChanged();
   });
-  client.on('auth', () => onAuth && onAuth());
   return {
     client,
     start: () => client.start(),

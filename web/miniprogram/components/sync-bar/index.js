@@ -20,6 +20,7 @@ Component({
     show(st) {
       let syncText;
       if (st.phase && st.phase !== 'idle') syncText = i18n.t('sync.running');
+      else if (st.error === 'auth') syncText = i18n.t('sync.auth');
       else if (st.pending) syncText = i18n.t('sync.pending', { n: st.pending });
       else syncText = i18n.t('sync.synced');
       this.setData({ online: !!st.online, syncText, rejected: st.rejected || 0,
@@ -27,6 +28,9 @@ Component({
     },
     onSync() {
       if (this.sh) this.sh.syncNow();
+    },
+    onInbox() {
+      wx.navigateTo({ url: '/pages/inbox/index' });
     },
     onLang() {
       if (!this.sh) return;
