@@ -188,3 +188,24 @@ maybe('visits recorded offline reach the server after the network returns; a sta
   expect(stillDue).not.toContain(visited[0]);
   await app.close();
 });
+
+maybe('sign-in: the server\'s refusal in words; offline, it is not tried', async () => {
+  const worker = server.who('worker');
+  const app = await launchApp({ dir: tempDir('login') });
+  const page = await app.open('pages/login/index');
+  await input(page.querySelector('.server'), server.base);
+  await input(page.querySelector('.person'), worker.person_id);
+  await input(page.querySelector('.password'), 'not-the-password');
+  await tap(page.querySelector('.submit'));
+  await until('the refusal', () => text(page, '.error'), 20000);
+  expect(text(page, '.error')).toBe('账号或密码错误');
+  expect(app.shell.session).toBeNull();
+  app.client.setOnline(false);
+  await settle();
+  const before = app.client.callsOf('request').length;
+  await input(page.querySelector('.password'), worker.password);
+  await tap(page.querySelector('.submit'));
+  expect(text(page, '.error')).toBe('首次登录需要网络连接');
+  expect(app.client.callsOf('request').length).toBe(before);
+  await app.close();
+});
