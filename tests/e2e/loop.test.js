@@ -3,7 +3,7 @@
 // sees the item -> assigns it to the property company -> its member marks it
 // fixed -> the building captain verifies (销号) -> the resident evaluates.
 import { startServer, launchChromium, kPhone, watch, signIn, view, go, pending, waitSynced,
-  syncNow, canvasPhoto, addPhoto, serverLogin, serverQuery } from './support/harness.js';
+  expectAccepted, syncNow, canvasPhoto, addPhoto, serverLogin, serverQuery } from './support/harness.js';
 import { itemAction } from './support/flows.js';
 
 let server;
@@ -49,7 +49,7 @@ test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () 
   // Reconnects: the photo, then the report reach the server.
   await resident.context.setOffline(false);
   await rp.evaluate(() => window.dispatchEvent(new Event('online')));
-  await waitSynced(rp);
+  await expectAccepted(rp);
   const reportId = await rp.getAttribute('[data-report]', 'data-report');
   const itemId = `${reportId}.item`;
 
@@ -65,7 +65,7 @@ test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () 
     await wp.selectOption(`${box} select`, `d:${dept.scope}`);
   });
   await wp.waitForSelector('[data-view=item][data-state=assigned]');
-  await waitSynced(wp);
+  await expectAccepted(wp);
 
   // The property company's member marks it fixed, with a photo.
   const owner = await person('department', 'wy-');
@@ -78,7 +78,7 @@ test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () 
     await addPhoto(op, box, await canvasPhoto(op, 'fixed'));
   });
   await op.waitForSelector('[data-view=item][data-state=fixed]');
-  await waitSynced(op);
+  await expectAccepted(op);
 
   // The building captain verifies (销号) with a photo.
   const captain = await person('captain');
@@ -91,7 +91,7 @@ test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () 
     await addPhoto(cp, box, await canvasPhoto(cp, 'checked'));
   });
   await cp.waitForSelector('[data-view=item][data-state=closed]');
-  await waitSynced(cp);
+  await expectAccepted(cp);
 
   // The resident sees it closed, with the timeline, and evaluates.
   await syncNow(rp);

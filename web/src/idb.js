@@ -1,6 +1,6 @@
 // The app's own small IndexedDB (not the core's data): photos waiting to be
-// uploaded or already fetched, rejected commands for the inbox, and the sync
-// cursor. One database per signed-in person.
+// uploaded or already fetched, and a few flags. One database per signed-in
+// person.
 let dbPromise = null;
 let dbName = null;
 
@@ -13,7 +13,6 @@ export function useDatabase(personId) {
     req.onupgradeneeded = () => {
       const db = req.result;
       db.createObjectStore('blobs');   // sha -> {blob, uploaded, at}
-      db.createObjectStore('inbox');   // command id -> {id, type, code, reason, message, at}
       db.createObjectStore('kv');
     };
     req.onsuccess = () => resolve(req.result);
@@ -48,20 +47,4 @@ export const kv = {
 export const blobs = {
   get: (sha) => tx('blobs', 'readonly', (s) => req(s.get(sha))),
   put: (sha, value) => tx('blobs', 'readwrite', (s) => { s.put(value, sha); }),
-  /** Hashes of photos not yet uploaded, oldest first. */
-  async waiting() {
-    const all = await tx('blobs', 'readonly', (s) => req(s.getAll()));
-    const keys = await tx('blobs', 'readonly', (s) => req(s.getAllKeys()));
-    return keys.map((k, i) => ({ sha: k, ...all[i] })).filter((b) => !b.uploaded)
-      .sort((a, b) => a.at - b.at);
-  },
-};
-
-export const inbox = {
-  all: async () => {
-    const rows = await tx('inbox', 'readonly', (s) => req(s.getAll()));
-    return rows.sort((a, b) => b.at - a.at);
-  },
-  put: (row) => tx('inbox', 'readwrite', (s) => { s.put(row, row.id); }),
-  remove: (id) => tx('inbox', 'readwrite', (s) => { s.delete(id); }),
 };

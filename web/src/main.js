@@ -12,7 +12,7 @@ import { captainList, captainPatrol, captainNew } from './views/captain.js';
 import { residentReport, residentMine } from './views/resident.js';
 import { gridDash, gridQueue } from './views/gridhead.js';
 import { deptItems } from './views/department.js';
-import { inboxView } from './views/inbox.js';
+import { inboxView, dismissedIds } from './views/inbox.js';
 
 const homes = { worker: '#/worker', captain: '#/captain', resident: '#/resident',
   grid_head: '#/grid', admin: '#/grid', department: '#/dept' };
@@ -53,12 +53,14 @@ function renderHeader() {
     roleEl = h('span', { class: 'app-role app-role_static' }, t(`role.${app.role.role}`));
   }
   let syncText = '';
-  if (st.phase === 'upload') syncText = t('sync.uploading', st);
-  else if (st.phase === 'push') syncText = t('sync.pushing', st);
+  if (st.phase === 'upload') syncText = t('sync.uploading');
+  else if (st.phase === 'push') syncText = t('sync.pushing', { n: st.pending });
   else if (st.phase === 'pull') syncText = t('sync.pulling', { n: st.pulled });
+  else if (st.error && st.online) syncText = t('sync.failed');
   else if (st.pending) syncText = t('sync.pending', { n: st.pending });
   else if (app.session) syncText = t('sync.synced');
   const syncing = st.phase !== 'idle';
+  const unread = Math.max(0, (st.rejected || 0) - (app.dismissed || 0));
   el.append(...[
     h('div', { class: 'app-bar' },
       h('span', { class: 'app-brand' }, t('app.name')),
@@ -78,11 +80,10 @@ function renderHeader() {
       syncing ? h('span', { class: 'weui-primary-loading app-spin', 'aria-hidden': 'true' }) : null,
       h('span', { 'aria-live': 'polite' }, syncText)),
       h('span', { class: 'app-bar__spacer' }),
-      h('a', { href: '#/inbox', class: 'app-inbox-link', id: 'inbox-link', dataset: { count: String(st.rejected || 0) } },
-        t('inbox'), st.rejected ? h('span', { class: 'weui-badge' }, st.rejected) : null),
+      h('a', { href: '#/inbox', class: 'app-inbox-link', id: 'inbox-link', dataset: { count: String(unread) } },
+        t('inbox'), unread ? h('span', { class: 'weui-badge' }, unread) : null),
       h('button', { type: 'button', class: 'app-logout', onclick: signOut }, t('logout'))) : null,
-    syncing && st.total ? h('div', { class: 'app-syncbar', 'aria-hidden': 'true' },
-      h('div', { style: `width:${Math.round(100 * (st.done || 0) / st.total)}%` })) : null,
+    syncing ? h('div', { class: 'app-syncbar app-syncbar_busy', 'aria-hidden': 'true' }, h('div')) : null,
   ].filter(Boolean));
 }
 
@@ -98,14 +99,15 @@ async function route() {
     return;
   }
   if (!app.rt) return;
+  if (app.sync && !app.sync.state.seeded) {
+    // Nothing to show before the first pull: a live page the pull replaces.
+    root().replaceChildren(h('div', { class: 'app-page app-center', dataset: { view: 'first-sync', live: '' } },
+      h('span', { class: 'weui-primary-loading', 'aria-hidden': 'true' }),
+      h('p', null, app.sync.state.online ? t('sync.first') : t('login.offline'))));
+    return;
+  }
   if (!app.role) {
-    if (app.sync && !app.sync.state.seeded) {
-      root().replaceChildren(h('div', { class: 'app-page app-center', dataset: { view: 'first-sync' } },
-        h('span', { class: 'weui-primary-loading', 'aria-hidden': 'true' }),
-        h('p', null, app.sync.state.online ? t('sync.first') : t('login.offline'))));
-    } else {
-      root().replaceChildren(h('p', { class: 'app-empty' }, t('err.no_role')));
-    }
+    root().replaceChildren(h('p', { class: 'app-empty' }, t('err.no_role')));
     return;
   }
   const path = location.hash.replace(/^#\/?/, '');
@@ -139,7 +141,7 @@ async function route() {
     performance.mark(`weige:view:${el.dataset.view || path}`);
   } catch (e) {
     if (seq !== renderSeq) return;
-    root().replaceChildren(h('div', { class: 'app-page' },
+    root().replaceChildren(h('div', { class: 'app-page', dataset: { live: '' } },
       h('p', { class: 'app-error', role: 'alert' }, e && (e.reason === 'actor.unknown')
         ? t('sync.first') : (e.message || String(e)))));
   }
@@ -215,6 +217,7 @@ async function start() {
     return;
   }
   app.sync = new Sync({ rt: app.rt, token: app.session.token });
+  app.dismissed = (await dismissedIds()).size;
   app.sync.addEventListener('state', renderHeader);
   app.sync.addEventListener('changed', async () => {
     await loadContext();
@@ -230,7 +233,16 @@ async function start() {
   window.weige = app;
 }
 
-onChange(() => route());
+// New data (a pull, a command) refreshes lists, never a form being filled
+// in: the views that may refresh say so with data-live.
+onChange(() => {
+  const el = root().firstElementChild;
+  if (!el || el.dataset.live === undefined) return;
+  if (el.querySelector('.app-action__body:not([hidden])')) return;
+  const focused = document.activeElement;
+  if (focused && el.contains(focused) && /^(INPUT|TEXTAREA|SELECT)$/.test(focused.tagName)) return;
+  route();
+});
 
 async function boot() {
   setLang(getLang());

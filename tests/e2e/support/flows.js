@@ -7,24 +7,24 @@ export async function recordVisit(page, household, outcome) {
   await view(page, 'visit');
   await page.check(`input[name=outcome][value=${outcome}]`);
   if (outcome === 'met') {
-    for (const q of await page.$$('[data-question]')) {
-      const kind = await q.getAttribute('data-kind');
+    const questions = await page.$$eval('[data-question]', (els) => els.map((e) => [e.dataset.question, e.dataset.kind]));
+    for (const [key, kind] of questions) {
+      const q = `[data-question="${key}"]`;
       if (kind === 'yes_no') {
-        await (await q.$('input[value=no]')).check();
+        await page.locator(`${q} input[value=no]`).check();
       } else if (kind === 'choice') {
-        const sel = await q.$('select');
-        const values = await sel.$$eval('option', (os) => os.map((o) => o.value).filter(Boolean));
-        await sel.selectOption(values[0]);
+        const values = await page.$$eval(`${q} option`, (os) => os.map((o) => o.value).filter(Boolean));
+        await page.locator(`${q} select`).selectOption(values[0]);
       } else if (kind === 'number') {
-        await (await q.$('input')).fill('2');
+        await page.locator(`${q} input[type=number]`).fill("2");
       }
     }
   }
   await page.click('[data-submit=visit]');
   await view(page, 'worker');
-  await page.waitForFunction((hh) => !document.querySelector(`[data-household="${hh}"]`), household);
+  await page.waitForFunction((hh) => !document.querySelector(`[data-household="${hh}"]`) ||
+    document.querySelector(`[data-household="${hh}"] .app-item__meta`), household);
 }
-
 
 /**
  * Opens an action on the item screen, lets `fill(boxSelector)` fill it, and

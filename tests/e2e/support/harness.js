@@ -117,6 +117,20 @@ export async function waitSynced(page, timeout = 60000) {
   }, null, { timeout, polling: 100 });
 }
 
+/** The core's rejections list on this device. */
+export async function rejections(page) {
+  return page.evaluate(() => window.weige.rt.rejections());
+}
+
+/** Waits for sync, then fails with the core's reasons if anything was rejected. */
+export async function expectAccepted(page) {
+  await waitSynced(page);
+  const list = await rejections(page);
+  if (list.length) {
+    throw new Error(`rejected: ${list.map((r) => `${r.type} ${r.reason} ${r.message}`).join('; ')}`);
+  }
+}
+
 /** Asks the app to sync now and waits for it to be done. */
 export async function syncNow(page) {
   await page.evaluate(() => window.weige.sync.run());

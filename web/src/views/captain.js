@@ -23,7 +23,7 @@ export async function captainList() {
     include_closed: showClosed });
   const toggle = h('input', { type: 'checkbox', id: 'show-closed', class: 'weui-switch',
     checked: showClosed, onchange: (e) => { showClosed = e.target.checked; app.rerender(); } });
-  return h('div', { class: 'app-page', dataset: { view: 'captain' } },
+  return h('div', { class: 'app-page', dataset: { view: 'captain', live: '' } },
     captainTabs('list'),
     h('h1', { class: 'app-h1' }, placeName(building()),
       h('span', { class: 'app-sub' }, `${t('grid.overdue')} ${list.overdue}`)),

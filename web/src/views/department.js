@@ -8,7 +8,7 @@ import { itemList } from './items.js';
 
 export async function deptItems() {
   const { items } = await query('items.checklist', { owner_dept: app.role.scope_id, now: Date.now() });
-  return h('div', { class: 'app-page', dataset: { view: 'department' } },
+  return h('div', { class: 'app-page', dataset: { view: 'department', live: '' } },
     tabs([{ key: 'items', label: t('dept.tab_items'), href: '#/dept' }], 'items'),
     h('h1', { class: 'app-h1' }, t('dept.title', { name: departmentName(app.role.scope_id) })),
     itemList(items));

@@ -77,7 +77,7 @@ export async function gridDash() {
   const cycle = currentCycle();
   const r = await query('stats.rollup', { region_id: regionId(), cycle, now: Date.now() });
   const mgs = r.children || [];
-  return h('div', { class: 'app-page', dataset: { view: 'grid' } },
+  return h('div', { class: 'app-page', dataset: { view: 'grid', live: '' } },
     gridTabs('dash'),
     h('h1', { class: 'app-h1' }, placeName(regionId()) || r.name || regionId(),
       h('span', { class: 'app-sub' }, t('worker.cycle', { cycle }))),
@@ -108,7 +108,7 @@ export async function gridQueue() {
   const escalated = all.filter((i) => i.escalated_to && !i.acknowledged_at && i.state !== 'closed');
   const section = (title, items, key) => h('section', { class: 'app-group', dataset: { queue: key } },
     h('h2', { class: 'weui-cells__title' }, `${title} (${items.length})`), itemList(items));
-  return h('div', { class: 'app-page', dataset: { view: 'grid-queue' } },
+  return h('div', { class: 'app-page', dataset: { view: 'grid-queue', live: '' } },
     gridTabs('queue'),
     mgs.length ? [section(t('grid.to_assign'), toAssign, 'assign'),
       section(t('grid.to_verify'), toVerify, 'verify'),

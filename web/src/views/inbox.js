@@ -1,17 +1,25 @@
-// Changes the server rejected, with its reason: they did not take effect.
+// Changes the server rejected (or that no longer applied after a pull), with
+// the core's reason: they did not take effect. The list is the core's
+// (rt.rejections()); dismissing hides an entry on this device.
 import { app } from '../app.js';
 import { t, reasonText } from '../i18n.js';
 import { h, fmtDate, button, emptyState } from '../ui.js';
-import { inbox } from '../idb.js';
+import { kv } from '../idb.js';
 
 function summary(row) {
   const p = row.payload || {};
-  return [row.type, p.item_id || p.report_id || p.visit_id || p.household_id || ''].filter(Boolean).join(' · ');
+  return [t(`cmd.${row.type}`) === `cmd.${row.type}` ? row.type : t(`cmd.${row.type}`),
+    p.item_id || p.report_id || p.visit_id || p.household_id || ''].filter(Boolean).join(' · ');
+}
+
+export async function dismissedIds() {
+  return new Set((await kv.get('dismissed')) || []);
 }
 
 export async function inboxView() {
-  const rows = await inbox.all();
-  return h('div', { class: 'app-page', dataset: { view: 'inbox' } },
+  const dismissed = await dismissedIds();
+  const rows = (await app.rt.rejections()).filter((r) => !dismissed.has(r.id)).reverse();
+  return h('div', { class: 'app-page', dataset: { view: 'inbox', live: '' } },
     h('h1', { class: 'app-h1' }, t('inbox')),
     rows.length ? h('p', { class: 'app-para' }, t('inbox.intro')) : null,
     rows.length ? h('div', { class: 'weui-cells app-inbox' }, rows.map((r) => h('div', {
@@ -22,8 +30,10 @@ export async function inboxView() {
       h('p', { class: 'app-item__meta' }, `${r.reason || r.code} · ${fmtDate(r.at, true)}`)),
     h('div', { class: 'weui-cell__ft' }, button(t('inbox.dismiss'), {
       onclick: async () => {
-        await inbox.remove(r.id);
-        if (app.sync) app.sync.set({ rejected: (await inbox.all()).length });
+        dismissed.add(r.id);
+        await kv.set('dismissed', [...dismissed]);
+        app.dismissed = dismissed.size;
+        if (app.sync) app.sync.set({});
         app.rerender();
       } }, 'default'))))) : emptyState(t('inbox.empty')));
 }

@@ -217,7 +217,7 @@ export async function itemView({ id }) {
     facts.push([t('item.escalate'), `${t('item.escalated', { dept: departmentName(item.escalated_to) })}${
       item.acknowledged_at ? ` · ${t('item.acknowledged')}` : ''}`]);
   }
-  return h('div', { class: 'app-page', dataset: { view: 'item', item: item.id, state: item.state } },
+  return h('div', { class: 'app-page', dataset: { view: 'item', item: item.id, state: item.state, live: '' } },
     h('div', { class: 'app-back' }, h('a', { href: 'javascript:history.back()' }, `‹ ${t('back')}`)),
     h('h1', { class: 'app-h1' }, item.title),
     h('p', { class: 'app-item__state' }, stateTag(item.state, item.overdue)),

@@ -27,7 +27,7 @@ export async function residentReport() {
   const desc = textarea({ rows: 4, placeholder: t('report.description_ph'), maxlength: 4000,
     'aria-required': 'true' });
   let where = 'home';
-  const buildingName = input({ type: 'text', value: hh.building_name || hh.building_id || '',
+  const buildingName = input({ type: 'text', value: hh.building_name || t('report.my_building'),
     readonly: true });
   const unit = input({ type: 'text', value: hh.unit || '', maxlength: 32 });
   const room = input({ type: 'text', value: hh.room || '', maxlength: 32 });
@@ -48,10 +48,9 @@ export async function residentReport() {
     await photos.pending();
     const place = {};
     if (where === 'home') {
-      // The building is named when this device knows it (the core routes the
-      // report by it); otherwise its name goes in as the address.
-      if (hh.building_id && hh.building_name) place.building_id = hh.building_id;
-      else place.address = [hh.building_name || hh.building_id, unit.value, room.value].filter(Boolean).join(' ');
+      // Their own building: the core routes it through the household row.
+      if (hh.building_id) place.building_id = hh.building_id;
+      else place.address = [unit.value, room.value].filter(Boolean).join(' ');
       if (unit.value.trim()) place.unit = unit.value.trim();
       if (room.value.trim()) place.room = room.value.trim();
     } else {
@@ -115,7 +114,7 @@ export async function residentMine() {
     r.can_evaluate ? evaluationForm(r) : null,
     h('details', { class: 'app-details', open: r.can_evaluate || null },
       h('summary', null, t('item.timeline')), timeline(r.timeline || []))));
-  return h('div', { class: 'app-page', dataset: { view: 'resident-mine' } },
+  return h('div', { class: 'app-page', dataset: { view: 'resident-mine', live: '' } },
     residentTabs('mine'),
     h('h1', { class: 'app-h1' }, t('resident.tab_mine')),
     list.length ? list : emptyState(t('report.none')));

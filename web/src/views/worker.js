@@ -51,7 +51,7 @@ export async function workerDue() {
         t('worker.last', { outcome: t(`outcome.${hh.last_outcome}`) })) : null),
     h('div', { class: 'weui-cell__ft' }))),
     { dataset: { building: b.building_id } }));
-  return h('div', { class: 'app-page', dataset: { view: 'worker' } },
+  return h('div', { class: 'app-page', dataset: { view: 'worker', live: '' } },
     workerTabs('due'),
     h('h1', { class: 'app-h1' }, placeName(microgridId()),
       h('span', { class: 'app-sub' }, t('worker.cycle', { cycle }))),
@@ -67,7 +67,7 @@ export async function workerItems() {
     query('items.checklist', { microgrid_id: microgridId(), now }),
   ]);
   const mineIds = new Set(mine.items.map((i) => i.id));
-  return h('div', { class: 'app-page', dataset: { view: 'worker-items' } },
+  return h('div', { class: 'app-page', dataset: { view: 'worker-items', live: '' } },
     workerTabs('items'),
     h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('worker.my_items')),
       itemList(mine.items)),
@@ -113,10 +113,14 @@ function questionControl(q, hasRule) {
   const box = h('div', { class: 'app-question', dataset: { question: q.key, kind: q.kind } }, el, fixBox);
   // Offered once the question is answered: the core decides whether the
   // answer makes a finding, and uses the photo only then.
+  // 'input' as well as 'change': a number typed shows the box at once, not
+  // when the field loses focus (a layout shift under the next tap).
   if (fixBox) {
-    box.addEventListener('change', (e) => {
+    const update = (e) => {
       if (!fixBox.contains(e.target)) fixBox.hidden = value() === null;
-    });
+    };
+    box.addEventListener('input', update);
+    box.addEventListener('change', update);
   }
   return { el: box, value, fix, q };
 }
