@@ -145,3 +145,82 @@ export interface WeigeRuntime {
 
 /** Opens (creating) a database on the given host. */
 export function open(options: OpenOptions): Promise<WeigeRuntime>;
+
+/** Progress of the sync client, for the UI. */
+export interface SyncProgress {
+  /** idle | pushing | uploading | pulling | offline | backoff | auth */
+  state: string;
+  online: boolean;
+  /** Commands waiting for the server. */
+  pending: number;
+  /** Commands accepted by the server since the client started. */
+  pushed: number;
+  /** Changes pulled and applied since the client started. */
+  pulled: number;
+  /** Commands on the rejections list. */
+  rejections: number;
+  cursor: number;
+  lastSync: number;
+  error: string | null;
+  /** After a failure: when the next try is (ms). */
+  retryInMs?: number | null;
+}
+
+/** A request the transport makes; it throws NetworkError when no answer came. */
+export interface SyncRequest {
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  timeoutMs?: number;
+}
+export type SyncTransport = (request: SyncRequest) => Promise<{ status: number; text: string }>;
+
+export interface SyncClientOptions {
+  rt: WeigeRuntime;
+  /** The server's origin ('' for the page's own). */
+  base?: string;
+  token: string | (() => string | Promise<string>);
+  /** fetchTransport() by default; wxTransport(wx) in WeChat. */
+  transport?: SyncTransport;
+  /** Photos this device holds, by SHA-256; uploaded before the commands citing them. */
+  blobs?: { get(sha: string): Uint8Array | ArrayBuffer | Blob | null | Promise<Uint8Array | ArrayBuffer | Blob | null>;
+    markUploaded?(sha: string): void | Promise<void> };
+  wx?: unknown;
+  random?: () => number;
+  batchSize?: number;
+  pullLimit?: number;
+  probeMs?: number;
+  timeoutMs?: number;
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export class NetworkError extends Error { name: 'NetworkError'; }
+export class HttpError extends Error {
+  name: 'HttpError';
+  status: number;
+  code?: string;
+  reason?: string;
+}
+
+export class SyncClient {
+  constructor(options: SyncClientOptions);
+  readonly progress: SyncProgress;
+  on(type: 'progress', fn: (p: SyncProgress) => void): () => void;
+  on(type: 'rejection', fn: (list: Rejection[]) => void): () => void;
+  on(type: 'auth', fn: (e: HttpError) => void): () => void;
+  on(type: 'synced', fn: (counts: { pushed: number; rejected: number; pulled: number }) => void): () => void;
+  off(type: string, fn: (...args: any[]) => void): void;
+  /** Listens for the network (online events, wx), probes /healthz, syncs now. */
+  start(): void;
+  stop(): void;
+  setToken(token: string | (() => string | Promise<string>)): void;
+  kick(delayMs?: number): void;
+  /** One round: push all pending, then pull until done. */
+  sync(): Promise<{ pushed: number; rejected: number; pulled: number }>;
+}
+
+export function createSyncClient(options: SyncClientOptions): SyncClient;
+export function fetchTransport(fetchImpl?: typeof fetch): SyncTransport;
+export function wxTransport(wx: unknown): SyncTransport;

@@ -14,6 +14,8 @@ import { Runtime } from './runtime.js';
 
 export { WeigeError, unwrap } from './errors.js';
 export { Runtime } from './runtime.js';
+export { createSyncClient, SyncClient, fetchTransport, wxTransport, NetworkError, HttpError }
+  from './sync-client.js';
 
 const webCompiled = new Map();
 

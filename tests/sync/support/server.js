@@ -1,0 +1,117 @@
+// The real weige-server for the JS sync suites: started on a free loopback
+// port over a fresh demo database, its logins read from what it prints, and
+// read-only looks into database files with the sqlite3 shell.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export function serverBinary() {
+  const bin = process.env.WEIGE_SERVER_BIN || path.join(root, 'build/server/server/weige-server');
+  if (!fs.existsSync(bin)) {
+    throw new Error(`${bin} is missing: run build-scripts/test-sync-js.sh (it builds it)`);
+  }
+  return bin;
+}
+
+/** Starts weige-server --demo; resolves {url, logins: [{role, person, password, scope}], dbPath, dir, stop()}. */
+export async function startServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-sync-js-'));
+  const dbPath = path.join(dir, 'server.db');
+  const child = spawn(serverBinary(), ['--db', dbPath, '--listen', '127.0.0.1:0', '--demo'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`weige-server did not start: ${err}`)), 120000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/[0-9.]+:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`weige-server exited ${code}: ${err}`)));
+  });
+  // "  role  person  password  name  (scope)"
+  const logins = [];
+  for (const line of out.split('\n')) {
+    const m = /^\s+(\w+)\s+(\S+)\s+(demo-\S+).*\((\S+)\)\s*$/.exec(line);
+    if (m) logins.push({ role: m[1], person: m[2], password: m[3], scope: m[4] });
+  }
+  return {
+    url, logins, dbPath, dir,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.on('exit', r));
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** POST /api/v1/auth/login directly (not through the proxy): the token. */
+export async function login(url, person, password) {
+  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ person_id: person, password }) });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`login ${person}: ${res.status} ${body.reason}`);
+  return body.token;
+}
+
+/** Pushes commands directly as the token's person; the answers. */
+export async function push(url, token, commands) {
+  const res = await fetch(`${url}/api/v1/sync/push`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ commands }) });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`push: ${res.status} ${body.reason}`);
+  return body.results;
+}
+
+/**
+ * Rows of a read-only SQL query over a database file (sqlite3 shell, quote
+ * mode). `live`: the file is open in a running server (WAL); else it is a
+ * closed device database.
+ */
+export function sql(file, query, { live = false } = {}) {
+  const uri = `file:${file}?${live ? 'mode=ro' : 'immutable=1'}`;
+  const text = execFileSync('sqlite3', ['-readonly', '-cmd', '.mode quote', uri, query],
+    { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return text.split('\n').filter((l) => l.length > 0);
+}
+
+/** A value of the quote mode's output: 'text' -> text, numbers, NULL -> null. */
+export function unquote(v) {
+  if (v === 'NULL') return null;
+  if (v.startsWith("'")) return v.slice(1, -1).replace(/''/g, "'");
+  return Number(v);
+}
+
+export const kSyncedTables = ['regions', 'departments', 'buildings', 'households', 'people',
+  'roles', 'templates', 'visits', 'coverage', 'patrols', 'items', 'reports', 'events'];
+
+/** Every synced table of a closed device database, each sorted: {table: [row text]}. */
+export function deviceTables(file) {
+  const out = {};
+  let table = null;
+  const query = kSyncedTables.map((t) => `SELECT 'table:${t}'; SELECT * FROM ${t};`).join(' ');
+  for (const line of sql(file, query)) {
+    const m = /^'table:(\w+)'$/.exec(line);
+    if (m) {
+      table = m[1];
+      out[table] = [];
+    } else {
+      out[table].push(line);
+    }
+  }
+  for (const t of Object.keys(out)) out[t].sort();
+  return out;
+}
