@@ -53,6 +53,8 @@ try {
     const url = new URL(req.url());
     if (url.pathname.startsWith('/api/')) return;
     try {
+      const res = await req.response();
+      if (!res || res.fromServiceWorker()) return;  // served from the precache
       const sizes = await req.sizes();
       const key = `${url.pathname}#${seen.size}`;
       seen.set(key, { path: url.pathname, transferred: sizes.responseBodySize + sizes.responseHeadersSize });
@@ -73,6 +75,9 @@ try {
   emit('first_load_transferred', transferred, 'bytes');
   emit('first_load_gzip', gz, 'bytes');
   emit('first_load_requests', seen.size, 'count');
+  if (process.env.WEIGE_BENCH_VERBOSE) {
+    for (const r of seen.values()) console.error(r.path, r.transferred, gzipSize(r.path));
+  }
 
   const warm = [];
   for (let i = 0; i < runs; ++i) {
