@@ -3,7 +3,8 @@
 // sees the item -> assigns it to the property company -> its member marks it
 // fixed -> the building captain verifies (销号) -> the resident evaluates.
 import { startServer, launchChromium, kPhone, watch, signIn, view, go, pending, waitSynced,
-  expectAccepted, syncNow, canvasPhoto, addPhoto, serverLogin, serverQuery } from './support/harness.js';
+  expectAccepted, syncNow, canvasPhoto, addPhoto, serverLogin, serverQuery, photoSize, shotDir, ensureDir } from './support/harness.js';
+import path from 'node:path';
 import { itemAction } from './support/flows.js';
 
 let server;
@@ -111,6 +112,10 @@ test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () 
   const report = reports.find((r) => r.id === reportId);
   expect(report.state).toBe('closed');
   expect(report.rating).toBe(5);
+  // The 2400x1800 photo was downscaled to 1600 px on its longest side before
+  // it was hashed and uploaded.
+  expect(report.photos).toHaveLength(1);
+  expect(await photoSize(rp, server.base, token, report.photos[0])).toEqual({ width: 1600, height: 1200 });
   for (const p of [resident, worker, owner, captain]) {
     expect(p.errors).toEqual([]);
     await p.context.close();
@@ -139,4 +144,55 @@ test("the captain cannot verify their own fix, and sees the core's reason", asyn
   expect(await cp.getAttribute('[data-view=item]', 'data-state')).toBe('fixed');
   await waitSynced(cp);
   await captain.context.close();
+});
+
+test('a stale offline change loses to a closure on the server and lands in the inbox with its reason', async () => {
+  const captain = await person('captain');
+  const cp = captain.page;
+  await go(cp, '#/captain/new', 'captain-new');
+  await cp.fill('[data-view=captain-new] input[type=text]', '消防栓箱门脱落');
+  await cp.click('[data-submit=new-item]');
+  await view(cp, 'captain');
+  const id = await cp.getAttribute('[data-item]:has-text("消防栓箱门脱落")', 'data-item');
+  await cp.click(`[data-item="${id}"]`);
+  await view(cp, 'item');
+  await itemAction(cp, 'mark_fixed', async (box) => {
+    await addPhoto(cp, box, await canvasPhoto(cp, 'hydrant'));
+  });
+  await cp.waitForSelector('[data-view=item][data-state=fixed]');
+  await expectAccepted(cp);
+
+  // The captain's phone loses its signal; meanwhile the worker verifies (销号).
+  await captain.context.setOffline(true);
+  await cp.waitForSelector('#net-status[data-online=false]');
+  const worker = await person('worker');
+  const wp = worker.page;
+  await go(wp, `#/item/${encodeURIComponent(id)}`, 'item');
+  await itemAction(wp, 'verify', async (box) => {
+    await addPhoto(wp, box, await canvasPhoto(wp, 'hydrant-ok'));
+  });
+  await wp.waitForSelector('[data-view=item][data-state=closed]');
+  await expectAccepted(wp);
+
+  // Offline, the captain still sees it fixed and sends it back.
+  await itemAction(cp, 'reject_fix', async (box) => {
+    await cp.fill(`${box} textarea`, '箱门仍然松动');
+  });
+  await cp.waitForSelector('[data-view=item][data-state=assigned]');
+  expect(await pending(cp)).toBe(1);
+
+  await captain.context.setOffline(false);
+  await cp.evaluate(() => window.dispatchEvent(new Event('online')));
+  await waitSynced(cp);
+  await cp.waitForSelector('#inbox-link[data-count="1"]');
+  await go(cp, '#/inbox', 'inbox');
+  const row = await cp.waitForSelector('[data-command]');
+  expect(await row.getAttribute('data-reason')).toBe('item.closed');
+  expect(await row.textContent()).toMatch(/该整改项已销号，不能再变更/);
+  await cp.screenshot({ path: path.join(ensureDir(shotDir), 'inbox-rejected.png') });
+  // The server's state won: closed on the captain's phone too.
+  await go(cp, `#/item/${encodeURIComponent(id)}`, 'item');
+  await cp.waitForSelector('[data-view=item][data-state=closed]');
+  await captain.context.close();
+  await worker.context.close();
 });

@@ -122,7 +122,10 @@ export async function openDatabase() {
   if (navigator.storage && navigator.storage.persist) {
     navigator.storage.persist().catch(() => {});
   }
-  if (navigator.storage && typeof navigator.storage.getDirectory === 'function') {
+  // localStorage weige.host = "idb" forces the IndexedDB host (browsers
+  // without OPFS take it on their own; the e2e suite tests it this way).
+  const forceIdb = localStorage.getItem('weige.host') === 'idb';
+  if (!forceIdb && navigator.storage && typeof navigator.storage.getDirectory === 'function') {
     try {
       app.rt = await open({ host: 'opfs', name, workerUrl: './db-worker.js',
         wasmGzUrl: new URL('./weige.wasm.gz', location.href).href });

@@ -201,3 +201,12 @@ export function ensureDir(dir) {
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/** The pixel size of a photo as the server stores it (decoded in the page). */
+export async function photoSize(page, base, token, sha) {
+  return page.evaluate(async ([b, tk, s]) => {
+    const res = await fetch(`${b}/api/v1/blobs/${s}`, { headers: { Authorization: `Bearer ${tk}` } });
+    const bmp = await createImageBitmap(await res.blob());
+    return { width: bmp.width, height: bmp.height };
+  }, [base, token, sha]);
+}
