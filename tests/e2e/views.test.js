@@ -4,7 +4,7 @@
 // open elsewhere instead of opening the database.
 import path from 'node:path';
 import { startServer, launchChromium, kPhone, watch, signIn, view, go, repo, shotDir, ensureDir,
-  addPhoto, canvasPhoto } from './support/harness.js';
+  addPhoto, canvasPhoto, waitSynced } from './support/harness.js';
 
 let server;
 let browser;
@@ -60,6 +60,11 @@ test('worker views', async () => {
   const { context, page, errors } = await person('worker');
   await view(page, 'worker');
   await audit(page, 'worker-households');
+  await page.click('.app-lang');
+  await page.waitForSelector('[data-view=worker] .app-coverage:has-text("Coverage")');
+  await audit(page, 'worker-households-en');
+  await page.click('.app-lang');
+  await page.waitForSelector('[data-view=worker] .app-coverage:has-text("覆盖率")');
   const hh = await page.getAttribute('[data-household]', 'data-household');
   await page.click(`[data-household="${hh}"]`);
   await view(page, 'visit');
@@ -116,6 +121,19 @@ test('grid head views', async () => {
   await audit(page, 'grid-dashboard');
   await go(page, '#/grid/queue', 'grid-queue');
   await audit(page, 'grid-queue');
+  // Escalate (吹哨) an item waiting for assignment to a department.
+  await page.click('[data-queue=assign] [data-item]');
+  await view(page, 'item');
+  const id = await page.getAttribute('[data-view=item]', 'data-item');
+  await page.click('[data-action=escalate]');
+  await page.fill('[data-action-box=escalate] textarea', '需燃气公司上门检修');
+  await audit(page, 'grid-escalate');
+  await page.click('[data-submit=escalate]');
+  await page.waitForSelector('.app-timeline :text("吹哨上报")');
+  const detail = await page.evaluate((itemId) => window.weige.rt.query('item.detail',
+    { actor: window.weige.session.personId, item_id: itemId }), id);
+  expect(detail.escalated_to).toBeTruthy();
+  await waitSynced(page);
   expect(errors).toEqual([]);
   await context.close();
 });

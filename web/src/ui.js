@@ -115,9 +115,10 @@ export function select(options, attrs = {}) {
 }
 
 /** A radio group in a fieldset: options [[value, label]]. */
-export function radios(name, legend, options, value, onchange) {
-  return h('fieldset', { class: 'app-radios' },
-    h('legend', { class: 'app-legend' }, legend),
+export function radios(name, legend, options, value, onchange, { required = false } = {}) {
+  return h('fieldset', { class: 'app-radios', role: 'radiogroup', 'aria-required': required ? 'true' : null },
+    h('legend', { class: 'app-legend' }, legend,
+      required ? h('span', { class: 'app-req', 'aria-hidden': 'true' }, ' *') : null),
     h('div', { class: 'app-radios__row' }, options.map(([v, label]) => {
       const id = uid('r');
       return h('span', { class: 'app-radio' },

@@ -208,7 +208,7 @@ export async function itemView({ id }) {
   const facts = [
     [t('item.category'), categoryName(item.category)],
     [t('item.place'), [placeName(item.microgrid_id), placeName(item.building_id),
-      item.household_id || ''].filter(Boolean).join(' · ')],
+      item.household_id ? houseLabel(item.household_id) : ''].filter(Boolean).join(' · ')],
     [t('item.source'), t(`source.${item.source}`)],
     [t('item.owner'), ownerText(item)],
     [t('item.deadline_date'), item.deadline ? fmtDate(item.deadline) : t('item.no_deadline')],

@@ -83,7 +83,7 @@ function questionControl(q, hasRule) {
   if (q.kind === 'yes_no') {
     let v = null;
     el = radios(`q_${q.key}`, q.label, [['yes', t('visit.yes')], ['no', t('visit.no')]], null,
-      (x) => { v = x === 'yes'; });
+      (x) => { v = x === 'yes'; }, { required: q.required });
     value = () => v;
   } else if (q.kind === 'choice') {
     const sel = select([['', '—'], ...q.options.map((o) => [o, o])], { id });
