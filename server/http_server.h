@@ -68,6 +68,8 @@ class HttpServer {
   ServerOptions options_;
   LoginLimiter limiter_;
   std::unique_ptr<httplib::Server> http_;
+  static constexpr int kListenBacklog = 1024;
+  int listen_fd_ = -1;  // the listening socket, once bound
   std::atomic<bool> stopping_{false};
 };
 
