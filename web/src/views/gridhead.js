@@ -23,7 +23,17 @@ function gridTabs(active) {
 }
 
 /** Horizontal bars: rows [{label, value (0..1 or null)}]. */
-function barChart(title, rows) {
+// Labels without the prefix they all share ("…第1网格第1微网格" -> "第1微网格").
+function shortLabels(rows) {
+  if (rows.length < 2) return rows;
+  let prefix = rows[0].label;
+  for (const r of rows) while (prefix && !r.label.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  const cut = prefix.lastIndexOf('第') > 0 ? prefix.lastIndexOf('第') : prefix.length;
+  return rows.map((r) => ({ ...r, label: r.label.slice(cut) || r.label }));
+}
+
+function barChart(title, fullRows) {
+  const rows = shortLabels(fullRows);
   const rowH = 28;
   const labelW = 120;
   const width = 340;

@@ -1,15 +1,25 @@
 // Changes the server rejected (or that no longer applied after a pull), with
 // the core's reason: they did not take effect. The list is the core's
 // (rt.rejections()); dismissing hides an entry on this device.
-import { app } from '../app.js';
+import { app, query } from '../app.js';
 import { t, reasonText } from '../i18n.js';
 import { h, fmtDate, button, emptyState } from '../ui.js';
 import { kv } from '../idb.js';
 
-function summary(row) {
+function summary(row, titles) {
   const p = row.payload || {};
-  return [t(`cmd.${row.type}`) === `cmd.${row.type}` ? row.type : t(`cmd.${row.type}`),
-    p.item_id || p.report_id || p.visit_id || p.household_id || ''].filter(Boolean).join(' · ');
+  const what = titles.get(p.item_id) || p.title || p.item_id || p.report_id || p.household_id || '';
+  return [t(`cmd.${row.type}`) === `cmd.${row.type}` ? row.type : t(`cmd.${row.type}`), what]
+    .filter(Boolean).join(' · ');
+}
+
+// The titles of the items the rejected commands name, where this device has them.
+async function itemTitles(rows) {
+  const titles = new Map();
+  const ids = [...new Set(rows.map((r) => r.payload && r.payload.item_id).filter(Boolean))];
+  await Promise.all(ids.map((id) => query('item.detail', { item_id: id })
+    .then((item) => titles.set(id, item.title), () => {})));
+  return titles;
 }
 
 export async function dismissedIds() {
@@ -19,16 +29,18 @@ export async function dismissedIds() {
 export async function inboxView() {
   const dismissed = await dismissedIds();
   const rows = (await app.rt.rejections()).filter((r) => !dismissed.has(r.id)).reverse();
+  const titles = await itemTitles(rows);
   return h('div', { class: 'app-page', dataset: { view: 'inbox', live: '' } },
     h('h1', { class: 'app-h1' }, t('inbox')),
     rows.length ? h('p', { class: 'app-para' }, t('inbox.intro')) : null,
     rows.length ? h('div', { class: 'weui-cells app-inbox' }, rows.map((r) => h('div', {
       class: 'weui-cell app-rejected', dataset: { command: r.id, reason: r.reason } },
     h('div', { class: 'weui-cell__bd' },
-      h('p', { class: 'app-item__title' }, summary(r)),
+      h('p', { class: 'app-item__title' }, summary(r, titles)),
       h('p', { class: 'app-error app-error_static' }, reasonText(r)),
       h('p', { class: 'app-item__meta' }, `${r.reason || r.code} · ${fmtDate(r.at, true)}`)),
     h('div', { class: 'weui-cell__ft' }, button(t('inbox.dismiss'), {
+      class: 'weui-btn weui-btn_default weui-btn_mini',
       onclick: async () => {
         dismissed.add(r.id);
         await kv.set('dismissed', [...dismissed]);
