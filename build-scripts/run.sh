@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Weige and runs the main job: weige-server on the demo district, at
-# http://127.0.0.1:8080 (WEIGE_LISTEN overrides), serving the web app from
-# build/web when it is built, and printing the demo logins with their
+# http://127.0.0.1:8080 (WEIGE_LISTEN overrides), serving the web app (built
+# into build/web), and printing the demo logins with their
 # passwords. The database is build/demo-server.db (WEIGE_DB overrides); it is
 # built on the first run and reused after. Ctrl-C (SIGINT) or SIGTERM stops
 # the server cleanly.
@@ -13,19 +13,10 @@ jobs="${WEIGE_JOBS:-$(nproc)}"
 cmake -S "$root" -B "$root/build/server" -DCMAKE_BUILD_TYPE=Release -DWEIGE_BUILD_SERVER=ON \
   ${WEIGE_CMAKE_ARGS:-} >/dev/null
 cmake --build "$root/build/server" -j "$jobs" --target weige-server >/dev/null
-# The web app, when its inputs are there (the wasm build and npm packages).
-if [ ! -f "$root/build/web/index.html" ] && [ -f "$root/web/build.mjs" ] &&
-   [ -f "$root/offline/dist/weige.wasm" ] && [ -d "$root/node_modules/esbuild" ]; then
-  node "$root/web/build.mjs" "$root/build/web" >&2 || echo "run: web app not built" >&2
-fi
-static=()
-if [ -f "$root/build/web/index.html" ]; then
-  static=(--static "$root/build/web")
-else
-  echo "run: build/web is not built; serving the API only" >&2
-fi
+# The web app (builds the wasm module and installs npm packages if missing).
+bash "$root/build-scripts/build-web.sh" "$root/build/web" >&2
 db="${WEIGE_DB:-$root/build/demo-server.db}"
 listen="${WEIGE_LISTEN:-127.0.0.1:8080}"
 echo "数据库 Database: $db"
 echo "地址 Address: http://$listen   (API under /api/v1, GET /healthz)"
-exec "$root/build/server/server/weige-server" --db "$db" --demo --listen "$listen" "${static[@]}"
+exec "$root/build/server/server/weige-server" --db "$db" --demo --listen "$listen" --static "$root/build/web"
