@@ -164,25 +164,17 @@ Status LoadLocalCommands(Db& db, std::vector<LocalCommand>* out) {
 }
 
 Status SaveLocalChangeset(Db& db, const std::string& command_id, const std::string* changeset) {
-  // Stmt binds text; a changeset is bytes, so it goes in as a blob here.
-  sqlite3_stmt* s = nullptr;
-  const char* sql =
-      "INSERT INTO sync_local(command_id, changeset) VALUES(?, ?)"
-      " ON CONFLICT(command_id) DO UPDATE SET changeset = excluded.changeset";
-  if (sqlite3_prepare_v2(db.raw(), sql, -1, &s, nullptr) != SQLITE_OK) {
-    return SqliteError(db, "sync_local");
-  }
-  sqlite3_bind_text(s, 1, command_id.data(), static_cast<int>(command_id.size()), SQLITE_STATIC);
+  // A changeset is bytes: bound as text (with its length), stored as a blob.
+  Stmt s = db.Q(
+      "INSERT INTO sync_local(command_id, changeset) VALUES(?1, CAST(?2 AS BLOB))"
+      " ON CONFLICT(command_id) DO UPDATE SET changeset = excluded.changeset");
+  s.Bind(1, command_id);
   if (changeset != nullptr) {
-    sqlite3_bind_blob(s, 2, changeset->data(), static_cast<int>(changeset->size()),
-                      SQLITE_STATIC);
+    s.Bind(2, std::string_view(*changeset));
   } else {
-    sqlite3_bind_null(s, 2);
+    s.Bind(2, nullptr);
   }
-  int rc = sqlite3_step(s);
-  sqlite3_finalize(s);
-  if (rc != SQLITE_DONE) return SqliteError(db, "sync_local");
-  return Status::Ok();
+  return s.Run();
 }
 
 Status DropLocal(Db& db, const std::string& command_id) {

@@ -554,6 +554,58 @@ describe('the sync client', () => {
     await c.rt.close();
   });
 
+  test('a scope that grows or shrinks shows as a digest mismatch and resyncs fully', async () => {
+    const c = await fresh('worker');
+    const sync = async () => {
+      const client = createSyncClient({ rt: c.rt, base: server.url, token: tokens.worker });
+      const digests = [];
+      const orig = c.rt.applyPage.bind(c.rt);
+      c.rt.applyPage = async (page) => {
+        const r = await orig(page);
+        digests.push(r.digest);
+        return r;
+      };
+      try {
+        await client.sync();
+      } finally {
+        c.rt.applyPage = orig;
+      }
+      return digests;
+    };
+    const first = await sync();
+    expect(first).not.toContain('mismatch');
+    expect(first.at(-1)).toBe('match');
+    const other = sql(server.dbPath, `SELECT id FROM regions WHERE level = 'microgrid'
+      AND id <> '${facts.microgrid}' ORDER BY id LIMIT 1`, { live: true }).map(unquote)[0];
+    const grant = async (type, k) => {
+      const a = await push(server.url, tokens.admin, [{ id: `cl${n}-${k}`, type, at: kNow,
+        payload: { person_id: people.worker.person, role: 'worker', scope_id: other } }]);
+      expect(a[0].status).toBe('accepted');
+    };
+    const compare = async () => {
+      await c.rt.close();
+      const refDir = path.join(c.dir, '..', `client-${n}-ref-${Math.random().toString(36).slice(2)}`);
+      const ref = await open({ host: 'node', name: 'device.db', dir: refDir });
+      await pullDirect(ref, 'worker');
+      await ref.close();
+      expect(deviceTables(c.file)).toEqual(deviceTables(path.join(refDir, 'device.db')));
+      c.rt = await open({ host: 'node', name: 'device.db', dir: c.dir });
+    };
+    await grant('role.grant', 'g');
+    const grown = await sync();
+    expect(grown).toContain('mismatch');
+    expect(grown.at(-1)).toBe('match');
+    const households = (await c.rt.query('worker.households_due',
+      { actor: people.worker.person, microgrid_id: other, cycle: '2026-11' }));
+    expect(households).toBeTruthy();
+    await compare();
+    await grant('role.revoke', 'r');
+    const shrunk = await sync();
+    expect(shrunk).toContain('mismatch');
+    expect(shrunk.at(-1)).toBe('match');
+    await compare();
+  });
+
   test('reports rejections and stops on a refused token until a new one', async () => {
     const c = await fresh('grid_head');
     const items = await setUpConflicts(9000 + n);
