@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { open } from '../../offline/src/index.js';
-import { createSyncClient, fetchTransport, NetworkError } from '../../offline/src/sync-client.js';
+import { createSyncClient, fetchTransport, NetworkError, wxTransport }
+  from '../../offline/src/sync-client.js';
 import { startFaultProxy, kFaults } from './support/fault-proxy.js';
 import { deviceTables, login, push, sql, startServer, unquote } from './support/server.js';
 
@@ -604,6 +605,33 @@ describe('the sync client', () => {
     expect(shrunk).toContain('mismatch');
     expect(shrunk.at(-1)).toBe('match');
     await compare();
+  });
+
+  test('wxTransport speaks wx.request (a stand-in over fetch)', async () => {
+    const c = await fresh('captain');
+    const calls = [];
+    const wx = {
+      request({ url, method, header, data, dataType, responseType, success, fail }) {
+        calls.push({ method, dataType, responseType, binary: data instanceof ArrayBuffer });
+        fetch(url, { method, headers: header, body: data instanceof ArrayBuffer ? new Uint8Array(data) : data })
+          .then(async (res) => success({ statusCode: res.status, data: await res.text() }))
+          .catch((e) => fail({ errMsg: `request:fail ${e.message}` }));
+      },
+    };
+    c.client = createSyncClient({ rt: c.rt, base: server.url, token: tokens.captain,
+      transport: wxTransport(wx), blobs: { get: (h) => c.blobs.get(h) || null } });
+    const bytes = crypto.randomBytes(100);
+    c.blobs.set(sha(bytes), new Uint8Array(bytes));
+    await c.rt.dispatch({ id: `cl${n}-wx`, type: 'patrol.record', actor: c.person, at: kNow,
+      payload: { patrol_id: `cl${n}-wx`, building_id: facts.building, photos: [sha(bytes)] } });
+    const counts = await c.client.sync();
+    expect(counts.pushed).toBe(1);
+    expect(calls.map((x) => x.method)).toEqual(expect.arrayContaining(['PUT', 'POST', 'GET']));
+    expect(calls.find((x) => x.method === 'PUT').binary).toBe(true);
+    expect(calls.every((x) => x.dataType === 'text')).toBe(true);
+    const offline = createSyncClient({ rt: c.rt, base: 'http://127.0.0.1:9', token: 'x',
+      transport: wxTransport(wx) });
+    await expect(offline.sync()).rejects.toThrow(NetworkError);
   });
 
   test('reports rejections and stops on a refused token until a new one', async () => {
