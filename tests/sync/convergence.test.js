@@ -168,6 +168,8 @@ function randomCommand(r, c, s, items, step) {
       () => ({ type: 'item.reopen', payload: { item_id: items.x3, reason: 'not really fixed' } }),
       () => ({ type: 'item.assign', payload: { item_id: items.x2, owner_dept: facts.dept,
         deadline: at + 86400000 * (1 + Math.floor(r() * 9)) } }),
+      () => ({ type: 'item.escalate', payload: { item_id: items.x2, department_id: facts.dept,
+        deadline: at + 86400000, reason: 'beyond the grid' } }),
       comment,
     ],
     worker: [
@@ -191,9 +193,14 @@ function randomCommand(r, c, s, items, step) {
     resident: [
       () => ({ type: 'report.evaluate', payload: { report_id: items.r3,
         rating: 1 + Math.floor(r() * 5), comment: 'well...' } }),
-      // (By address: a resident's device holds no building rows.)
       () => ({ type: 'report.submit', payload: { report_id: `r-${id}`, category: 'noise',
-        description: 'Drilling at night', place: { address: 'Unit 1, room 101' } } }),
+        description: 'Drilling at night', place: r() < 0.5 ? { address: 'Unit 1, room 101' }
+          : { building_id: facts.building } } }),
+    ],
+    department: [
+      () => ({ type: 'item.mark_fixed', payload: { item_id: items.x2, evidence: [photo()] } }),
+      () => ({ type: 'item.acknowledge', payload: { item_id: items.x2 } }),
+      comment,
     ],
   };
   const made = pick(r, menus[c.role])();
@@ -245,7 +252,7 @@ async function runSchedule(s) {
     for (let step = 0; step < kSteps; ++step) {
       const c = pick(r, clients);
       const x = r();
-      if (x < 0.45 && c.role !== 'department') {
+      if (x < 0.45) {
         const cmd = randomCommand(r, c, s, items, step);
         try {
           await c.rt.dispatch(cmd);

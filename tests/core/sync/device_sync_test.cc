@@ -204,10 +204,11 @@ TEST_F(DeviceSyncTest, SeveralDevicesConverge) {
   Sync(*head);
   Sync(*dept);
   ASSERT_EQ(DeviceItemState(*dept, "i1"), "assigned");
-  // (A department's device holds no region rows, so it cannot run item
-  // commands offline: the captain of the building marks the fix.)
+  // The department's device holds no region rows; it fixes all the same.
+  Run(*dept, "item.mark_fixed", {{"item_id", "i1"}, {"evidence", {Sha(1)}}});
+  Sync(*dept);
   Sync(*cap);
-  Run(*cap, "item.mark_fixed", {{"item_id", "i1"}, {"evidence", {Sha(1)}}});
+  Run(*cap, "item.comment", {{"item_id", "i1"}, {"text", "looks fixed"}});
   Sync(*cap);
   Sync(*head);
   Run(*head, "item.verify", {{"item_id", "i1"}, {"evidence", {Sha(2)}}});
@@ -369,6 +370,22 @@ TEST_F(DeviceSyncTest, SmallPagesConvergeToo) {
   EXPECT_EQ(SyncState(*head)["unapplied"], 0);
   Sync(*head);
   ExpectConverged(*head);
+}
+
+TEST_F(DeviceSyncTest, ADepartmentAcknowledgesAnEscalationOffline) {
+  std::string item = ItemIn("assigned");
+  MustExec("head1", "item.escalate",
+           {{"item_id", item}, {"department_id", "dept_fire"}, {"deadline", kT0 + 3 * kDay},
+            {"reason", "wiring beyond the grid"}},
+           kT0 + kHour);
+  auto dept = NewDevice("deptf");
+  Pull(*dept);
+  ASSERT_EQ(DeviceItemState(*dept, item), "assigned");
+  Run(*dept, "item.acknowledge", {{"item_id", item}, {"note", "on our list"}});
+  Json answers = Push(*dept);
+  EXPECT_EQ(answers[0]["status"], "accepted") << answers;
+  Pull(*dept);
+  ExpectConverged(*dept);
 }
 
 TEST_F(DeviceSyncTest, ARowLeavingTheScopeIsEvicted) {
