@@ -4,18 +4,11 @@
 # is missing or older than its sources, then bundles with esbuild.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/build-scripts/lib.sh"
 cd "$root"
 
-stamp=node_modules/.weige-lock.sha256
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  npm ci --no-audit --no-fund
-  echo "$want" > "$stamp"
-fi
+weige_npm_ci
 
-newest_src=$(find core bindings CMakeLists.txt -type f -newer offline/dist/weige.wasm 2>/dev/null | head -1 || true)
-if [ ! -s offline/dist/weige.wasm ] || [ -n "$newest_src" ]; then
-  bash "$root/build-scripts/build-wasm.sh"
-fi
+weige_wasm
 
 node web/build.mjs "${1:-$root/build/web}"

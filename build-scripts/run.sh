@@ -7,12 +7,8 @@
 # the server cleanly.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-WEIGE_SETUP_EXTRA="${WEIGE_SETUP_EXTRA:-} libcpp-httplib-dev libsodium-dev" \
-  bash "$root/build-scripts/setup.sh" >&2
-jobs="${WEIGE_JOBS:-$(nproc)}"
-cmake -S "$root" -B "$root/build/server" -DCMAKE_BUILD_TYPE=Release -DWEIGE_BUILD_SERVER=ON \
-  ${WEIGE_CMAKE_ARGS:-} >/dev/null
-cmake --build "$root/build/server" -j "$jobs" --target weige-server >/dev/null
+source "$root/build-scripts/lib.sh"
+WEIGE_JOBS="${WEIGE_JOBS:-$(nproc)}" weige_server_build weige-server >/dev/null
 # The web app (builds the wasm module and installs npm packages if missing).
 bash "$root/build-scripts/build-web.sh" "$root/build/web" >&2
 db="${WEIGE_DB:-$root/build/demo-server.db}"

@@ -11,29 +11,13 @@
 #   WEIGE_SYNC_SEED=s        first seed (a failing schedule names its seed)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/build-scripts/lib.sh"
 cd "$root"
-jobs="${WEIGE_JOBS:-2}"
 
-WEIGE_SETUP_EXTRA="${WEIGE_SETUP_EXTRA:-} libcpp-httplib-dev libsodium-dev sqlite3" \
-  bash "$root/build-scripts/setup.sh"
+weige_server_build weige-server
+weige_wasm
 
-newest_src=$(find core bindings CMakeLists.txt -type f -newer offline/dist/weige.wasm 2>/dev/null | head -1 || true)
-if [ ! -s offline/dist/weige.wasm ] || [ -n "$newest_src" ]; then
-  bash "$root/build-scripts/build-wasm.sh"
-fi
-
-if [ ! -f build/server/CMakeCache.txt ]; then
-  cmake -S "$root" -B "$root/build/server" -DCMAKE_BUILD_TYPE=Release \
-    -DWEIGE_BUILD_TESTS=ON -DWEIGE_BUILD_SERVER=ON ${WEIGE_CMAKE_ARGS:-} >/dev/null
-fi
-cmake --build "$root/build/server" -j "$jobs" --target weige-server
-
-stamp=node_modules/.weige-lock.sha256
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  npm ci --no-audit --no-fund
-  echo "$want" > "$stamp"
-fi
+weige_npm_ci
 
 WEIGE_SERVER_BIN="$root/build/server/server/weige-server" \
   node --experimental-vm-modules node_modules/jest/bin/jest.js \

@@ -6,29 +6,14 @@
 # Screenshots go to test-out/screenshots/.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/build-scripts/lib.sh"
 cd "$root"
-jobs="${WEIGE_JOBS:-2}"
 
 bash "$root/build-scripts/build-web.sh"
 
-missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+weige_chromium
 
-if [ -z "${WEIGE_SERVER:-}" ]; then
-  WEIGE_SETUP_EXTRA="${WEIGE_SETUP_EXTRA:-} libcpp-httplib-dev libsodium-dev" \
-    bash "$root/build-scripts/setup.sh" >/dev/null
-  cmake -S "$root" -B "$root/build/server" -DCMAKE_BUILD_TYPE=Release \
-    -DWEIGE_BUILD_TESTS=ON -DWEIGE_BUILD_SERVER=ON ${WEIGE_CMAKE_ARGS:-} >/dev/null
-  cmake --build "$root/build/server" -j "$jobs" --target weige-server
-  export WEIGE_SERVER="$root/build/server/server/weige-server"
-fi
+[ -n "${WEIGE_SERVER:-}" ] || weige_server_build weige-server
 
 mkdir -p test-out/screenshots
 node --experimental-vm-modules node_modules/jest/bin/jest.js \
