@@ -357,15 +357,23 @@ void HttpServer::Routes() {
     SendJson(res, 200, DumpJson({{"ok", true}, {"value", result.value}}));
   });
 
-  h.Put(R"(/api/v1/blobs/([^/]*))", [this, authenticate](const httplib::Request& req,
-                                                        httplib::Response& res) {
-    std::string person;
-    if (!authenticate(req, res, &person, nullptr)) return;
-    std::string sha = req.matches[1];
-    if (!IsSha256Hex(sha)) {
-      return SendError(res, InvalidArgument("blob.bad_hash",
-                                            "the path names a lowercase hex SHA-256"));
+  // A blob request: the signed-in person and the path's SHA-256, checked to be
+  // lowercase hex; false once `res` holds the error.
+  auto blob_request = [authenticate](const httplib::Request& req, httplib::Response& res,
+                                     std::string* person, std::string* sha) {
+    if (!authenticate(req, res, person, nullptr)) return false;
+    *sha = req.matches[1];
+    if (!IsSha256Hex(*sha)) {
+      SendError(res, InvalidArgument("blob.bad_hash", "the path names a lowercase hex SHA-256"));
+      return false;
     }
+    return true;
+  };
+
+  h.Put(R"(/api/v1/blobs/([^/]*))", [this, blob_request](const httplib::Request& req,
+                                                        httplib::Response& res) {
+    std::string person, sha;
+    if (!blob_request(req, res, &person, &sha)) return;
     if (req.body.size() > kMaxBlobBytes) return TooLarge(res, kMaxBlobBytes);
     if (req.body.empty()) return SendError(res, InvalidArgument("blob.empty", "the body is empty"));
     if (Sha256Hex(req.body) != sha) {
@@ -384,15 +392,10 @@ void HttpServer::Routes() {
                        {"stored", !existed}}));
   });
 
-  h.Get(R"(/api/v1/blobs/([^/]*))", [this, authenticate](const httplib::Request& req,
+  h.Get(R"(/api/v1/blobs/([^/]*))", [this, blob_request](const httplib::Request& req,
                                                         httplib::Response& res) {
-    std::string person;
-    if (!authenticate(req, res, &person, nullptr)) return;
-    std::string sha = req.matches[1];
-    if (!IsSha256Hex(sha)) {
-      return SendError(res, InvalidArgument("blob.bad_hash",
-                                            "the path names a lowercase hex SHA-256"));
-    }
+    std::string person, sha;
+    if (!blob_request(req, res, &person, &sha)) return;
     std::string bytes, uploader;
     bool found = false, allowed = false;
     Status s;

@@ -5,6 +5,8 @@
 // always the state as of some sync: with WAL, a whole number of commits.
 // durable() resolves once every transaction made so far has completed (a
 // runtime's dispatch awaits it), and rejects if one failed.
+import { MemFile, handleTable } from './common.js';
+
 const kChunk = 4096;
 
 function request(req) {
@@ -14,19 +16,11 @@ function request(req) {
   });
 }
 
-class MemFile {
-  constructor(data = new Uint8Array(0), size = data.length) {
-    this.data = data;
-    this.size = size;
+class IdbFile extends MemFile {
+  constructor(data, size) {
+    super(data, size);
     this.dirty = new Set();
     this.truncated = false; // chunks past size must be deleted
-  }
-
-  ensure(n) {
-    if (n <= this.data.length) return;
-    const grown = new Uint8Array(Math.max(n, this.data.length * 2, kChunk));
-    grown.set(this.data.subarray(0, this.size));
-    this.data = grown;
   }
 }
 
@@ -48,7 +42,7 @@ export async function createIdbHost({ name, indexedDB = globalThis.indexedDB,
     const sizes = await request(tx.objectStore('files').getAll());
     for (let i = 0; i < names.length; ++i) {
       const size = sizes[i].size;
-      const file = new MemFile(new Uint8Array(Math.max(size, kChunk)), size);
+      const file = new IdbFile(new Uint8Array(Math.max(size, kChunk)), size);
       const range = IDBKeyRange.bound([names[i], 0], [names[i], Infinity]);
       const keys = await request(tx.objectStore('chunks').getAllKeys(range));
       const chunks = await request(tx.objectStore('chunks').getAll(range));
@@ -62,8 +56,7 @@ export async function createIdbHost({ name, indexedDB = globalThis.indexedDB,
     }
   }
 
-  const handles = new Map();
-  let next = 1;
+  const handles = handleTable(); // handle -> path
   let last = Promise.resolve();
   let failure = null;
 
@@ -90,47 +83,36 @@ export async function createIdbHost({ name, indexedDB = globalThis.indexedDB,
     open(path, create) {
       if (!files.has(path)) {
         if (!create) return -1;
-        const file = new MemFile();
+        const file = new IdbFile();
         file.truncated = true; // write the (empty) size on first sync
         files.set(path, file);
       }
-      const handle = next++;
-      handles.set(handle, path);
-      return handle;
+      return handles.add(path);
     },
     read(handle, dest, offset) {
-      const file = fileOf(handle);
-      const n = Math.max(0, Math.min(dest.length, file.size - offset));
-      if (n > 0) dest.set(file.data.subarray(offset, offset + n));
-      return n;
+      return fileOf(handle).read(dest, offset);
     },
     write(handle, src, offset) {
       const file = fileOf(handle);
-      const end = offset + src.length;
-      file.ensure(end);
-      if (offset > file.size) file.data.fill(0, file.size, offset);
-      file.data.set(src, offset);
-      if (end > file.size) file.size = end;
+      const end = file.write(src, offset);
       for (let c = Math.floor(offset / kChunk); c * kChunk < end; ++c) file.dirty.add(c);
     },
     truncate(handle, size) {
       const file = fileOf(handle);
       if (size < file.size) {
-        file.data.fill(0, size, file.size);
         if (size % kChunk) file.dirty.add(Math.floor(size / kChunk));
       } else {
-        file.ensure(size);
         for (let c = Math.floor(file.size / kChunk); c * kChunk < size; ++c) file.dirty.add(c);
       }
-      file.size = size;
+      file.resize(size);
       file.truncated = true;
     },
     size(handle) {
       return fileOf(handle).size;
     },
     sync(handle) {
-      const path = handles.get(handle);
       const file = fileOf(handle);
+      const path = handles.get(handle);
       if (file.dirty.size === 0 && !file.truncated) return;
       const puts = [];
       for (const c of file.dirty) {

@@ -4,11 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { handleTable, readAll, writeAll } from './common.js';
 
 export function createNodeHost({ dir }) {
   fs.mkdirSync(dir, { recursive: true });
-  const fds = new Map();
-  let next = 1;
+  const fds = handleTable(); // handle -> fd
 
   const syncDir = () => {
     const fd = fs.openSync(dir, 'r');
@@ -18,11 +18,7 @@ export function createNodeHost({ dir }) {
       fs.closeSync(fd);
     }
   };
-  const fdOf = (handle) => {
-    const fd = fds.get(handle);
-    if (fd === undefined) throw new Error(`bad handle ${handle}`);
-    return fd;
-  };
+  const fdOf = (handle) => fds.get(handle);
 
   return {
     open(name, create) {
@@ -35,26 +31,17 @@ export function createNodeHost({ dir }) {
         fd = fs.openSync(full, 'w+');
         syncDir();
       }
-      const handle = next++;
-      fds.set(handle, fd);
-      return handle;
+      return fds.add(fd);
     },
     read(handle, dest, offset) {
       const fd = fdOf(handle);
-      let done = 0;
-      while (done < dest.length) {
-        const n = fs.readSync(fd, dest, done, dest.length - done, offset + done);
-        if (n === 0) break;
-        done += n;
-      }
-      return done;
+      return readAll(dest.length,
+        (done) => fs.readSync(fd, dest, done, dest.length - done, offset + done));
     },
     write(handle, src, offset) {
       const fd = fdOf(handle);
-      let done = 0;
-      while (done < src.length) {
-        done += fs.writeSync(fd, src, done, src.length - done, offset + done);
-      }
+      writeAll(src.length,
+        (done) => fs.writeSync(fd, src, done, src.length - done, offset + done));
     },
     truncate(handle, size) {
       fs.ftruncateSync(fdOf(handle), size);

@@ -13,25 +13,20 @@
 // A "deleted" journal or WAL is truncated to zero and marked absent: to
 // SQLite an empty one means the same as none. One Worker owns a database:
 // a Web Lock is held until shutdown (and the handles are exclusive anyway).
+import { MemFile, handleTable } from './common.js';
+
 const kGap = 64 * 1024;
 
-class OpfsFile {
+class OpfsFile extends MemFile {
   constructor(access, present) {
+    const disk = access.getSize();
+    super(new Uint8Array(Math.max(disk, 4096)), disk);
     this.access = access;
-    this.disk = access.getSize();
-    this.size = this.disk;
-    this.data = new Uint8Array(Math.max(this.size, 4096));
+    this.disk = disk;
     if (this.size) access.read(this.data.subarray(0, this.size), { at: 0 });
     this.present = present;
     this.ranges = [];
     this.cut = null;
-  }
-
-  ensure(n) {
-    if (n <= this.data.length) return;
-    const grown = new Uint8Array(Math.max(n, this.data.length * 2));
-    grown.set(this.data.subarray(0, this.size));
-    this.data = grown;
   }
 
   flush() {
@@ -88,8 +83,7 @@ export async function createOpfsHost({ name, directory = 'weige' }) {
     if (release) release();
     throw e;
   }
-  const handles = new Map();
-  let next = 1;
+  const handles = handleTable(); // handle -> path
   const fileOf = (handle) => {
     const f = files.get(handles.get(handle));
     if (!f) throw new Error(`bad handle ${handle}`);
@@ -102,34 +96,19 @@ export async function createOpfsHost({ name, directory = 'weige' }) {
       if (!f) throw new Error(`opfs host: no file ${path} was prepared`);
       if (!f.present && !create) return -1;
       f.present = true;
-      const handle = next++;
-      handles.set(handle, path);
-      return handle;
+      return handles.add(path);
     },
     read(handle, dest, offset) {
-      const f = fileOf(handle);
-      const n = Math.max(0, Math.min(dest.length, f.size - offset));
-      if (n > 0) dest.set(f.data.subarray(offset, offset + n));
-      return n;
+      return fileOf(handle).read(dest, offset);
     },
     write(handle, src, offset) {
       const f = fileOf(handle);
-      const end = offset + src.length;
-      f.ensure(end);
-      if (offset > f.size) f.data.fill(0, f.size, offset);
-      f.data.set(src, offset);
-      if (end > f.size) f.size = end;
-      f.ranges.push([offset, end]);
+      f.ranges.push([offset, f.write(src, offset)]);
     },
     truncate(handle, size) {
       const f = fileOf(handle);
-      if (size < f.size) {
-        f.data.fill(0, size, f.size);
-        f.cut = f.cut === null ? size : Math.min(f.cut, size);
-      } else {
-        f.ensure(size);
-      }
-      f.size = size;
+      if (size < f.size) f.cut = f.cut === null ? size : Math.min(f.cut, size);
+      f.resize(size);
     },
     size(handle) {
       return fileOf(handle).size;
@@ -144,8 +123,7 @@ export async function createOpfsHost({ name, directory = 'weige' }) {
       const f = files.get(path);
       if (!f || !f.present) return;
       f.present = false;
-      f.data.fill(0, 0, f.size);
-      f.size = 0;
+      f.resize(0);
       f.ranges = [];
       f.cut = 0;
       f.flush();

@@ -10,6 +10,7 @@
 //
 // Randomness: no crypto.getRandomValues in the shell; SQLite wants random
 // bytes only for WAL salts and temporary names, so Math.random serves.
+import { handleTable, readAll, writeAll } from './common.js';
 
 /**
  * The WeChat variant's factory and instantiate():
@@ -46,13 +47,8 @@ export function createWechatHost({ wx, directory = 'weige' }) {
     }
   };
   if (!exists(dir)) fs.mkdirSync(dir, true);
-  const fds = new Map();
-  let next = 1;
-  const fdOf = (handle) => {
-    const fd = fds.get(handle);
-    if (fd === undefined) throw new Error(`bad handle ${handle}`);
-    return fd;
-  };
+  const fds = handleTable(); // handle -> fd
+  const fdOf = (handle) => fds.get(handle);
 
   return {
     open(name, create) {
@@ -62,30 +58,22 @@ export function createWechatHost({ wx, directory = 'weige' }) {
         fs.writeFileSync(p, new ArrayBuffer(0));
       }
       const fd = fs.openSync({ filePath: p, flag: 'r+' });
-      const handle = next++;
-      fds.set(handle, fd);
-      return handle;
+      return fds.add(fd);
     },
     read(handle, dest, offset) {
       const fd = fdOf(handle);
-      let done = 0;
-      while (done < dest.length) {
-        const { bytesRead } = fs.readSync({ fd, arrayBuffer: dest.buffer,
-          offset: dest.byteOffset + done, length: dest.length - done, position: offset + done });
-        if (!bytesRead) break;
-        done += bytesRead;
-      }
-      return done;
+      return readAll(dest.length, (done) => fs.readSync({ fd, arrayBuffer: dest.buffer,
+        offset: dest.byteOffset + done, length: dest.length - done, position: offset + done,
+      }).bytesRead);
     },
     write(handle, src, offset) {
       const fd = fdOf(handle);
-      let done = 0;
-      while (done < src.length) {
+      writeAll(src.length, (done) => {
         const { bytesWritten } = fs.writeSync({ fd, data: src.buffer,
           offset: src.byteOffset + done, length: src.length - done, position: offset + done });
         if (!bytesWritten) throw new Error('writeSync wrote nothing');
-        done += bytesWritten;
-      }
+        return bytesWritten;
+      });
     },
     truncate(handle, size) {
       fs.ftruncateSync({ fd: fdOf(handle), length: size });
