@@ -2,31 +2,20 @@
 // devices): a resident reports while offline -> reconnects -> the worker
 // sees the item -> assigns it to the property company -> its member marks it
 // fixed -> the building captain verifies (销号) -> the resident evaluates.
-import { startServer, launchChromium, kPhone, watch, signIn, view, go, pending, waitSynced,
+import { useServerAndBrowser, kPhone, watch, signIn, view, go, pending, waitSynced,
   expectAccepted, syncNow, canvasPhoto, addPhoto, serverLogin, serverQuery, photoSize, shotDir, ensureDir } from './support/harness.js';
 import path from 'node:path';
 import { itemAction } from './support/flows.js';
 
-let server;
-let browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+const env = useServerAndBrowser();
 
 async function person(role, prefix) {
-  const who = server.who(role, prefix);
+  const who = env.server.who(role, prefix);
   if (!who) throw new Error(`no demo login for ${role} ${prefix || ''}`);
-  const context = await browser.newContext(kPhone);
+  const context = await env.browser.newContext(kPhone);
   const page = await context.newPage();
   const errors = watch(page, role);
-  await signIn(page, server.base, who);
+  await signIn(page, env.server.base, who);
   return { who, context, page, errors };
 }
 
@@ -61,7 +50,7 @@ test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () 
   await wp.waitForSelector(`[data-item="${itemId}"]`);
   await wp.click(`[data-item="${itemId}"]`);
   await view(wp, 'item');
-  const dept = server.who('department', 'wy-');
+  const dept = env.server.who('department', 'wy-');
   await itemAction(wp, 'assign', async (box) => {
     await wp.selectOption(`${box} select`, `d:${dept.scope}`);
   });
@@ -107,15 +96,15 @@ test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () 
   await rp.waitForSelector(`[data-report="${reportId}"] .app-rated`);
   await waitSynced(rp);
 
-  const token = await serverLogin(server.base, resident.who);
-  const { reports } = await serverQuery(server.base, token, 'reports.mine', { now: Date.now() });
+  const token = await serverLogin(env.server.base, resident.who);
+  const { reports } = await serverQuery(env.server.base, token, 'reports.mine', { now: Date.now() });
   const report = reports.find((r) => r.id === reportId);
   expect(report.state).toBe('closed');
   expect(report.rating).toBe(5);
   // The 2400x1800 photo was downscaled to 1600 px on its longest side before
   // it was hashed and uploaded.
   expect(report.photos).toHaveLength(1);
-  expect(await photoSize(rp, server.base, token, report.photos[0])).toEqual({ width: 1600, height: 1200 });
+  expect(await photoSize(rp, env.server.base, token, report.photos[0])).toEqual({ width: 1600, height: 1200 });
   for (const p of [resident, worker, owner, captain]) {
     expect(p.errors).toEqual([]);
     await p.context.close();

@@ -1,34 +1,23 @@
 // A worker records visits with the browser offline, reloads the page while
 // still offline (the service worker brings the app back, OPFS the data),
 // then goes online: the server has every visit.
-import { startServer, launchChromium, kPhone, watch, signIn, view, go, pending, waitSynced,
+import { useServerAndBrowser, kPhone, watch, signIn, view, go, pending, waitSynced,
   serverLogin, serverQuery } from './support/harness.js';
 import { recordVisit } from './support/flows.js';
 
-let server;
-let browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+const env = useServerAndBrowser();
 
 // opfs: the database in OPFS behind a Worker (Chromium's way); idb: the
 // IndexedDB host that browsers without OPFS get.
 test.each(['opfs', 'idb'])('%s: visits made offline survive an offline reload and reach the server', async (host) => {
-  const context = await browser.newContext(kPhone);
+  const context = await env.browser.newContext(kPhone);
   const page = await context.newPage();
   const errors = watch(page, 'worker');
   if (host === 'idb') {
-    await page.goto(server.base);
+    await page.goto(env.server.base);
     await page.evaluate(() => localStorage.setItem('weige.host', 'idb'));
   }
-  await signIn(page, server.base, server.logins.worker);
+  await signIn(page, env.server.base, env.server.logins.worker);
   expect(await page.evaluate(() => window.weige.host)).toBe(host);
   await view(page, 'worker');
   await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller,
@@ -60,13 +49,13 @@ test.each(['opfs', 'idb'])('%s: visits made offline survive an offline reload an
   await waitSynced(page);
   expect(await pending(page)).toBe(0);
 
-  const token = await serverLogin(server.base, server.logins.worker);
+  const token = await serverLogin(env.server.base, env.server.logins.worker);
   const cycle = await page.evaluate(() => {
     const d = new Date(Date.now() + 8 * 3600 * 1000);
     return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
   });
-  const mg = server.logins.worker.scope || (await page.evaluate(() => window.weige.role.scope_id));
-  const { visits } = await serverQuery(server.base, token, 'visits.list',
+  const mg = env.server.logins.worker.scope || (await page.evaluate(() => window.weige.role.scope_id));
+  const { visits } = await serverQuery(env.server.base, token, 'visits.list',
     { microgrid_id: mg, cycle, limit: 2000 });
   const byHousehold = new Map();  // the newest visit of each household (the list is newest first)
   for (const v of visits) if (!byHousehold.has(v.household_id)) byHousehold.set(v.household_id, v);

@@ -8,7 +8,7 @@
 // offline: no server is involved. Business rules are the core's: the pages
 // are checked to pass on what the core answers, including its refusals.
 import { jest } from '@jest/globals';
-import { launchApp, settle, text, barText, all, find } from './support/app.js';
+import { launchApp, tap, change, input, text, barText, all, find } from './support/app.js';
 import { seedDevice, writeSession } from './support/device.js';
 import { cmd, kSetupAt } from '../wasm/support/world.js';
 
@@ -43,19 +43,6 @@ async function launchAs(person, role, scope) {
     writeSession(client, person, role, scope);
   } });
 }
-
-const tap = async (node) => {
-  node.dispatchEvent('tap');
-  await settle();
-};
-const change = async (node, value) => {
-  node.dispatchEvent('change', { detail: { value } });
-  await settle();
-};
-const input = async (node, value) => {
-  node.dispatchEvent('input', { detail: { value } });
-  await settle();
-};
 
 describe('worker', () => {
   test('households due this cycle, grouped by building, with coverage', async () => {

@@ -15,7 +15,7 @@ import { jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchApp, settle, text, barText, all, find, packageRoot, tempDir } from './support/app.js';
+import { launchApp, settle, tap, change, input, text, barText, all, find, packageRoot, tempDir } from './support/app.js';
 import { createWxClient } from './support/wx_client.js';
 import { startServer, login, serverQuery, httpRequest } from './support/server.js';
 
@@ -35,19 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (server) await server.stop();
 });
-
-const tap = async (node) => {
-  node.dispatchEvent('tap');
-  await settle();
-};
-const change = async (node, value) => {
-  node.dispatchEvent('change', { detail: { value } });
-  await settle();
-};
-const input = async (node, value) => {
-  node.dispatchEvent('input', { detail: { value } });
-  await settle();
-};
 
 async function until(what, fn, ms = 60000) {
   const end = Date.now() + ms;

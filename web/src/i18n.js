@@ -1,6 +1,9 @@
 // Every string the app shows, zh-CN first, English second. t(key, vars)
 // looks a key up in the current language, falling back to Chinese, then to
-// the key itself; {name} placeholders are filled from vars.
+// the key itself; {name} placeholders are filled from vars. The categories
+// and most reasons' words are shared with the mini-program
+// (web/miniprogram/lib/texts.js, CommonJS: esbuild bundles it).
+import texts from '../miniprogram/lib/texts.js';
 
 const zh = {
   'app.name': '微格',
@@ -97,17 +100,7 @@ const zh = {
   'finding.fixed': '当场整改照片（有则视为即查即改）',
   'finding.remove': '删除此问题',
 
-  'cat.fire_safety': '消防安全',
-  'cat.gas_safety': '燃气安全',
-  'cat.sanitation': '环境卫生',
-  'cat.greening': '绿化',
-  'cat.public_facility': '公共设施',
-  'cat.group_rental': '群租房',
-  'cat.elderly_care': '老人关爱',
-  'cat.fraud_prevention': '反诈宣传',
-  'cat.noise': '噪音扰民',
-  'cat.parking': '车辆停放',
-  'cat.other': '其他',
+  ...texts.categories['zh-CN'],
 
   'state.open': '待处理',
   'state.assigned': '已指派',
@@ -341,17 +334,7 @@ const en = {
   'finding.fixed': 'Photo of the fix (makes it an immediate fix)',
   'finding.remove': 'Remove this problem',
 
-  'cat.fire_safety': 'Fire safety',
-  'cat.gas_safety': 'Gas safety',
-  'cat.sanitation': 'Sanitation',
-  'cat.greening': 'Green belt',
-  'cat.public_facility': 'Public facility',
-  'cat.group_rental': 'Group rental',
-  'cat.elderly_care': 'Elderly care',
-  'cat.fraud_prevention': 'Fraud prevention',
-  'cat.noise': 'Noise',
-  'cat.parking': 'Parking',
-  'cat.other': 'Other',
+  ...texts.categories.en,
 
   'state.open': 'Open',
   'state.assigned': 'Assigned',
@@ -490,44 +473,24 @@ const en = {
   'cmd.report.evaluate': 'Evaluation',
 };
 
-// Reasons from the core's results ({code, reason, message}), for people.
+// Reasons from the core's results ({code, reason, message}), for people: the
+// shared ones (texts.js) and the web app's own.
 const reasonsZh = {
-  'item.verifier_is_fixer': '整改人不能为自己的整改销号，需由他人核验',
-  'item.closed': '该整改项已销号，不能再变更',
-  'item.illegal_transition': '当前状态下不能执行此操作',
+  ...texts.reasons['zh-CN'],
   'item.already_escalated': '该整改项已经吹哨上报',
   'item.not_escalated': '该整改项没有吹哨上报',
   'item.already_acknowledged': '部门已报到',
-  'permission.denied': '您没有权限执行此操作',
-  'argument.missing': '缺少必填内容',
-  'argument.too_few': '请至少添加一张照片',
-  'report.not_closed': '问题销号后才能评价',
-  'report.already_evaluated': '本次处理已评价过',
-  'visit.findings_without_meeting': '只有见到住户的走访才能登记问题',
   'template.required_missing': '走访表有必填项未填写',
-  'auth.bad_credentials': '账号或密码错误',
-  'auth.rate_limited': '尝试次数过多，请稍后再试',
   'auth.actor_mismatch': '记录的操作人与登录账号不符',
   'building.not_found': '本机尚无该楼栋的数据',
   'household.not_found': '本机尚无该住户的数据',
-  'actor.unknown': '本机尚无您的账号数据，请联网同步',
 };
 const reasonsEn = {
-  'item.verifier_is_fixer': 'The person who marked the fix cannot verify it; someone else must',
-  'item.closed': 'The item is closed and cannot change',
-  'item.illegal_transition': 'Not possible in the current state',
+  ...texts.reasons.en,
   'item.already_escalated': 'Already escalated',
   'item.not_escalated': 'The item is not escalated',
   'item.already_acknowledged': 'Already acknowledged',
-  'permission.denied': 'You are not allowed to do this',
-  'argument.missing': 'Something required is missing',
-  'argument.too_few': 'Add at least one photo',
-  'report.not_closed': 'A report is rated after its item is closed',
-  'report.already_evaluated': 'This closure is rated already',
-  'visit.findings_without_meeting': 'Only a visit that met the household records problems',
   'template.required_missing': 'A required question is not answered',
-  'auth.bad_credentials': 'Unknown account or wrong password',
-  'auth.rate_limited': 'Too many attempts; try again later',
   'auth.actor_mismatch': "The record's actor is not the signed-in person",
   'building.not_found': 'This device has no data for that building yet',
   'household.not_found': 'This device has no data for that household yet',
@@ -570,9 +533,7 @@ export function reasonText(err) {
   return err.message || err.reason || String(err);
 }
 
-export const kCategories = ['fire_safety', 'gas_safety', 'sanitation', 'greening',
-  'public_facility', 'group_rental', 'elderly_care', 'fraud_prevention', 'noise', 'parking',
-  'other'];
+export const { kCategories } = texts;
 
 export function categoryName(c) {
   const key = `cat.${c}`;

@@ -1,11 +1,10 @@
 // The e2e harness: a real weige-server on a free loopback port serving the
 // built web app (build/web) over a fresh demo district, Debian's chromium
 // through playwright-core, and helpers that drive the app as a person would.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDemoServer } from '../../support/weige-server.js';
 
 export const repo = fileURLToPath(new URL('../../../', import.meta.url));
 export const webDir = process.env.WEIGE_WEB_DIR || path.join(repo, 'build/web');
@@ -24,36 +23,10 @@ export async function startServer() {
   if (!fs.existsSync(path.join(webDir, 'index.html'))) {
     throw new Error(`${webDir} has no index.html: run build-scripts/build-web.sh`);
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-e2e-'));
-  const child = spawn(serverBin, ['--db', path.join(dir, 'demo.db'), '--listen', '127.0.0.1:0',
-    '--static', webDir, '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { base, logins: all, dir, stop } = await startDemoServer(serverBin,
+    { args: ['--static', webDir], tmpPrefix: 'weige-e2e-' });
   const logins = {};  // the first login of each role
-  const all = [];
-  let err = '';
-  child.stderr.on('data', (d) => { err += d; });
-  const base = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`weige-server did not start: ${out}${err}`)), 120000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`weige-server exited ${code}: ${out}${err}`));
-    });
-    child.stdout.on('data', (d) => {
-      out += d;
-      for (const line of out.split('\n')) {
-        const m = /^\s+(\w+)\s+(\S+)\s+(demo-\S+).*\((\S+)\)\s*$/.exec(line);
-        if (!m || all.some((l) => l.person_id === m[2])) continue;
-        const login = { role: m[1], person_id: m[2], password: m[3], scope: m[4] };
-        all.push(login);
-        if (!logins[m[1]]) logins[m[1]] = login;
-      }
-      const l = /listening on (http:\/\/\S+)/.exec(out);
-      if (l) {
-        clearTimeout(timer);
-        resolve(l[1]);
-      }
-    });
-  });
+  for (const l of all) if (!logins[l.role]) logins[l.role] = l;
   return {
     base,
     logins,
@@ -61,15 +34,25 @@ export async function startServer() {
     /** The login of `role` whose scope starts with `prefix`. */
     who: (role, prefix = '') => all.find((l) => l.role === role && l.scope.startsWith(prefix)),
     dir,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
+}
+
+/**
+ * The suite's server (startServer) and browser (launchChromium), started
+ * before its tests and closed after them: {server, browser} once started.
+ */
+export function useServerAndBrowser() {
+  const env = { server: null, browser: null };
+  beforeAll(async () => {
+    env.server = await startServer();
+    env.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    if (env.browser) await env.browser.close();
+    if (env.server) await env.server.stop();
+  });
+  return env;
 }
 
 export async function launchChromium() {

@@ -27,6 +27,24 @@ export async function settle(rounds = 8) {
   for (let i = 0; i < rounds; ++i) await new Promise((r) => setTimeout(r, 0));
 }
 
+/** A tap on `node`, then settle(). */
+export async function tap(node) {
+  node.dispatchEvent('tap');
+  await settle();
+}
+
+/** A change event carrying `value`, then settle(). */
+export async function change(node, value) {
+  node.dispatchEvent('change', { detail: { value } });
+  await settle();
+}
+
+/** An input event carrying `value`, then settle(). */
+export async function input(node, value) {
+  node.dispatchEvent('input', { detail: { value } });
+  await settle();
+}
+
 /**
  * Launches the app on a fresh (or given) stand-in client. Returns
  * {client, app, shell, open(pagePath, query) -> page, close()}.

@@ -1,59 +1,21 @@
 // A real weige-server (build/server/server/weige-server, or $WEIGE_SERVER)
 // on a free loopback port over a fresh demo district, and a small HTTP
 // client for the test's own look at what the server holds.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDemoServer } from '../../support/weige-server.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 export const serverBin = process.env.WEIGE_SERVER || path.join(repo, 'build/server/server/weige-server');
 
-/** Starts `weige-server --demo`; resolves {base, who(role), stop()}. */
+/** Starts `weige-server --demo`; resolves {base, logins, who(role), stop()}. */
 export async function startServer() {
   if (!fs.existsSync(serverBin)) throw new Error(`${serverBin} is missing (build-scripts/test-miniprogram.sh builds it)`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-mp-server-'));
-  const child = spawn(serverBin, ['--db', path.join(dir, 'demo.db'), '--listen', '127.0.0.1:0',
-    '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const logins = [];
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d) => { err += d; });
-  const base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`weige-server did not start: ${out}${err}`)), 120000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`weige-server exited ${code}: ${out}${err}`));
-    });
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-  });
-  // "  worker  p-w-s1c1g1m1  demo-worker-2026  name  (scope)"
-  for (const line of out.split('\n')) {
-    const m = /^\s+(\w+)\s+(\S+)\s+(demo-\S+).*\((\S+)\)\s*$/.exec(line);
-    if (m) logins.push({ role: m[1], person_id: m[2], password: m[3], scope: m[4] });
-  }
-  return {
-    base,
-    logins,
-    who: (role) => logins.find((l) => l.role === role),
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const server = await startDemoServer(serverBin, { tmpPrefix: 'weige-mp-server-' });
+  const { base, logins, stop } = server;
+  return { base, logins, who: (role) => logins.find((l) => l.role === role), stop };
 }
 
 /** One HTTP request; resolves {status, body (Buffer), json()}. */

@@ -3,8 +3,9 @@
 // Chinese, then to the key; {name} placeholders are filled from vars.
 // reasonText() turns a core result's stable reason key into words; an
 // unknown reason shows the core's own message.
+const texts = require('./texts.js');
 
-const zh = {
+const zh = Object.assign({
   'app.name': '微格',
   'lang.toggle': 'EN',
   'net.online': '在线',
@@ -128,20 +129,9 @@ const zh = {
   'err.generic': '出错了：{msg}',
   'err.storage_full': '手机存储空间不足，无法保存',
   'err.network': '网络不可用',
-  'cat.fire_safety': '消防安全',
-  'cat.gas_safety': '燃气安全',
-  'cat.sanitation': '环境卫生',
-  'cat.greening': '绿化',
-  'cat.public_facility': '公共设施',
-  'cat.group_rental': '群租房',
-  'cat.elderly_care': '老人关爱',
-  'cat.fraud_prevention': '反诈宣传',
-  'cat.noise': '噪音扰民',
-  'cat.parking': '车辆停放',
-  'cat.other': '其他',
-};
+}, texts.categories['zh-CN']);
 
-const en = {
+const en = Object.assign({
   'app.name': 'Weige',
   'lang.toggle': '中文',
   'net.online': 'Online',
@@ -265,55 +255,24 @@ const en = {
   'err.generic': 'Something went wrong: {msg}',
   'err.storage_full': 'The phone storage is full; nothing was saved',
   'err.network': 'No network',
-  'cat.fire_safety': 'Fire safety',
-  'cat.gas_safety': 'Gas safety',
-  'cat.sanitation': 'Sanitation',
-  'cat.greening': 'Green belt',
-  'cat.public_facility': 'Public facility',
-  'cat.group_rental': 'Group rental',
-  'cat.elderly_care': 'Elderly care',
-  'cat.fraud_prevention': 'Fraud prevention',
-  'cat.noise': 'Noise',
-  'cat.parking': 'Parking',
-  'cat.other': 'Other',
-};
+}, texts.categories.en);
 
 // The core's reason keys (core/store, core/domain), for people.
+// The core's reason keys (core/store, core/domain), for people: the shared
+// ones (lib/texts.js) and the mini-program's own. (Object.assign, not
+// spread: older WeChat JavaScript engines lack object spread.)
 const reasons = {
-  'zh-CN': {
-    'item.verifier_is_fixer': '整改人不能为自己的整改销号，需由他人核验',
-    'item.closed': '该整改项已销号，不能再变更',
-    'item.illegal_transition': '当前状态下不能执行此操作',
-    'permission.denied': '您没有权限执行此操作',
-    'argument.missing': '缺少必填内容',
+  'zh-CN': Object.assign({}, texts.reasons['zh-CN'], {
     'argument.too_long': '内容太长，请精简',
-    'argument.too_few': '请至少添加一张照片',
-    'report.not_closed': '问题销号后才能评价',
-    'report.already_evaluated': '本次处理已评价过',
-    'visit.findings_without_meeting': '只有见到住户的走访才能登记问题',
     'visit.missing_answer': '走访表有必填项未填写',
-    'auth.bad_credentials': '账号或密码错误',
-    'auth.rate_limited': '尝试次数过多，请稍后再试',
-    'actor.unknown': '本机尚无您的账号数据，请联网同步',
     'host.not_durable': '手机存储空间不足，记录未能保存',
-  },
-  en: {
-    'item.verifier_is_fixer': 'The person who marked the fix cannot verify it; someone else must',
-    'item.closed': 'The item is closed and cannot change',
-    'item.illegal_transition': 'Not possible in the current state',
-    'permission.denied': 'You are not allowed to do this',
-    'argument.missing': 'Something required is missing',
+  }),
+  en: Object.assign({}, texts.reasons.en, {
     'argument.too_long': 'The text is too long',
-    'argument.too_few': 'Add at least one photo',
-    'report.not_closed': 'A report is rated after its item is closed',
-    'report.already_evaluated': 'This closure is rated already',
-    'visit.findings_without_meeting': 'Only a visit that met the household records problems',
     'visit.missing_answer': 'A required question of the checklist is not answered',
-    'auth.bad_credentials': 'Unknown account or wrong password',
-    'auth.rate_limited': 'Too many attempts; try again later',
     'actor.unknown': 'This phone has no data for your account yet; sync online first',
     'host.not_durable': 'The phone storage is full; the record was not saved',
-  },
+  }),
 };
 
 const tables = { 'zh-CN': zh, en };
@@ -344,8 +303,7 @@ function reasonText(err) {
   return err.message || err.reason || String(err);
 }
 
-const kCategories = ['fire_safety', 'gas_safety', 'sanitation', 'greening', 'public_facility',
-  'group_rental', 'elderly_care', 'fraud_prevention', 'noise', 'parking', 'other'];
+const { kCategories } = texts;
 
 function categoryName(c) {
   const s = t(`cat.${c}`);

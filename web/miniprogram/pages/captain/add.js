@@ -1,35 +1,24 @@
 // A new item in the captain's building (item.open) with its photos; with a
 // photo of the fix it is created already fixed (即查即改).
-const { shell, showError, i18n } = require('../../lib/page.js');
+const { i18n } = require('../../lib/page.js');
+const { formPage } = require('../../lib/behaviors.js');
 
 const kDayMs = 24 * 3600 * 1000;
 
 Component({
+  behaviors: [formPage],
   data: { s: {}, categories: [], category: 0, title: '', description: '', days: '7', busy: false,
     error: '' },
   methods: {
     onLoad() {
-      this.photos = [];
       this.fixed = [];
-      this.setData({ s: i18n.strings(),
-        categories: i18n.kCategories.map((id) => ({ id, label: i18n.categoryName(id) })) });
-    },
-    onInput(e) {
-      this.setData({ [e.currentTarget.dataset.field]: e.detail.value });
-    },
-    onCategory(e) {
-      this.setData({ category: Number(e.detail.value) });
-    },
-    onPhotos(e) {
-      this.photos = e.detail.shas;
+      this.initForm();
     },
     onFixed(e) {
       this.fixed = e.detail.shas;
     },
-    async onSubmit() {
-      this.setData({ busy: true, error: '' });
-      try {
-        const sh = await shell();
+    onSubmit() {
+      return this.submit(async (sh) => {
         const payload = { item_id: sh.newId(), building_id: sh.session.role.scope_id,
           category: this.data.categories[this.data.category].id, title: this.data.title.trim(),
           photos: this.photos };
@@ -39,11 +28,7 @@ Component({
         if (this.fixed.length) payload.fixed_evidence = this.fixed;
         await sh.dispatch('item.open', payload);
         wx.showToast({ title: i18n.t('add.saved'), icon: 'success' });
-        this.setData({ busy: false });
-        wx.navigateBack();
-      } catch (e) {
-        showError(this, e);
-      }
+      });
     },
   },
 });

@@ -1,20 +1,12 @@
 // 楼栋长: the building's checklist, overdue and open first (the core orders
 // items.checklist), the daily patrol and a new item.
-const { shell, showError, itemRow, i18n } = require('../../lib/page.js');
+const { shell, showError, itemRow } = require('../../lib/page.js');
+const { listPage } = require('../../lib/behaviors.js');
 
 Component({
+  behaviors: [listPage],
   data: { s: {}, building: '', items: [], loaded: false, error: '' },
   methods: {
-    onLoad() {
-      this.setData({ s: i18n.strings() });
-    },
-    onShow() {
-      return this.load();
-    },
-    onLang() {
-      this.setData({ s: i18n.strings() });
-      return this.load();
-    },
     async load() {
       try {
         const sh = await shell();
@@ -28,17 +20,11 @@ Component({
         showError(this, e);
       }
     },
-    onItem(e) {
-      wx.navigateTo({ url: `/pages/item/index?id=${encodeURIComponent(e.currentTarget.dataset.id)}` });
-    },
     onPatrol() {
       wx.navigateTo({ url: '/pages/captain/patrol' });
     },
     onAdd() {
       wx.navigateTo({ url: '/pages/captain/add' });
-    },
-    onAccount() {
-      wx.navigateTo({ url: '/pages/login/index?account=1' });
     },
   },
 });

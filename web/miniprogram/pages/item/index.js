@@ -3,18 +3,16 @@
 // comment at any time. Whether a step is allowed is the core's decision:
 // when it refuses (the verifier marked the fix, say), its reason is shown.
 const { shell, showError, itemRow, eventRow, i18n } = require('../../lib/page.js');
+const { langPage } = require('../../lib/behaviors.js');
 
 Component({
+  behaviors: [langPage],
   data: { s: {}, id: '', item: {}, description: '', events: [], canFix: false, canVerify: false,
     note: '', busy: false, error: '', reason: '' },
   methods: {
     onLoad(query = {}) {
       this.evidence = [];
       this.setData({ s: i18n.strings(), id: query.id || '' });
-      return this.load();
-    },
-    onLang() {
-      this.setData({ s: i18n.strings() });
       return this.load();
     },
     async load() {

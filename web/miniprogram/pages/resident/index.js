@@ -2,8 +2,10 @@
 // item is closed the evaluation; an unsatisfied one reopens the item (the
 // core decides, report.evaluate answers item_state).
 const { shell, showError, eventRow, fmtTime, i18n } = require('../../lib/page.js');
+const { listPage } = require('../../lib/behaviors.js');
 
 Component({
+  behaviors: [listPage],
   data: { s: {}, reports: [], stars: ['1', '2', '3', '4', '5'], loaded: false, busy: false,
     error: '' },
   methods: {
@@ -11,13 +13,6 @@ Component({
       this.ratings = {};
       this.comments = {};
       this.setData({ s: i18n.strings() });
-    },
-    onShow() {
-      return this.load();
-    },
-    onLang() {
-      this.setData({ s: i18n.strings() });
-      return this.load();
     },
     async load() {
       try {
@@ -41,9 +36,6 @@ Component({
     },
     onNew() {
       wx.navigateTo({ url: '/pages/resident/report' });
-    },
-    onAccount() {
-      wx.navigateTo({ url: '/pages/login/index?account=1' });
     },
     onRating(e) {
       this.ratings[e.currentTarget.dataset.id] = Number(e.detail.value);

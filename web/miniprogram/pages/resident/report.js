@@ -1,17 +1,16 @@
 // The resident's report form (report.submit): category, description, the
 // place (their building with unit and room, or a free address), photos and
 // an optional phone. The core routes it to the place's micro-grid.
-const { shell, showError, i18n } = require('../../lib/page.js');
+const { shell, i18n } = require('../../lib/page.js');
+const { formPage } = require('../../lib/behaviors.js');
 
 Component({
+  behaviors: [formPage],
   data: { s: {}, categories: [], category: 0, description: '', place: 'home', home: {},
     unit: '', room: '', address: '', phone: '', busy: false, error: '' },
   methods: {
     async onLoad() {
-      this.photos = [];
-      this.setData({ s: i18n.strings(),
-        categories: i18n.kCategories.map((id) => ({ id, label: i18n.categoryName(id) })),
-        category: i18n.kCategories.indexOf('sanitation') });
+      this.initForm({ category: i18n.kCategories.indexOf('sanitation') });
       try {
         const sh = await shell();
         const ctx = await sh.context();
@@ -23,22 +22,11 @@ Component({
         this.setData({ place: 'free' });
       }
     },
-    onInput(e) {
-      this.setData({ [e.currentTarget.dataset.field]: e.detail.value });
-    },
-    onCategory(e) {
-      this.setData({ category: Number(e.detail.value) });
-    },
     onPlace(e) {
       this.setData({ place: e.detail.value });
     },
-    onPhotos(e) {
-      this.photos = e.detail.shas;
-    },
-    async onSubmit() {
-      this.setData({ busy: true, error: '' });
-      try {
-        const sh = await shell();
+    onSubmit() {
+      return this.submit(async (sh) => {
         const d = this.data;
         const place = {};
         if (d.place === 'home' && d.home.building_id) {
@@ -55,11 +43,7 @@ Component({
         if (d.phone.trim()) payload.phone = d.phone.trim();
         await sh.dispatch('report.submit', payload);
         wx.showToast({ title: i18n.t('report.saved'), icon: 'none' });
-        this.setData({ busy: false });
-        wx.navigateBack();
-      } catch (e) {
-        showError(this, e);
-      }
+      });
     },
   },
 });

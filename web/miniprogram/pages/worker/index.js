@@ -2,27 +2,19 @@
 // the coverage so far (worker.households_due).
 const { shell, showError, i18n } = require('../../lib/page.js');
 const { currentCycle } = require('../../lib/shell.js');
+const { listPage } = require('../../lib/behaviors.js');
 
 function pct(x) {
   return x === null || x === undefined ? '-' : `${Math.round(x * 100)}%`;
 }
 
 Component({
+  behaviors: [listPage],
   data: { s: {}, cycleText: '', coverageText: '', buildings: [], loaded: false, error: '' },
   methods: {
-    onLoad() {
-      this.setData({ s: i18n.strings() });
-    },
-    onShow() {
-      return this.load();
-    },
     onPullDownRefresh() {
       return shell().then((sh) => sh.syncNow()).then(() => this.load())
         .then(() => wx.stopPullDownRefresh());
-    },
-    onLang() {
-      this.setData({ s: i18n.strings() });
-      return this.load();
     },
     async load() {
       try {
@@ -57,9 +49,6 @@ Component({
     },
     onItems() {
       wx.navigateTo({ url: '/pages/worker/items' });
-    },
-    onAccount() {
-      wx.navigateTo({ url: '/pages/login/index?account=1' });
     },
   },
 });

@@ -1,19 +1,11 @@
 // The worker's own items, overdue first (the core orders them).
-const { shell, showError, itemRow, i18n } = require('../../lib/page.js');
+const { shell, showError, itemRow } = require('../../lib/page.js');
+const { listPage } = require('../../lib/behaviors.js');
 
 Component({
+  behaviors: [listPage],
   data: { s: {}, items: [], loaded: false, error: '' },
   methods: {
-    onLoad() {
-      this.setData({ s: i18n.strings() });
-    },
-    onShow() {
-      return this.load();
-    },
-    onLang() {
-      this.setData({ s: i18n.strings() });
-      return this.load();
-    },
     async load() {
       try {
         const sh = await shell();
@@ -23,9 +15,6 @@ Component({
       } catch (e) {
         showError(this, e);
       }
-    },
-    onItem(e) {
-      wx.navigateTo({ url: `/pages/item/index?id=${encodeURIComponent(e.currentTarget.dataset.id)}` });
     },
   },
 });

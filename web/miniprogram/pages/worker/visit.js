@@ -4,10 +4,12 @@
 // into findings (items) by the template's rules; this page only collects.
 const { shell, showError, i18n } = require('../../lib/page.js');
 const { currentCycle } = require('../../lib/shell.js');
+const { formPage } = require('../../lib/behaviors.js');
 
 const kOutcomes = ['met', 'not_home', 'refused', 'vacant'];
 
 Component({
+  behaviors: [formPage],
   data: { s: {}, household: '', outcome: '', outcomes: [], template: null, questions: [],
     busy: false, error: '' },
   methods: {
@@ -59,13 +61,8 @@ Component({
     onNotes(e) {
       this.notes = e.detail.value;
     },
-    onPhotos(e) {
-      this.photos = e.detail.shas;
-    },
-    async onSubmit() {
-      this.setData({ busy: true, error: '' });
-      try {
-        const sh = await shell();
+    onSubmit() {
+      return this.submit(async (sh) => {
         const { outcome, template, household } = this.data;
         const payload = { visit_id: sh.newId(), household_id: household, cycle: currentCycle(),
           outcome };
@@ -81,11 +78,7 @@ Component({
         const n = (value.items || []).length;
         wx.showToast({ title: n ? i18n.t('visit.saved_items', { n }) : i18n.t('visit.saved'),
           icon: 'success' });
-        this.setData({ busy: false });
-        wx.navigateBack();
-      } catch (e) {
-        showError(this, e);
-      }
+      });
     },
   },
 });

@@ -1,0 +1,70 @@
+// Texts the mini-program and the web app both show, zh-CN and English, kept
+// once: the categories and the words for the core's stable reason keys
+// (core/store, core/domain). CommonJS, as WeChat loads the mini-program's
+// files (lib/i18n.js requires it); the web app's web/src/i18n.js imports it
+// and esbuild bundles it (web/build.mjs). Each i18n adds the reasons only it
+// shows and its own words where the two differ.
+
+const kCategories = ['fire_safety', 'gas_safety', 'sanitation', 'greening', 'public_facility',
+  'group_rental', 'elderly_care', 'fraud_prevention', 'noise', 'parking', 'other'];
+
+const categories = {
+  'zh-CN': {
+    'cat.fire_safety': '消防安全',
+    'cat.gas_safety': '燃气安全',
+    'cat.sanitation': '环境卫生',
+    'cat.greening': '绿化',
+    'cat.public_facility': '公共设施',
+    'cat.group_rental': '群租房',
+    'cat.elderly_care': '老人关爱',
+    'cat.fraud_prevention': '反诈宣传',
+    'cat.noise': '噪音扰民',
+    'cat.parking': '车辆停放',
+    'cat.other': '其他',
+  },
+  en: {
+    'cat.fire_safety': 'Fire safety',
+    'cat.gas_safety': 'Gas safety',
+    'cat.sanitation': 'Sanitation',
+    'cat.greening': 'Green belt',
+    'cat.public_facility': 'Public facility',
+    'cat.group_rental': 'Group rental',
+    'cat.elderly_care': 'Elderly care',
+    'cat.fraud_prevention': 'Fraud prevention',
+    'cat.noise': 'Noise',
+    'cat.parking': 'Parking',
+    'cat.other': 'Other',
+  },
+};
+
+const reasons = {
+  'zh-CN': {
+    'item.verifier_is_fixer': '整改人不能为自己的整改销号，需由他人核验',
+    'item.closed': '该整改项已销号，不能再变更',
+    'item.illegal_transition': '当前状态下不能执行此操作',
+    'permission.denied': '您没有权限执行此操作',
+    'argument.missing': '缺少必填内容',
+    'argument.too_few': '请至少添加一张照片',
+    'report.not_closed': '问题销号后才能评价',
+    'report.already_evaluated': '本次处理已评价过',
+    'visit.findings_without_meeting': '只有见到住户的走访才能登记问题',
+    'auth.bad_credentials': '账号或密码错误',
+    'auth.rate_limited': '尝试次数过多，请稍后再试',
+    'actor.unknown': '本机尚无您的账号数据，请联网同步',
+  },
+  en: {
+    'item.verifier_is_fixer': 'The person who marked the fix cannot verify it; someone else must',
+    'item.closed': 'The item is closed and cannot change',
+    'item.illegal_transition': 'Not possible in the current state',
+    'permission.denied': 'You are not allowed to do this',
+    'argument.missing': 'Something required is missing',
+    'argument.too_few': 'Add at least one photo',
+    'report.not_closed': 'A report is rated after its item is closed',
+    'report.already_evaluated': 'This closure is rated already',
+    'visit.findings_without_meeting': 'Only a visit that met the household records problems',
+    'auth.bad_credentials': 'Unknown account or wrong password',
+    'auth.rate_limited': 'Too many attempts; try again later',
+  },
+};
+
+module.exports = { kCategories, categories, reasons };
