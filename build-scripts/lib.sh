@@ -55,3 +55,14 @@ weige_server_build() {
   cmake --build "$root/build/server" -j "${WEIGE_JOBS:-2}" --target "$@" >&2
   export WEIGE_SERVER="$root/build/server/server/weige-server"
 }
+
+# weige_jest CONFIG [ARGS...]: runs Jest (ES modules) with one config. A run
+# that leaves a handle open (a server or browser after a failed test) is ended
+# when the tests are done, so CI never waits on it; --detectOpenHandles finds
+# such leaks when debugging.
+weige_jest() {
+  local config="$1"
+  shift
+  (cd "$root" && node --experimental-vm-modules node_modules/jest/bin/jest.js \
+    --config "$config" --forceExit "$@")
+}

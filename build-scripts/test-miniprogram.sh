@@ -20,5 +20,4 @@ fi
 
 bash "$root/build-scripts/build-miniprogram.sh"
 
-node --experimental-vm-modules node_modules/jest/bin/jest.js \
-  --config tests/miniprogram/jest.config.js "$@"
+weige_jest tests/miniprogram/jest.config.js "$@"

@@ -20,5 +20,4 @@ weige_wasm
 weige_npm_ci
 
 WEIGE_SERVER_BIN="$root/build/server/server/weige-server" \
-  node --experimental-vm-modules node_modules/jest/bin/jest.js \
-  --config tests/sync/jest.config.js "$@"
+  weige_jest tests/sync/jest.config.js "$@"

@@ -14,5 +14,4 @@ weige_npm_ci
 
 weige_chromium
 
-node --experimental-vm-modules node_modules/jest/bin/jest.js \
-  --config tests/wasm/jest.config.js "$@"
+weige_jest tests/wasm/jest.config.js "$@"

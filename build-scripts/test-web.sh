@@ -16,6 +16,5 @@ weige_chromium
 [ -n "${WEIGE_SERVER:-}" ] || weige_server_build weige-server
 
 mkdir -p test-out/screenshots
-node --experimental-vm-modules node_modules/jest/bin/jest.js \
-  --config tests/e2e/jest.config.js "$@"
+weige_jest tests/e2e/jest.config.js "$@"
 echo "test-web: screenshots in $root/test-out/screenshots/"
