@@ -105,6 +105,24 @@ function deptSelect() {
   return select(ctx.departments.map((d) => [d.id, d.name]));
 }
 
+/**
+ * An action whose command (item.<key>) carries required photo evidence and an
+ * optional note: mark_fixed and verify.
+ */
+function evidenceAction(key, evidenceLabel, kind, itemId) {
+  return actionForm(key, t(`item.${key}`), () => {
+    const photos = photoField(t(evidenceLabel), { required: true });
+    const note = textarea({ rows: 2 });
+    return { photos, note, els: [h('div', { class: 'weui-cells weui-cells_form' }, photos.el,
+      field(t('item.note'), note))] };
+  }, async ({ photos, note }) => {
+    await photos.pending();
+    const payload = { item_id: itemId, evidence: photos.shas() };
+    if (note.value.trim()) payload.note = note.value.trim();
+    await command(`item.${key}`, payload);
+  }, kind);
+}
+
 /** The actions offered to the current role for an item in its state. */
 function actions(item) {
   const role = app.role.role;
@@ -130,30 +148,11 @@ function actions(item) {
     }, 'primary'));
   }
   if (s === 'open' || s === 'assigned') {
-    out.push(actionForm('mark_fixed', t('item.mark_fixed'), () => {
-      const photos = photoField(t('item.evidence'), { required: true });
-      const note = textarea({ rows: 2 });
-      return { photos, note, els: [h('div', { class: 'weui-cells weui-cells_form' }, photos.el,
-        field(t('item.note'), note))] };
-    }, async ({ photos, note }) => {
-      await photos.pending();
-      const payload = { item_id: id, evidence: photos.shas() };
-      if (note.value.trim()) payload.note = note.value.trim();
-      await command('item.mark_fixed', payload);
-    }, role === 'department' || item.owner_person === app.session.personId ? 'primary' : 'default'));
+    out.push(evidenceAction('mark_fixed', 'item.evidence',
+      role === 'department' || item.owner_person === app.session.personId ? 'primary' : 'default', id));
   }
   if (s === 'fixed' && role !== 'department' && role !== 'resident') {
-    out.push(actionForm('verify', t('item.verify'), () => {
-      const photos = photoField(t('item.verify_evidence'), { required: true });
-      const note = textarea({ rows: 2 });
-      return { photos, note, els: [h('div', { class: 'weui-cells weui-cells_form' }, photos.el,
-        field(t('item.note'), note))] };
-    }, async ({ photos, note }) => {
-      await photos.pending();
-      const payload = { item_id: id, evidence: photos.shas() };
-      if (note.value.trim()) payload.note = note.value.trim();
-      await command('item.verify', payload);
-    }, 'primary'));
+    out.push(evidenceAction('verify', 'item.verify_evidence', 'primary', id));
     out.push(actionForm('reject_fix', t('item.reject_fix'), () => {
       const reason = textarea({ rows: 2, 'aria-required': 'true' });
       return { reason, els: [h('div', { class: 'weui-cells weui-cells_form' },
