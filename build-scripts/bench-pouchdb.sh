@@ -30,7 +30,7 @@ work="$build/bench-pouchdb"
 # The server build, as build-scripts/bench-server.sh makes it (same build
 # tree, same options, so the two never reconfigure each other); sqlite3 (the
 # CLI) writes the devices' tokens.
-WEIGE_SETUP_EXTRA="${WEIGE_SETUP_EXTRA:-} libcpp-httplib-dev libsodium-dev sqlite3" \
+WEIGE_SETUP_EXTRA="${WEIGE_SETUP_EXTRA:-} libmicrohttpd-dev libcpp-httplib-dev libsodium-dev sqlite3" \
   bash "$root/build-scripts/setup.sh" >&2
 jobs="${WEIGE_JOBS:-2}"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DWEIGE_BUILD_TESTS=ON \

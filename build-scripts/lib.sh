@@ -48,7 +48,7 @@ weige_chromium() {
 # weige_server_build TARGET...: the server tree in build/server (core, server,
 # tests), building the named targets; exports WEIGE_SERVER, the binary's path.
 weige_server_build() {
-  WEIGE_SETUP_EXTRA="${WEIGE_SETUP_EXTRA:-} libcpp-httplib-dev libsodium-dev sqlite3" \
+  WEIGE_SETUP_EXTRA="${WEIGE_SETUP_EXTRA:-} libmicrohttpd-dev libcpp-httplib-dev libsodium-dev sqlite3" \
     bash "$root/build-scripts/setup.sh" >&2
   cmake -S "$root" -B "$root/build/server" -DCMAKE_BUILD_TYPE=Release \
     -DWEIGE_BUILD_TESTS=ON -DWEIGE_BUILD_SERVER=ON ${WEIGE_CMAKE_ARGS:-} >/dev/null

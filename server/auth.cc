@@ -1,5 +1,7 @@
 #include "server/auth.h"
 
+#include <algorithm>
+
 #include <sodium.h>
 
 #include <condition_variable>
@@ -118,23 +120,19 @@ int64_t LoginLimiter::BlockedLocked(const std::string& key, int limit, int64_t n
   return times[times.size() - static_cast<size_t>(limit)] + window_ms_ - now;
 }
 
-int64_t LoginLimiter::BlockedFor(const std::string& person, const std::string& ip, int64_t now) {
+int64_t LoginLimiter::Reserve(const std::string& person, const std::string& ip, int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
-  int64_t a = BlockedLocked("p:" + person, per_person_, now);
-  int64_t b = BlockedLocked("ip:" + ip, per_ip_, now);
-  return a > b ? a : b;
-}
-
-void LoginLimiter::Fail(const std::string& person, const std::string& ip, int64_t now) {
-  std::lock_guard<std::mutex> lock(mu_);
-  // Bounded memory: an address or person keeps at most 4x its limit.
-  auto add = [&](const std::string& key, int limit) {
+  const std::pair<std::string, int> keys[] = {
+      {"pip:" + ip + "|" + person, per_person_}, {"ip:" + ip, per_ip_}, {"p:" + person, 20 * per_person_}};
+  int64_t wait = 0;
+  for (const auto& [key, limit] : keys) wait = std::max(wait, BlockedLocked(key, limit, now));
+  if (wait > 0) return wait;
+  // Bounded memory: a key keeps at most 4x its limit.
+  for (const auto& [key, limit] : keys) {
     std::deque<int64_t>& times = failures_[key];
     times.push_back(now);
     while (static_cast<int>(times.size()) > 4 * limit) times.pop_front();
-  };
-  add("p:" + person, per_person_);
-  add("ip:" + ip, per_ip_);
+  }
   if (failures_.size() > 100000) {
     // A flood of distinct keys: forget the aged-out ones.
     for (auto it = failures_.begin(); it != failures_.end();) {
@@ -142,11 +140,24 @@ void LoginLimiter::Fail(const std::string& person, const std::string& ip, int64_
                                                                       : failures_.erase(it);
     }
   }
+  return 0;
 }
 
-void LoginLimiter::Succeed(const std::string& person) {
+void LoginLimiter::Succeed(const std::string& person, const std::string& ip, int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
-  failures_.erase("p:" + person);
+  failures_.erase("pip:" + ip + "|" + person);
+  for (const std::string& key : {"ip:" + ip, "p:" + person}) {
+    auto it = failures_.find(key);
+    if (it == failures_.end()) continue;
+    // Take back this attempt's reservation (the newest entry at `now`).
+    for (auto t = it->second.rbegin(); t != it->second.rend(); ++t) {
+      if (*t == now) {
+        it->second.erase(std::next(t).base());
+        break;
+      }
+    }
+    if (it->second.empty()) failures_.erase(it);
+  }
 }
 
 }  // namespace weige::server

@@ -38,18 +38,24 @@ void BurnVerify(std::string_view password);
 std::string NewToken();
 std::string Sha256Hex(std::string_view bytes);
 
-// Failed logins in a sliding window, per key ("p:<person>", "ip:<addr>").
-// Thread-safe.
+// Failed logins in a sliding window, per key: one person from one address
+// ("pip:<addr>|<person>", the tight limit), one address ("ip:<addr>", a high
+// ceiling: a community centre's NAT holds many people) and one person from
+// anywhere ("p:<person>", 20x the tight limit, against a spread guesser).
+// An attempt is counted (reserved) before its password is checked, so
+// parallel attempts cannot all pass the check. Thread-safe.
 class LoginLimiter {
  public:
   LoginLimiter(int per_person, int per_ip, int64_t window_ms)
       : per_person_(per_person), per_ip_(per_ip), window_ms_(window_ms) {}
 
-  // Milliseconds until a login for (person, ip) may be tried again; 0 if now.
-  int64_t BlockedFor(const std::string& person, const std::string& ip, int64_t now);
-  void Fail(const std::string& person, const std::string& ip, int64_t now);
-  // A successful login clears the person's failures (not the address's).
-  void Succeed(const std::string& person);
+  // Counts an attempt for (person, ip) as a failure now and returns 0; or,
+  // when a limit is reached, counts nothing and returns the milliseconds
+  // until a login for (person, ip) may be tried again.
+  int64_t Reserve(const std::string& person, const std::string& ip, int64_t now);
+  // The reserved attempt succeeded: it is not a failure, and the person's
+  // failures from that address are forgotten.
+  void Succeed(const std::string& person, const std::string& ip, int64_t now);
 
  private:
   int64_t BlockedLocked(const std::string& key, int limit, int64_t now);

@@ -1,11 +1,21 @@
 #include "server/http_server.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <httplib.h>
+#include <microhttpd.h>
 
 #include <chrono>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
 
 #include "core/domain/json_reader.h"
 #include "core/store/sync_store.h"
@@ -14,10 +24,100 @@
 
 namespace weige::server {
 
+// One answer: a body in memory, or a file sent from its descriptor.
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  int fd = -1;  // owned; sent instead of body when >= 0
+  uint64_t fd_size = 0;
+
+  void Header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+};
+
+// One request as the handlers see it.
+struct Request {
+  MHD_Connection* conn = nullptr;
+  std::string method, path;
+  std::string arg;   // the rest of the path after a prefix route
+  std::string body;  // at most the route's limit
+  std::string remote_addr;
+  const struct Route* route = nullptr;
+  size_t limit = 0;
+  bool answered = false;  // an early answer was queued (the connection closes)
+  std::unique_ptr<Reply> refused;  // 413/415: the body is read, dropped, then this
+  uint64_t dropped = 0;
+
+  std::string Header(const char* name) const {
+    const char* v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+    return v != nullptr ? v : "";
+  }
+  bool HasParam(const char* name) const {
+    return MHD_lookup_connection_value_n(conn, MHD_GET_ARGUMENT_KIND, name, std::strlen(name),
+                                         nullptr, nullptr) == MHD_YES;
+  }
+  std::string Param(const char* name) const {
+    const char* v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+    return v != nullptr ? v : "";
+  }
+};
+
+// A live connection: its socket and the moment it is cut off.
+struct ConnState {
+  int fd = -1;
+  int64_t deadline = 0;  // steady-clock ms; 0: none (a handler is running)
+};
+
+using Handler = void (HttpServer::*)(const Request&, Reply*);
+
+struct Route {
+  const char* method;
+  const char* path;
+  bool prefix;       // path is a prefix; the rest is Request::arg
+  size_t max_body;   // bytes the handler will hold
+  Handler handler;
+};
+
 namespace {
 
-int HttpStatus(Code code) {
-  switch (code) {
+constexpr size_t kNoBody = 0;
+// A refused body (too large, compressed) up to this size is read and dropped
+// so the client sees the answer; beyond it the connection is closed.
+constexpr uint64_t kMaxDroppedBytes = 16 << 20;
+
+// The routes, first match wins. GET routes also answer HEAD.
+const Route kRoutes[] = {
+    {"GET", "/healthz", false, kNoBody, &HttpServer::Healthz},
+    {"POST", "/api/v1/auth/login", false, kMaxSmallBodyBytes, &HttpServer::Login},
+    {"POST", "/api/v1/auth/logout", false, kMaxSmallBodyBytes, &HttpServer::Logout},
+    {"GET", "/api/v1/auth/me", false, kNoBody, &HttpServer::Me},
+    {"POST", "/api/v1/sync/push", false, kMaxPushBodyBytes, &HttpServer::Push},
+    {"GET", "/api/v1/sync/pull", false, kNoBody, &HttpServer::PullPage},
+    {"POST", "/api/v1/query", false, kMaxSmallBodyBytes, &HttpServer::QueryCall},
+    {"PUT", "/api/v1/blobs/", true, kMaxBlobBytes, &HttpServer::PutBlob},
+    {"GET", "/api/v1/blobs/", true, kNoBody, &HttpServer::GetBlob},
+};
+
+// The web app's policy: its own scripts, a Worker and WebAssembly
+// ('wasm-unsafe-eval'), photos shown from blob: URLs, no framing.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
+    "connect-src 'self'; img-src 'self' blob: data:; style-src 'self'; font-src 'self' data:; "
+    "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int HttpStatus(const Status& s) {
+  if (s.reason == "store.full") return 503;
+  switch (s.code) {
     case Code::kOk: return 200;
     case Code::kInvalidArgument: return 400;
     case Code::kNotFound: return 404;
@@ -29,42 +129,43 @@ int HttpStatus(Code code) {
   return 500;
 }
 
-void SendJson(httplib::Response& res, int status, const std::string& body) {
-  res.status = status;
-  res.set_header("Cache-Control", "no-store");
-  res.set_content(body, "application/json");
+void SendJson(Reply* out, int status, std::string body) {
+  out->status = status;
+  out->headers.clear();
+  out->Header("Cache-Control", "no-store");
+  out->type = "application/json";
+  out->body = std::move(body);
 }
 
-void SendError(httplib::Response& res, int status, const Status& s) {
+void SendError(Reply* out, int status, const Status& s) {
   Json j = {{"ok", false},
             {"code", std::string(CodeName(s.code))},
             {"reason", s.reason},
             {"message", s.message}};
-  SendJson(res, status, DumpJson(j));
+  SendJson(out, status, DumpJson(j));
+  // The disk is full: a clear retry, not a failure of the request.
+  if (status == 503) out->Header("Retry-After", "60");
 }
 
-void SendError(httplib::Response& res, const Status& s) { SendError(res, HttpStatus(s.code), s); }
+void SendError(Reply* out, const Status& s) { SendError(out, HttpStatus(s), s); }
 
-void Unauthenticated(httplib::Response& res, const char* reason, const char* message) {
-  res.set_header("WWW-Authenticate", "Bearer");
-  SendError(res, 401, PermissionDenied(reason, message));
+void Unauthenticated(Reply* out, const char* reason, const char* message) {
+  SendError(out, 401, PermissionDenied(reason, message));
+  out->Header("WWW-Authenticate", "Bearer");
 }
 
-void TooLarge(httplib::Response& res, size_t max) {
-  SendError(res, 413, InvalidArgument("request.too_large",
+void TooLarge(Reply* out, size_t max) {
+  SendError(out, 413, InvalidArgument("request.too_large",
                                       "the body is larger than " + std::to_string(max) + " bytes"));
 }
 
-// Parses a JSON object body with a size limit (ParseJson limits the depth).
-bool ReadBody(const httplib::Request& req, httplib::Response& res, size_t max, Json* out) {
-  if (req.body.size() > max) {
-    TooLarge(res, max);
-    return false;
-  }
-  Status s = ParseJson(req.body, max, out);
-  if (s.ok() && !out->is_object()) s = InvalidArgument("json.not_object", "the body must be a JSON object");
+// Parses a JSON object body (the size was bounded as it arrived; ParseJson
+// limits the depth).
+bool ReadBody(const Request& req, Reply* out, Json* body) {
+  Status s = ParseJson(req.body, req.limit, body);
+  if (s.ok() && !body->is_object()) s = InvalidArgument("json.not_object", "the body must be a JSON object");
   if (!s.ok()) {
-    SendError(res, s);
+    SendError(out, s);
     return false;
   }
   return true;
@@ -82,6 +183,74 @@ bool ParseCount(const std::string& text, int64_t* out) {
   return true;
 }
 
+const char* MimeType(const std::string& path) {
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {".html", "text/html; charset=utf-8"},   {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},           {".webmanifest", "application/manifest+json"},
+      {".svg", "image/svg+xml"},               {".png", "image/png"},
+      {".jpg", "image/jpeg"},                  {".ico", "image/x-icon"},
+      {".wasm", "application/wasm"},           {".gz", "application/gzip"},
+      {".txt", "text/plain; charset=utf-8"},
+  };
+  for (const auto& [ext, type] : kTypes) {
+    size_t n = std::strlen(ext);
+    if (path.size() >= n && path.compare(path.size() - n, n, ext) == 0) return type;
+  }
+  return "application/octet-stream";
+}
+
+std::string ClientAddress(MHD_Connection* c) {
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info == nullptr || info->client_addr == nullptr) return "";
+  char text[INET6_ADDRSTRLEN] = {0};
+  const sockaddr* sa = info->client_addr;
+  if (sa->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, text, sizeof text);
+  } else if (sa->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, text, sizeof text);
+  }
+  return text;
+}
+
+MHD_Result Queue(MHD_Connection* c, Reply& reply) {
+  MHD_Response* r = nullptr;
+  if (reply.fd >= 0) {
+    r = MHD_create_response_from_fd64(reply.fd_size, reply.fd);  // owns the fd
+    reply.fd = -1;
+  } else {
+    r = MHD_create_response_from_buffer(reply.body.size(), reply.body.data(),
+                                        MHD_RESPMEM_MUST_COPY);
+  }
+  if (r == nullptr) return MHD_NO;
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, reply.type.c_str());
+  for (const auto& [name, value] : reply.headers) {
+    MHD_add_response_header(r, name.c_str(), value.c_str());
+  }
+  MHD_Result ok = MHD_queue_response(c, static_cast<unsigned>(reply.status), r);
+  MHD_destroy_response(r);
+  return ok;
+}
+
+MHD_Result RequestTrampoline(void* cls, MHD_Connection* c, const char* url, const char* method,
+                             const char*, const char* upload, size_t* upload_size,
+                             void** con_cls) {
+  return static_cast<HttpServer*>(cls)->OnRequest(c, url, method, upload, upload_size, con_cls)
+             ? MHD_YES
+             : MHD_NO;
+}
+
+void CompletedTrampoline(void* cls, MHD_Connection*, void** con_cls,
+                         MHD_RequestTerminationCode) {
+  static_cast<HttpServer*>(cls)->OnCompleted(con_cls);
+}
+
+void ConnectionTrampoline(void* cls, MHD_Connection* c, void** socket_context,
+                          MHD_ConnectionNotificationCode code) {
+  static_cast<HttpServer*>(cls)->OnConnection(c, socket_context,
+                                              code == MHD_CONNECTION_NOTIFY_STARTED);
+}
+
 }  // namespace
 
 int64_t NowMs() {
@@ -93,340 +262,556 @@ int64_t NowMs() {
 HttpServer::HttpServer(StorePool* pool, const ServerOptions& options)
     : pool_(pool),
       options_(options),
-      limiter_(options.login_limit_person, options.login_limit_ip, options.login_window_ms),
-      http_(std::make_unique<httplib::Server>()) {
-  Routes();
+      limiter_(options.login_limit_person, options.login_limit_ip, options.login_window_ms) {
+  if (!options_.static_dir.empty()) {
+    char* real = ::realpath(options_.static_dir.c_str(), nullptr);
+    if (real != nullptr) {
+      static_root_ = real;
+      std::free(real);
+    }
+  }
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer() {
+  Stop();
+  if (daemon_ != nullptr) MHD_stop_daemon(daemon_);
+  StopReaper();
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+}
 
 int HttpServer::Bind() {
-  // Debian's cpp-httplib is a split build: its listen backlog (5) is compiled
-  // into the .so, and a reconnect burst of 100 devices then loses most SYNs
-  // (retried after 1, 3, 7, 15 s). Remember the listening socket and listen
-  // again with a real backlog; Linux applies the new value. Measured by
-  // build-scripts/bench-pouchdb.sh: Weige's total 6.4 s -> 1.0 s.
-  http_->set_socket_options([this](socket_t sock) {
-    httplib::default_socket_options(sock);
-    listen_fd_ = sock;
-  });
-  int port = options_.port == 0 ? http_->bind_to_any_port(options_.host)
-                                : (http_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
-  if (port >= 0 && listen_fd_ >= 0) ::listen(listen_fd_, kListenBacklog);
+  if (options_.max_db_bytes > 0) {
+    // SQLite's own bound on the file: past it, writes fail SQLITE_FULL (503).
+    auto w = pool_->Write();
+    int64_t page = 4096;
+    store::Stmt q = w->db()->Q("PRAGMA page_size");
+    if (q.Step()) page = q.Int(0);
+    if (!w->db()->Exec("PRAGMA max_page_count = " +
+                       std::to_string(std::max<int64_t>(1, options_.max_db_bytes / page)))
+             .ok()) {
+      return -1;
+    }
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(options_.host.c_str(), std::to_string(options_.port).c_str(), &hints, &found) != 0) {
+    return -1;
+  }
+  for (addrinfo* a = found; a != nullptr && listen_fd_ < 0; a = a->ai_next) {
+    int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, kListenBacklog) == 0) {
+      listen_fd_ = fd;
+    } else {
+      ::close(fd);
+    }
+  }
+  freeaddrinfo(found);
+  if (listen_fd_ < 0) return -1;
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return -1;
+  int port = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                                        : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+
+  const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                         (options_.access_log ? MHD_USE_ERROR_LOG : 0);
+  daemon_ = MHD_start_daemon(
+      flags, 0, nullptr, nullptr, &RequestTrampoline, this,
+      MHD_OPTION_LISTEN_SOCKET, listen_fd_,
+      MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(options_.threads),
+      MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(options_.max_connections),
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, static_cast<unsigned>(options_.max_connections_per_ip),
+      // Request line + headers + the upload buffer of one connection.
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(64 << 10),
+      // Idle: no byte either way for this long closes the connection.
+      MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(options_.header_deadline_ms / 1000),
+      MHD_OPTION_NOTIFY_COMPLETED, &CompletedTrampoline, this,
+      MHD_OPTION_NOTIFY_CONNECTION, &ConnectionTrampoline, this,
+      MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
+      MHD_OPTION_END);
+  if (daemon_ == nullptr) return -1;
+  reaper_ = std::thread([this] { Reap(); });
   return port;
 }
 
-bool HttpServer::Serve() { return http_->listen_after_bind(); }
-
-void HttpServer::Stop() {
-  stopping_ = true;
-  http_->stop();
+bool HttpServer::Serve() {
+  if (daemon_ == nullptr) return false;
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return stopping_; });
+  lock.unlock();
+  MHD_quiesce_daemon(daemon_);  // no new connections
+  lock.lock();
+  cv_.wait_for(lock, std::chrono::seconds(15), [this] { return in_flight_ == 0; });
+  lock.unlock();
+  MHD_stop_daemon(daemon_);
+  daemon_ = nullptr;
+  StopReaper();
+  return true;
 }
 
-void HttpServer::Routes() {
-  httplib::Server& h = *http_;
-  const int threads = options_.threads;
-  h.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  h.set_payload_max_length(kMaxBlobBytes + (64 << 10));
-  // A connection holds a worker thread while it stays alive: rotate them so
-  // connections beyond the thread count are not starved.
-  h.set_keep_alive_max_count(100);
-  h.set_keep_alive_timeout(2);  // also bounds how long SIGTERM waits on idle clients
-  h.set_read_timeout(10);
-  h.set_write_timeout(10);
-  h.set_tcp_nodelay(true);
-  if (!options_.static_dir.empty()) h.set_mount_point("/", options_.static_dir);
+void HttpServer::Stop() {
+  stopping_flag_ = true;
+  std::lock_guard<std::mutex> lock(mu_);
+  stopping_ = true;
+  cv_.notify_all();
+}
 
-  // Errors without a body of their own (no route, 413 from the reader, ...).
-  h.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    Status s = res.status == 404   ? NotFound("http.not_found", "no such path")
-               : res.status == 413 ? InvalidArgument("request.too_large", "the body is too large")
-               : res.status == 405 ? InvalidArgument("http.method", "method not allowed")
-               : res.status >= 500 ? Internal("http.error", "internal error")
-                                   : InvalidArgument("http.bad_request", "bad request");
-    SendError(res, res.status, s);
-  });
-  h.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    SendError(res, 500, Internal("server.exception", "internal error"));
-  });
-  if (options_.access_log) {
-    h.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      std::fprintf(stderr, "%s %s %d %zu\n", req.method.c_str(), req.path.c_str(), res.status,
-                   res.body.size());
-    });
+void HttpServer::StopReaper() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    reaper_stop_ = true;
+    cv_.notify_all();
   }
+  if (reaper_.joinable()) reaper_.join();
+}
 
-  // The caller's person from the bearer token, or a 401 sent.
-  auto authenticate = [this](const httplib::Request& req, httplib::Response& res,
-                             std::string* person, std::string* token_hash) {
-    std::string auth = req.get_header_value("Authorization");
-    const std::string prefix = "Bearer ";
-    if (auth.size() <= prefix.size() || auth.compare(0, prefix.size(), prefix) != 0) {
-      Unauthenticated(res, "auth.missing_token", "sign in: Authorization: Bearer <token>");
-      return false;
-    }
-    std::string token = auth.substr(prefix.size());
-    if (token.size() != 64) {
-      Unauthenticated(res, "auth.bad_token", "the token is not valid");
-      return false;
-    }
-    std::string hash = Sha256Hex(token);
-    store::TokenInfo info;
-    bool found = false;
-    Status s;
-    {
-      auto r = pool_->Read();
-      s = store::FindToken(*r->db(), hash, &found, &info);
-    }
-    if (!s.ok()) {
-      SendError(res, s);
-      return false;
-    }
-    if (!found || info.revoked) {
-      Unauthenticated(res, "auth.bad_token", "the token is not valid (signed out?)");
-      return false;
-    }
-    if (info.expires_at <= NowMs()) {
-      Unauthenticated(res, "auth.token_expired", "the token has expired; sign in again");
-      return false;
-    }
-    *person = info.person_id;
-    if (token_hash != nullptr) *token_hash = hash;
-    return true;
-  };
+void HttpServer::SetDeadline(ConnState* conn, int64_t ms_from_now) {
+  if (conn == nullptr) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  conn->deadline = ms_from_now > 0 ? SteadyMs() + ms_from_now : 0;
+}
 
-  h.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-    int64_t head = 0;
-    Status s;
-    {
-      auto r = pool_->Read();
-      s = store::ChangeLogHead(*r->db(), &head);
-    }
-    if (!s.ok()) return SendError(res, s);
-    SendJson(res, 200, DumpJson({{"ok", true}, {"head", head}, {"stopping", stopping_.load()}}));
-  });
-
-  h.Post("/api/v1/auth/login", [this](const httplib::Request& req, httplib::Response& res) {
-    Json body;
-    if (!ReadBody(req, res, kMaxSmallBodyBytes, &body)) return;
-    FieldReader r(body, "");
-    std::string person = r.Id("person_id");
-    std::string password = r.Str("password", kMaxPasswordBytes);
-    if (!r.ok()) return SendError(res, r.status());
-    const int64_t now = NowMs();
-    int64_t wait = limiter_.BlockedFor(person, req.remote_addr, now);
-    if (wait > 0) {
-      res.set_header("Retry-After", std::to_string((wait + 999) / 1000));
-      return SendError(res, 429, PermissionDenied("auth.rate_limited",
-                                                  "too many failed sign-ins; try again later"));
-    }
-    std::string hash;
-    bool found = false;
-    Status s;
-    {
-      auto rd = pool_->Read();
-      s = store::FindCredential(*rd->db(), person, &found, &hash);
-    }
-    if (!s.ok()) return SendError(res, s);
-    bool good = false;
-    if (found) {
-      good = VerifyPassword(hash, password);
-    } else {
-      BurnVerify(password);
-    }
-    if (!good) {
-      limiter_.Fail(person, req.remote_addr, now);
-      return Unauthenticated(res, "auth.bad_credentials", "unknown person or wrong password");
-    }
-    limiter_.Succeed(person);
-    std::string token = NewToken();
-    const int64_t expires = now + options_.token_ttl_ms;
-    {
-      auto w = pool_->Write();
-      s = store::SaveToken(*w->db(), Sha256Hex(token), person, now, expires);
-    }
-    if (!s.ok()) return SendError(res, s);
-    SendJson(res, 200, DumpJson({{"ok", true},
-                                 {"token", token},
-                                 {"person_id", person},
-                                 {"expires_at", expires}}));
-  });
-
-  h.Post("/api/v1/auth/logout",
-         [this, authenticate](const httplib::Request& req, httplib::Response& res) {
-           std::string person, hash;
-           if (!authenticate(req, res, &person, &hash)) return;
-           bool revoked = false;
-           Status s;
-           {
-             auto w = pool_->Write();
-             s = store::RevokeToken(*w->db(), hash, NowMs(), &revoked);
-           }
-           if (!s.ok()) return SendError(res, s);
-           SendJson(res, 200, DumpJson({{"ok", true}, {"revoked", revoked}}));
-         });
-
-  h.Get("/api/v1/auth/me", [this, authenticate](const httplib::Request& req,
-                                                httplib::Response& res) {
-    std::string person;
-    if (!authenticate(req, res, &person, nullptr)) return;
-    Actor actor;
-    Status s;
-    {
-      auto r = pool_->Read();
-      s = store::LoadGrants(*r->db(), person, &actor);
-    }
-    if (!s.ok()) return SendError(res, s);
-    Json grants = Json::array();
-    for (const Grant& g : actor.grants) {
-      grants.push_back({{"role", std::string(RoleName(g.role))}, {"scope_id", g.scope_id}});
-    }
-    SendJson(res, 200, DumpJson({{"ok", true}, {"person_id", person}, {"grants", grants}}));
-  });
-
-  h.Post("/api/v1/sync/push", [this, authenticate](const httplib::Request& req,
-                                                   httplib::Response& res) {
-    std::string person;
-    if (!authenticate(req, res, &person, nullptr)) return;
-    Json body;
-    if (!ReadBody(req, res, kMaxPushBodyBytes, &body)) return;
-    auto it = body.find("commands");
-    if (it == body.end()) {
-      return SendError(res, InvalidArgument("push.bad_batch", "the body needs commands: [...]"));
-    }
-    Json answers;
-    Status s;
-    int64_t head = 0;
-    {
-      auto w = pool_->Write();
-      s = sync::PushBatch(w.get(), person, *it, NowMs(), nullptr, &answers);
-      if (s.ok()) s = store::ChangeLogHead(*w->db(), &head);
-    }
-    if (!s.ok()) return SendError(res, s);
-    SendJson(res, 200, DumpJson({{"ok", true}, {"results", answers}, {"head", head}}));
-  });
-
-  h.Get("/api/v1/sync/pull", [this, authenticate](const httplib::Request& req,
-                                                  httplib::Response& res) {
-    std::string person;
-    if (!authenticate(req, res, &person, nullptr)) return;
-    sync::PullRequest pr;
-    pr.person_id = person;
-    if (req.has_param("cursor") && !ParseCount(req.get_param_value("cursor"), &pr.cursor)) {
-      return SendError(res, InvalidArgument("sync.bad_cursor", "cursor is a whole number >= 0"));
-    }
-    if (req.has_param("limit") && !ParseCount(req.get_param_value("limit"), &pr.limit)) {
-      return SendError(res, InvalidArgument("sync.bad_limit", "limit is a whole number"));
-    }
-    pr.digest = req.get_param_value("digest") == "1";
-    std::string page;
-    Status s;
-    {
-      auto r = pool_->Read();
-      s = sync::Pull(r.get(), pr, &page);
-    }
-    if (!s.ok()) return SendError(res, s);
-    SendJson(res, 200, page);
-  });
-
-  h.Post("/api/v1/query", [this, authenticate](const httplib::Request& req,
-                                               httplib::Response& res) {
-    std::string person;
-    if (!authenticate(req, res, &person, nullptr)) return;
-    Json body;
-    if (!ReadBody(req, res, kMaxSmallBodyBytes, &body)) return;
-    FieldReader r(body, "");
-    std::string name = r.Str("name", 64);
-    const Json* params = r.Object("params", /*optional=*/true);
-    if (!r.ok()) return SendError(res, r.status());
-    Json p = params != nullptr ? *params : Json::object();
-    auto actor = p.find("actor");
-    if (actor != p.end() && !actor->is_null() &&
-        (!actor->is_string() || actor->get_ref<const std::string&>() != person)) {
-      return SendError(res, PermissionDenied("auth.actor_mismatch",
-                                             "a query's actor must be the signed-in person"));
-    }
-    p["actor"] = person;
-    Result result;
-    {
-      auto rd = pool_->Read();
-      result = rd->Query(name, p);
-    }
-    if (!result.ok()) return SendError(res, result.status);
-    SendJson(res, 200, DumpJson({{"ok", true}, {"value", result.value}}));
-  });
-
-  // A blob request: the signed-in person and the path's SHA-256, checked to be
-  // lowercase hex; false once `res` holds the error.
-  auto blob_request = [authenticate](const httplib::Request& req, httplib::Response& res,
-                                     std::string* person, std::string* sha) {
-    if (!authenticate(req, res, person, nullptr)) return false;
-    *sha = req.matches[1];
-    if (!IsSha256Hex(*sha)) {
-      SendError(res, InvalidArgument("blob.bad_hash", "the path names a lowercase hex SHA-256"));
-      return false;
-    }
-    return true;
-  };
-
-  h.Put(R"(/api/v1/blobs/([^/]*))", [this, blob_request](const httplib::Request& req,
-                                                        httplib::Response& res) {
-    std::string person, sha;
-    if (!blob_request(req, res, &person, &sha)) return;
-    if (req.body.size() > kMaxBlobBytes) return TooLarge(res, kMaxBlobBytes);
-    if (req.body.empty()) return SendError(res, InvalidArgument("blob.empty", "the body is empty"));
-    if (Sha256Hex(req.body) != sha) {
-      return SendError(res, InvalidArgument("blob.hash_mismatch",
-                                            "the body's SHA-256 is not the one in the path"));
-    }
-    bool existed = false;
-    Status s;
-    {
-      auto w = pool_->Write();
-      s = store::PutBlob(*w->db(), sha, req.body, person, NowMs(), &existed);
-    }
-    if (!s.ok()) return SendError(res, s);
-    SendJson(res, existed ? 200 : 201,
-             DumpJson({{"ok", true}, {"sha256", sha}, {"size", req.body.size()},
-                       {"stored", !existed}}));
-  });
-
-  h.Get(R"(/api/v1/blobs/([^/]*))", [this, blob_request](const httplib::Request& req,
-                                                        httplib::Response& res) {
-    std::string person, sha;
-    if (!blob_request(req, res, &person, &sha)) return;
-    std::string bytes, uploader;
-    bool found = false, allowed = false;
-    Status s;
-    {
-      auto r = pool_->Read();
-      s = store::FindBlob(*r->db(), sha, &found, &bytes, &uploader);
-      if (s.ok() && found) {
-        allowed = uploader == person;
-        if (!allowed) s = sync::MaySeeBlob(*r->db(), person, sha, &allowed);
+// Cuts off every connection past its deadline: shutdown() wakes the event
+// loop, which then closes it. The whole-request deadline libmicrohttpd's
+// idle timeout lacks (a byte a second is never idle).
+void HttpServer::Reap() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!reaper_stop_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(250));
+    const int64_t now = SteadyMs();
+    for (ConnState* c : conns_) {
+      if (c->deadline != 0 && c->deadline <= now) {
+        ::shutdown(c->fd, SHUT_RDWR);
+        c->deadline = 0;
       }
     }
-    if (!s.ok()) return SendError(res, s);
-    if (!found) return SendError(res, NotFound("blob.not_found", "no such photo"));
-    if (!allowed) {
-      return SendError(res, PermissionDenied("blob.not_in_scope",
-                                             "no record in your scope cites this photo"));
-    }
-    res.set_header("ETag", "\"" + sha + "\"");
-    res.set_header("Cache-Control", "private, max-age=31536000, immutable");
-    res.set_content(std::move(bytes), "application/octet-stream");
-  });
+  }
+}
 
-  // Anything else under /api answers JSON, not the static files.
-  auto unknown = [](const httplib::Request&, httplib::Response& res) {
-    SendError(res, 404, NotFound("http.not_found", "no such endpoint"));
-  };
-  h.Get(R"(/api/.*)", unknown);
-  h.Post(R"(/api/.*)", unknown);
-  h.Put(R"(/api/.*)", unknown);
-  h.Delete(R"(/api/.*)", unknown);
-  h.Patch(R"(/api/.*)", unknown);
+void HttpServer::OnConnection(MHD_Connection* c, void** socket_context, bool started) {
+  if (started) {
+    auto* conn = new ConnState;
+    const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    conn->fd = info != nullptr ? info->connect_fd : -1;
+    conn->deadline = SteadyMs() + options_.header_deadline_ms;
+    *socket_context = conn;
+    std::lock_guard<std::mutex> lock(mu_);
+    conns_.insert(conn);
+    return;
+  }
+  auto* conn = static_cast<ConnState*>(*socket_context);
+  if (conn == nullptr) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    conns_.erase(conn);
+  }
+  delete conn;
+  *socket_context = nullptr;
+}
+
+void HttpServer::OnCompleted(void** con_cls) {
+  auto* req = static_cast<Request*>(*con_cls);
+  if (req == nullptr) return;
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  // The next request on this connection has its own header deadline.
+  if (info != nullptr) SetDeadline(static_cast<ConnState*>(info->socket_context), options_.header_deadline_ms);
+  delete req;
+  *con_cls = nullptr;
+  std::lock_guard<std::mutex> lock(mu_);
+  --in_flight_;
+  cv_.notify_all();
+}
+
+int HttpServer::OnRequest(MHD_Connection* c, const char* url, const char* method,
+                          const char* upload, size_t* upload_size, void** con_cls) {
+  auto* req = static_cast<Request*>(*con_cls);
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  ConnState* conn = info != nullptr ? static_cast<ConnState*>(info->socket_context) : nullptr;
+  if (req == nullptr) {
+    // The headers are complete: route, and refuse what cannot be held.
+    req = new Request;
+    *con_cls = req;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++in_flight_;
+    }
+    SetDeadline(conn, options_.body_deadline_ms);
+    req->conn = c;
+    req->method = method;
+    req->path = url;
+    req->remote_addr = ClientAddress(c);
+    const std::string as = req->method == "HEAD" ? "GET" : req->method;
+    for (const Route& r : kRoutes) {
+      if (as != r.method) continue;
+      if (r.prefix ? req->path.compare(0, std::strlen(r.path), r.path) == 0 : req->path == r.path) {
+        req->route = &r;
+        if (r.prefix) req->arg = req->path.substr(std::strlen(r.path));
+        break;
+      }
+    }
+    req->limit = req->route != nullptr && req->route->max_body > 0 ? req->route->max_body
+                                                                  : kMaxSmallBodyBytes;
+    auto early = std::make_unique<Reply>();
+    const std::string encoding = req->Header(MHD_HTTP_HEADER_CONTENT_ENCODING);
+    const std::string length = req->Header(MHD_HTTP_HEADER_CONTENT_LENGTH);
+    int64_t declared = 0;
+    if (!encoding.empty() && encoding != "identity") {
+      // Never inflate: a small compressed body can unpack to gigabytes.
+      SendError(early.get(), 415, InvalidArgument("request.encoding",
+                                                  "send the body uncompressed (Content-Encoding: identity)"));
+    } else if (!length.empty() && (!ParseCount(length, &declared) ||
+                                   static_cast<uint64_t>(declared) > req->limit)) {
+      TooLarge(early.get(), req->limit);
+    } else {
+      return true;
+    }
+    if (declared > static_cast<int64_t>(kMaxDroppedBytes)) {
+      req->answered = true;
+      return Queue(c, *early) == MHD_YES;
+    }
+    req->refused = std::move(early);
+    return true;
+  }
+  if (*upload_size > 0) {
+    if (req->answered) {
+      *upload_size = 0;
+      return true;
+    }
+    if (req->refused == nullptr && req->body.size() + *upload_size > req->limit) {
+      req->refused = std::make_unique<Reply>();
+      TooLarge(req->refused.get(), req->limit);
+      req->dropped = req->body.size();
+      req->body.clear();
+      req->body.shrink_to_fit();
+    }
+    if (req->refused != nullptr) {
+      req->dropped += *upload_size;
+      *upload_size = 0;
+      if (req->dropped > kMaxDroppedBytes) {
+        req->answered = true;
+        return Queue(c, *req->refused) == MHD_YES;
+      }
+      return true;
+    }
+    req->body.append(upload, *upload_size);
+    *upload_size = 0;
+    return true;
+  }
+  if (req->answered) return true;
+  if (req->refused != nullptr) {
+    req->answered = true;
+    return Queue(c, *req->refused) == MHD_YES;
+  }
+  if (req->answered) return true;
+  // The whole request is here: run its handler (no deadline while it runs).
+  SetDeadline(conn, 0);
+  Reply reply;
+  if (req->route != nullptr) {
+    (this->*(req->route->handler))(*req, &reply);
+  } else if (req->path.compare(0, 5, "/api/") != 0 && !static_root_.empty() &&
+             (req->method == "GET" || req->method == "HEAD")) {
+    Static(*req, &reply);
+  } else {
+    SendError(&reply, 404, NotFound("http.not_found", "no such endpoint"));
+  }
+  if (options_.access_log) {
+    std::fprintf(stderr, "%s %s %d %zu\n", req->method.c_str(), req->path.c_str(), reply.status,
+                 reply.fd >= 0 ? static_cast<size_t>(reply.fd_size) : reply.body.size());
+  }
+  SetDeadline(conn, options_.body_deadline_ms);  // to send the answer
+  return Queue(c, reply) == MHD_YES;
+}
+
+bool HttpServer::Authenticate(const Request& req, Reply* out, std::string* person,
+                              std::string* token_hash) {
+  std::string auth = req.Header(MHD_HTTP_HEADER_AUTHORIZATION);
+  const std::string prefix = "Bearer ";
+  if (auth.size() <= prefix.size() || auth.compare(0, prefix.size(), prefix) != 0) {
+    Unauthenticated(out, "auth.missing_token", "sign in: Authorization: Bearer <token>");
+    return false;
+  }
+  std::string token = auth.substr(prefix.size());
+  if (token.size() != 64) {
+    Unauthenticated(out, "auth.bad_token", "the token is not valid");
+    return false;
+  }
+  std::string hash = Sha256Hex(token);
+  store::TokenInfo info;
+  bool found = false;
+  Status s;
+  {
+    auto r = pool_->Read();
+    s = store::FindToken(*r->db(), hash, &found, &info);
+  }
+  if (!s.ok()) {
+    SendError(out, s);
+    return false;
+  }
+  if (!found || info.revoked) {
+    Unauthenticated(out, "auth.bad_token", "the token is not valid (signed out?)");
+    return false;
+  }
+  if (info.expires_at <= NowMs()) {
+    Unauthenticated(out, "auth.token_expired", "the token has expired; sign in again");
+    return false;
+  }
+  *person = info.person_id;
+  if (token_hash != nullptr) *token_hash = hash;
+  return true;
+}
+
+void HttpServer::Healthz(const Request&, Reply* out) {
+  int64_t head = 0;
+  Status s;
+  {
+    auto r = pool_->Read();
+    s = store::ChangeLogHead(*r->db(), &head);
+  }
+  if (!s.ok()) return SendError(out, s);
+  SendJson(out, 200, DumpJson({{"ok", true}, {"head", head}, {"stopping", stopping_flag_.load()}}));
+}
+
+void HttpServer::Login(const Request& req, Reply* out) {
+  Json body;
+  if (!ReadBody(req, out, &body)) return;
+  FieldReader r(body, "");
+  std::string person = r.Id("person_id");
+  std::string password = r.Str("password", kMaxPasswordBytes);
+  if (!r.ok()) return SendError(out, r.status());
+  const int64_t now = NowMs();
+  // Counted before the ~60 ms check, so parallel guesses cannot all be checked.
+  int64_t wait = limiter_.Reserve(person, req.remote_addr, now);
+  if (wait > 0) {
+    SendError(out, 429, PermissionDenied("auth.rate_limited",
+                                         "too many failed sign-ins; try again later"));
+    out->Header("Retry-After", std::to_string((wait + 999) / 1000));
+    return;
+  }
+  std::string hash;
+  bool found = false;
+  Status s;
+  {
+    auto rd = pool_->Read();
+    s = store::FindCredential(*rd->db(), person, &found, &hash);
+  }
+  if (!s.ok()) return SendError(out, s);
+  bool good = false;
+  if (found) {
+    good = VerifyPassword(hash, password);
+  } else {
+    BurnVerify(password);
+  }
+  if (!good) return Unauthenticated(out, "auth.bad_credentials", "unknown person or wrong password");
+  limiter_.Succeed(person, req.remote_addr, now);
+  std::string token = NewToken();
+  const int64_t expires = now + options_.token_ttl_ms;
+  {
+    auto w = pool_->Write();
+    s = store::SaveToken(*w->db(), Sha256Hex(token), person, now, expires);
+  }
+  if (!s.ok()) return SendError(out, s);
+  SendJson(out, 200, DumpJson({{"ok", true},
+                               {"token", token},
+                               {"person_id", person},
+                               {"expires_at", expires}}));
+}
+
+void HttpServer::Logout(const Request& req, Reply* out) {
+  std::string person, hash;
+  if (!Authenticate(req, out, &person, &hash)) return;
+  bool revoked = false;
+  Status s;
+  {
+    auto w = pool_->Write();
+    s = store::RevokeToken(*w->db(), hash, NowMs(), &revoked);
+  }
+  if (!s.ok()) return SendError(out, s);
+  SendJson(out, 200, DumpJson({{"ok", true}, {"revoked", revoked}}));
+}
+
+void HttpServer::Me(const Request& req, Reply* out) {
+  std::string person;
+  if (!Authenticate(req, out, &person, nullptr)) return;
+  Actor actor;
+  Status s;
+  {
+    auto r = pool_->Read();
+    s = store::LoadGrants(*r->db(), person, &actor);
+  }
+  if (!s.ok()) return SendError(out, s);
+  Json grants = Json::array();
+  for (const Grant& g : actor.grants) {
+    grants.push_back({{"role", std::string(RoleName(g.role))}, {"scope_id", g.scope_id}});
+  }
+  SendJson(out, 200, DumpJson({{"ok", true}, {"person_id", person}, {"grants", grants}}));
+}
+
+void HttpServer::Push(const Request& req, Reply* out) {
+  std::string person;
+  if (!Authenticate(req, out, &person, nullptr)) return;
+  Json body;
+  if (!ReadBody(req, out, &body)) return;
+  auto it = body.find("commands");
+  if (it == body.end()) {
+    return SendError(out, InvalidArgument("push.bad_batch", "the body needs commands: [...]"));
+  }
+  Json answers;
+  Status s;
+  int64_t head = 0;
+  {
+    auto w = pool_->Write();
+    s = sync::PushBatch(w.get(), person, *it, NowMs(), nullptr, &answers);
+    if (s.ok()) s = store::ChangeLogHead(*w->db(), &head);
+  }
+  if (!s.ok()) return SendError(out, s);
+  SendJson(out, 200, DumpJson({{"ok", true}, {"results", answers}, {"head", head}}));
+}
+
+void HttpServer::PullPage(const Request& req, Reply* out) {
+  std::string person;
+  if (!Authenticate(req, out, &person, nullptr)) return;
+  sync::PullRequest pr;
+  pr.person_id = person;
+  if (req.HasParam("cursor") && !ParseCount(req.Param("cursor"), &pr.cursor)) {
+    return SendError(out, InvalidArgument("sync.bad_cursor", "cursor is a whole number >= 0"));
+  }
+  if (req.HasParam("limit") && !ParseCount(req.Param("limit"), &pr.limit)) {
+    return SendError(out, InvalidArgument("sync.bad_limit", "limit is a whole number"));
+  }
+  pr.digest = req.Param("digest") == "1";
+  std::string page;
+  Status s;
+  {
+    auto r = pool_->Read();
+    s = sync::Pull(r.get(), pr, &page);
+  }
+  if (!s.ok()) return SendError(out, s);
+  SendJson(out, 200, std::move(page));
+}
+
+void HttpServer::QueryCall(const Request& req, Reply* out) {
+  std::string person;
+  if (!Authenticate(req, out, &person, nullptr)) return;
+  Json body;
+  if (!ReadBody(req, out, &body)) return;
+  FieldReader r(body, "");
+  std::string name = r.Str("name", 64);
+  const Json* params = r.Object("params", /*optional=*/true);
+  if (!r.ok()) return SendError(out, r.status());
+  Json p = params != nullptr ? *params : Json::object();
+  auto actor = p.find("actor");
+  if (actor != p.end() && !actor->is_null() &&
+      (!actor->is_string() || actor->get_ref<const std::string&>() != person)) {
+    return SendError(out, PermissionDenied("auth.actor_mismatch",
+                                           "a query's actor must be the signed-in person"));
+  }
+  p["actor"] = person;
+  Result result;
+  {
+    auto rd = pool_->Read();
+    result = rd->Query(name, p);
+  }
+  if (!result.ok()) return SendError(out, result.status);
+  SendJson(out, 200, DumpJson({{"ok", true}, {"value", result.value}}));
+}
+
+// A blob request: the signed-in person and the path's SHA-256, checked to be
+// lowercase hex; false once `out` holds the error.
+bool HttpServer::BlobRequest(const Request& req, Reply* out, std::string* person,
+                             std::string* sha) {
+  if (!Authenticate(req, out, person, nullptr)) return false;
+  *sha = req.arg;
+  if (!IsSha256Hex(*sha)) {
+    SendError(out, InvalidArgument("blob.bad_hash", "the path names a lowercase hex SHA-256"));
+    return false;
+  }
+  return true;
+}
+
+void HttpServer::PutBlob(const Request& req, Reply* out) {
+  std::string person, sha;
+  if (!BlobRequest(req, out, &person, &sha)) return;
+  if (req.body.empty()) return SendError(out, InvalidArgument("blob.empty", "the body is empty"));
+  if (Sha256Hex(req.body) != sha) {
+    return SendError(out, InvalidArgument("blob.hash_mismatch",
+                                          "the body's SHA-256 is not the one in the path"));
+  }
+  bool existed = false;
+  Status s;
+  {
+    auto w = pool_->Write();
+    s = store::PutBlob(*w->db(), sha, req.body, person, NowMs(), &existed);
+  }
+  if (!s.ok()) return SendError(out, s);
+  SendJson(out, existed ? 200 : 201,
+           DumpJson({{"ok", true}, {"sha256", sha}, {"size", req.body.size()},
+                     {"stored", !existed}}));
+}
+
+void HttpServer::GetBlob(const Request& req, Reply* out) {
+  std::string person, sha;
+  if (!BlobRequest(req, out, &person, &sha)) return;
+  std::string bytes;
+  bool allowed = false;
+  Status s;
+  {
+    auto r = pool_->Read();
+    s = sync::ReadableBlob(*r->db(), person, sha, &allowed, &bytes);
+  }
+  if (!s.ok()) return SendError(out, s);
+  // One answer for "no such photo" and "not yours": a hash reveals nothing.
+  if (!allowed) return SendError(out, 404, NotFound("blob.not_found", "no such photo"));
+  out->status = 200;
+  out->type = "application/octet-stream";
+  out->Header("ETag", "\"" + sha + "\"");
+  out->Header("Cache-Control", "private, max-age=31536000, immutable");
+  out->body = std::move(bytes);
+}
+
+// A file under the static root; directories answer their index.html. The
+// path must resolve (symlinks followed) to a regular file inside the root.
+void HttpServer::Static(const Request& req, Reply* out) {
+  std::string rel = req.path;
+  if (rel.find('\0') != std::string::npos || rel.empty() || rel[0] != '/') {
+    return SendError(out, 404, NotFound("http.not_found", "no such file"));
+  }
+  if (rel.back() == '/') rel += "index.html";
+  std::string full = static_root_ + rel;
+  char* real = ::realpath(full.c_str(), nullptr);
+  std::string resolved = real != nullptr ? real : "";
+  std::free(real);
+  struct stat st{};
+  if (!resolved.empty() && ::stat(resolved.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    resolved += "/index.html";
+    real = ::realpath(resolved.c_str(), nullptr);
+    resolved = real != nullptr ? real : "";
+    std::free(real);
+  }
+  int fd = -1;
+  if (resolved.size() > static_root_.size() + 1 &&
+      resolved.compare(0, static_root_.size() + 1, static_root_ + "/") == 0) {
+    fd = ::open(resolved.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  }
+  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fd >= 0) ::close(fd);
+    return SendError(out, 404, NotFound("http.not_found", "no such file"));
+  }
+  out->status = 200;
+  out->fd = fd;
+  out->fd_size = static_cast<uint64_t>(st.st_size);
+  out->type = MimeType(resolved);
+  out->Header("Content-Security-Policy", kContentSecurityPolicy);
+  out->Header("X-Content-Type-Options", "nosniff");
+  out->Header("X-Frame-Options", "DENY");
+  out->Header("Referrer-Policy", "no-referrer");
+  out->Header("Cache-Control", "no-cache");
 }
 
 }  // namespace weige::server

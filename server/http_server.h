@@ -1,5 +1,14 @@
-// The HTTP face of weige-server (cpp-httplib): JSON under /api/v1, bearer
-// tokens, the web app's static files.
+// The HTTP face of weige-server (GNU libmicrohttpd): JSON under /api/v1,
+// bearer tokens, the web app's static files.
+//
+// libmicrohttpd because the server faces the internet: an epoll event loop
+// per pool thread (a slow client costs a socket, not a thread), a memory
+// limit per connection that bounds the request line and headers (431), a
+// connection limit overall and per address, and files sent from their fd.
+// On top of it: bodies are counted as they arrive against the route's limit
+// (413, and no Content-Encoding but identity: 415), a whole-request deadline
+// (a client that trickles its headers is cut off), no Range support (the
+// whole file, 200), and static files only from inside the static root.
 //
 //   GET  /healthz                          {"ok":true,"head":N}
 //   POST /api/v1/auth/login                {person_id, password} -> {token, expires_at}
@@ -16,20 +25,24 @@
 // {"ok":false,"code","reason","message"} with the HTTP status of the code:
 // invalid_argument 400, unauthenticated 401 (code permission_denied, reason
 // auth.*), permission_denied 403, not_found 404, conflict and
-// failed_precondition 409, too large 413, rate limited 429, internal 500.
+// failed_precondition 409, too large 413, rate limited 429, internal 500,
+// the disk full 503 with Retry-After.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <unordered_set>
 
 #include "server/auth.h"
 #include "server/store_pool.h"
 
-namespace httplib {
-class Server;
-}
+struct MHD_Daemon;
+struct MHD_Connection;
 
 namespace weige::server {
 
@@ -41,13 +54,22 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;             // 0: any free port
   std::string static_dir;      // empty: no static files
-  int threads = 32;            // worker threads (one per live connection)
+  int threads = 32;            // event-loop threads (and reader connections)
   int64_t token_ttl_ms = 14LL * 24 * 3600 * 1000;
-  int login_limit_person = 5;  // failures per window before 429
-  int login_limit_ip = 20;
+  int login_limit_person = 5;  // failures of one person from one address before 429
+  int login_limit_ip = 200;    // failures from one address (a NAT holds many people)
+  int max_connections = 1024;  // open connections, overall and per address
+  int max_connections_per_ip = 512;
+  int header_deadline_ms = 10000;  // from connect (or the last answer) to complete headers
+  int body_deadline_ms = 120000;   // from complete headers to the end of the answer
+  int64_t max_db_bytes = 0;        // > 0: the database may grow to this (then 503)
   int64_t login_window_ms = 15LL * 60 * 1000;
   bool access_log = false;
 };
+
+struct Request;
+struct Reply;
+struct ConnState;
 
 class HttpServer {
  public:
@@ -56,21 +78,55 @@ class HttpServer {
 
   // Binds; returns the port (the chosen one for port 0), or -1.
   int Bind();
-  // Serves until Stop(); then waits for the requests in flight to finish.
+  // Serves until Stop() (Bind already serves); then stops accepting, waits
+  // for the requests in flight to finish (at most 15 s), and closes.
   bool Serve();
-  // Stops accepting; safe from any thread.
+  // Asks Serve() to return; safe from any thread, before or after Serve().
   void Stop();
 
+  // The handlers, one per route (kRoutes in http_server.cc).
+  void Healthz(const Request& req, Reply* out);
+  void Login(const Request& req, Reply* out);
+  void Logout(const Request& req, Reply* out);
+  void Me(const Request& req, Reply* out);
+  void Push(const Request& req, Reply* out);
+  void PullPage(const Request& req, Reply* out);
+  void QueryCall(const Request& req, Reply* out);
+  void PutBlob(const Request& req, Reply* out);
+  void GetBlob(const Request& req, Reply* out);
+  void Static(const Request& req, Reply* out);
+
+  // libmicrohttpd's callbacks (public for the C trampolines only).
+  int OnRequest(MHD_Connection* c, const char* url, const char* method, const char* upload,
+                size_t* upload_size, void** con_cls);
+  void OnCompleted(void** con_cls);
+  void OnConnection(MHD_Connection* c, void** socket_context, bool started);
+
  private:
-  void Routes();
+  // The caller's person from the bearer token, or false with `out` the 401.
+  bool Authenticate(const Request& req, Reply* out, std::string* person,
+                    std::string* token_hash);
+  bool BlobRequest(const Request& req, Reply* out, std::string* person, std::string* sha);
+  void SetDeadline(ConnState* conn, int64_t ms_from_now);
+  void Reap();
+  void StopReaper();
 
   StorePool* pool_;
   ServerOptions options_;
   LoginLimiter limiter_;
-  std::unique_ptr<httplib::Server> http_;
+  std::string static_root_;  // realpath of options_.static_dir
   static constexpr int kListenBacklog = 1024;
-  int listen_fd_ = -1;  // the listening socket, once bound
-  std::atomic<bool> stopping_{false};
+  int listen_fd_ = -1;
+  MHD_Daemon* daemon_ = nullptr;
+
+  std::mutex mu_;  // guards the fields below
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  int in_flight_ = 0;  // requests whose headers have arrived and not yet answered
+  std::unordered_set<ConnState*> conns_;
+  bool reaper_stop_ = false;
+  std::atomic<bool> stopping_flag_{false};  // for /healthz
+  std::thread reaper_;
 };
 
 // Milliseconds since the epoch (the server's clock for server_time, tokens).

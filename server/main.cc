@@ -3,6 +3,7 @@
 //   weige-server --db FILE [--listen 127.0.0.1:8080] [--static DIR] [--demo]
 //                [--threads N] [--token-ttl SECONDS] [--login-limit N]
 //                [--ip-login-limit N] [--login-window SECONDS] [--access-log]
+//                [--max-db-mib N]
 //   weige-server --db FILE --set-password PERSON     (the password on stdin)
 //   weige-server --db FILE --bootstrap ADMIN_ID      (first administrator of an
 //                                                     empty database; password on stdin)
@@ -44,6 +45,7 @@ int Usage(const char* why) {
                "usage: weige-server --db FILE [--listen HOST:PORT] [--static DIR] [--demo]\n"
                "         [--threads N] [--token-ttl SECONDS] [--login-limit N]\n"
                "         [--ip-login-limit N] [--login-window SECONDS] [--access-log]\n"
+               "         [--max-db-mib N]   (the database may grow to N MiB; past it, 503)\n"
                "       weige-server --db FILE --set-password PERSON   (password on stdin)\n"
                "       weige-server --db FILE --bootstrap ADMIN_ID    (password on stdin)\n",
                why);
@@ -131,6 +133,9 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* why) {
     } else if (arg == "--login-window") {
       if (!number(1, 7LL * 24 * 3600, &n)) return false;
       a->server.login_window_ms = n * 1000;
+    } else if (arg == "--max-db-mib") {
+      if (!number(1, 1LL << 30, &n)) return false;
+      a->server.max_db_bytes = n << 20;
     } else if (arg == "--access-log") {
       a->server.access_log = true;
     } else {

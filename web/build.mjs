@@ -54,13 +54,13 @@ await build({ ...common, entryPoints: { 'db-worker': path.join(here, 'src/db-wor
 const wasm = fs.readFileSync(path.join(root, 'offline/dist/weige.wasm'));
 fs.writeFileSync(path.join(out, 'weige.wasm.gz'), zlib.gzipSync(wasm, { level: 9 }));
 fs.copyFileSync(path.join(root, 'node_modules/weui/dist/style/weui.min.css'), path.join(out, 'weui.min.css'));
-for (const f of ['index.html', 'manifest.webmanifest', 'icon.svg']) {
+for (const f of ['index.html', 'boot.js', 'manifest.webmanifest', 'icon.svg']) {
   fs.copyFileSync(path.join(here, f), path.join(out, f));
 }
 fs.copyFileSync(path.join(here, 'src/app.css'), path.join(out, 'app.css'));
 
 const chunks = fs.readdirSync(out).filter((f) => f.startsWith('chunk-')).sort().map((f) => `./${f}`);
-const files = ['./', './index.html', './app.js', './db-worker.js', './weige.wasm.gz', './weui.min.css',
+const files = ['./', './index.html', './boot.js', './app.js', './db-worker.js', './weige.wasm.gz', './weui.min.css',
   './app.css', './manifest.webmanifest', './icon.svg', ...chunks];
 const hash = createHash('sha256');
 for (const f of files.slice(1)) hash.update(fs.readFileSync(path.join(out, f)));

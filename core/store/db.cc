@@ -47,6 +47,7 @@ bool Stmt::Step() {
   if (rc != SQLITE_DONE && status_.ok()) {
     const char* msg = sqlite3_errmsg(sqlite3_db_handle(s_));
     status_ = (rc & 0xff) == SQLITE_CONSTRAINT ? Conflict("store.constraint", msg)
+              : (rc & 0xff) == SQLITE_FULL     ? Internal("store.full", msg)
                                                : Internal("store.sqlite", msg);
   }
   return false;
@@ -93,7 +94,7 @@ Status Db::Exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
-    return Internal("store.sqlite", msg);
+    return Internal((rc & 0xff) == SQLITE_FULL ? "store.full" : "store.sqlite", msg);
   }
   return Status::Ok();
 }

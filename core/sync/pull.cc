@@ -69,6 +69,21 @@ Status MaySeeBlob(store::Db& db, const std::string& person_id, const std::string
   return Status::Ok();
 }
 
+Status ReadableBlob(store::Db& db, const std::string& person_id, const std::string& sha,
+                    bool* allowed, std::string* bytes) {
+  *allowed = false;
+  bytes->clear();
+  bool found = false;
+  std::string uploader;
+  WEIGE_RETURN_IF_ERROR(store::FindBlob(db, sha, &found, bytes, &uploader));
+  if (found) {
+    *allowed = uploader == person_id;
+    if (!*allowed) WEIGE_RETURN_IF_ERROR(MaySeeBlob(db, person_id, sha, allowed));
+  }
+  if (!*allowed) bytes->clear();
+  return Status::Ok();
+}
+
 Status Pull(store::Store* store, const PullRequest& req, std::string* page) {
   if (req.limit < 1 || req.limit > kMaxPullLimit) {
     return InvalidArgument("sync.bad_limit",

@@ -40,4 +40,10 @@ Status LoadScope(store::Db& db, const std::string& person_id, Scope* scope);
 Status MaySeeBlob(store::Db& db, const std::string& person_id, const std::string& sha,
                   bool* allowed);
 
+// The photo `sha` for `person_id`: `allowed` and its bytes when they uploaded
+// it or MaySeeBlob; otherwise allowed is false whether or not it exists, so a
+// caller answers both alike (a hash is not a capability, nor an oracle).
+Status ReadableBlob(store::Db& db, const std::string& person_id, const std::string& sha,
+                    bool* allowed, std::string* bytes);
+
 }  // namespace weige::sync

@@ -159,7 +159,11 @@ TEST_F(SyncServerTest, BlobsAreVerifiedStoredOnceAndServedInScope) {
   HttpReply own = http().Get(path, Token("worker1"));
   EXPECT_EQ(own.status, 200);
   EXPECT_EQ(own.body, photo);
-  EXPECT_EQ(http().Get(path, Token("head1")).status, 403);
+  // "Not yours" answers exactly as "missing" does (404): no existence oracle.
+  HttpReply before = http().Get(path, Token("head1"));
+  HttpReply missing = http().Get("/api/v1/blobs/" + ShaHex("missing"), Token("head1"));
+  EXPECT_EQ(before.status, 404);
+  EXPECT_EQ(before.body, missing.body);
   // A visit in mg1 cites it: the grid head of g1 reads it, mg2's worker not.
   Json v = PushOne("worker1", "visit.record",
                    {{"visit_id", "v1"}, {"household_id", "h1"}, {"cycle", kCycle},
@@ -170,9 +174,9 @@ TEST_F(SyncServerTest, BlobsAreVerifiedStoredOnceAndServedInScope) {
   EXPECT_EQ(head.body, photo);
   EXPECT_EQ(head.header("ETag"), "\"" + sha + "\"");
   HttpReply other = http().Get(path, Token("worker2"));
-  EXPECT_EQ(other.status, 403);
-  EXPECT_EQ(other.json["reason"], "blob.not_in_scope");
-  EXPECT_EQ(http().Get(path, Token("resident1")).status, 403) << "residents do not see visits";
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(other.json["reason"], "blob.not_found");
+  EXPECT_EQ(http().Get(path, Token("resident1")).status, 404) << "residents do not see visits";
   EXPECT_EQ(http().Get("/api/v1/blobs/" + ShaHex("missing"), Token("admin")).status, 404);
   EXPECT_EQ(http().Get("/api/v1/blobs/NOTAHASH", Token("admin")).status, 400);
   // Oversize and empty bodies.
