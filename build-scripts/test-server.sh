@@ -2,7 +2,8 @@
 # Builds the sync server and its suites (WEIGE_BUILD_SERVER=ON, in
 # build/server) and runs them: the core/sync suites (change log, push, pull
 # scope) and the suites that start the real weige-server on loopback ports
-# (auth, push/pull, blobs, bad input, shutdown, the permission matrix).
+# (auth, push/pull, blobs, bad input, shutdown, the permission matrix), and
+# the hostile-client suite (tests/server/hostile.test.js, node:test, < 2 min).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/build-scripts/lib.sh"
@@ -10,3 +11,4 @@ jobs="${WEIGE_JOBS:-$(nproc)}"
 WEIGE_JOBS=$jobs weige_server_build weige-server weige_sync_test weige_server_test
 ctest --test-dir "$root/build/server" --output-on-failure -j "$jobs" \
   -R '^(ScopeTest|ChangeLogTest|PushTest|AuthTest|ExpiryTest|RateLimitTest|ServerToolTest|SyncServerTest|StaticTest|BadInputTest|PermissionMatrixTest)\.'
+WEIGE_SERVER="$WEIGE_SERVER" node --test "$root/tests/server/hostile.test.js"

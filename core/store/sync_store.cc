@@ -19,7 +19,10 @@ class RawStmt {
   }
   ~RawStmt() { sqlite3_finalize(s_); }
   sqlite3_stmt* get() { return s_; }
-  Status Error() { return Internal("store.sqlite", db_.ErrorMessage()); }
+  Status Error() {
+    return Internal((sqlite3_errcode(db_.raw()) & 0xff) == SQLITE_FULL ? "store.full" : "store.sqlite",
+                    db_.ErrorMessage());
+  }
 
  private:
   Db& db_;
