@@ -46,7 +46,7 @@ function raw(port, bytes, { maxBytes = 256 << 20 } = {}) {
     s.on('data', (d) => { if (head.length < 4096) head += d.toString('latin1'); n += d.length; if (n > maxBytes) s.destroy(); });
     s.on('error', () => {});
     s.on('close', () => resolve({ bytes: n, head }));
-    s.end(bytes);
+    s.write(bytes);  // not end(): a half-closed socket is not what an attacker sends
   });
 }
 
@@ -134,10 +134,11 @@ test('slowloris: 50 connections trickling headers are cut off; /healthz answers 
 
 test('header flood: 200,000 headers are refused by the connection memory limit', async () => {
   const before = vmHWM(srv.child.pid);
-  const r = await raw(srv.port, `GET /healthz HTTP/1.1\r\nHost: x\r\n${'X-A: b\r\n'.repeat(200000)}\r\n`);
+  const flood = Array.from({ length: 200000 }, (_, i) => `X-A${i}: b\r\n`).join('');
+  const r = await raw(srv.port, `GET /healthz HTTP/1.1\r\nHost: x\r\n${flood}Connection: close\r\n\r\n`);
   assert.ok(r.head === '' || /^HTTP\/1\.1 (4\d\d)/.test(r.head), r.head.slice(0, 80));
   assert.ok(!/^HTTP\/1\.1 200/.test(r.head));
-  assert.ok(vmHWM(srv.child.pid) - before < (32 << 20), 'no memory growth to speak of');
+  assert.ok(vmHWM(srv.child.pid) - before < (8 << 20), 'no memory growth to speak of');
 });
 
 test('login race: 30 parallel wrong passwords against a limit of 5 are checked at most 5 times', async () => {
