@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "core/domain/json_reader.h"
 #include "core/store/sync_store.h"
 #include "core/sync/scope.h"
 
@@ -52,8 +53,28 @@ Status LoadScope(store::Db& db, const std::string& person_id, Scope* scope) {
   return Status::Ok();
 }
 
+namespace {
+
+// Who made a change that cites photos: the person column of its row. A
+// citation shares a photo only when made by the photo's uploader, so citing
+// someone else's hash in one's own record reveals nothing.
+std::string CitingAuthor(const store::Change& c) {
+  const char* column = c.table == "visits"    ? "worker_id"
+                       : c.table == "patrols" ? "captain_id"
+                       : c.table == "reports" ? "resident_id"
+                       : c.table == "events"  ? "actor"
+                                              : nullptr;
+  if (column == nullptr) return "";
+  Json row;
+  if (!ParseJson(c.row, c.row.size(), &row).ok() || !row.is_object()) return "";
+  auto it = row.find(column);
+  return it != row.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+}  // namespace
+
 Status MaySeeBlob(store::Db& db, const std::string& person_id, const std::string& sha,
-                  bool* allowed) {
+                  const std::string& uploader, bool* allowed) {
   *allowed = false;
   std::vector<store::Change> citing;
   WEIGE_RETURN_IF_ERROR(store::ChangesCiting(db, sha, &citing));
@@ -61,6 +82,7 @@ Status MaySeeBlob(store::Db& db, const std::string& person_id, const std::string
   Scope scope;
   WEIGE_RETURN_IF_ERROR(LoadScope(db, person_id, &scope));
   for (const store::Change& c : citing) {
+    if (CitingAuthor(c) != uploader) continue;
     if (Decide(scope, c.keys, c.old_keys) == Delivery::kSend) {
       *allowed = true;
       break;
@@ -78,7 +100,7 @@ Status ReadableBlob(store::Db& db, const std::string& person_id, const std::stri
   WEIGE_RETURN_IF_ERROR(store::FindBlob(db, sha, &found, bytes, &uploader));
   if (found) {
     *allowed = uploader == person_id;
-    if (!*allowed) WEIGE_RETURN_IF_ERROR(MaySeeBlob(db, person_id, sha, allowed));
+    if (!*allowed) WEIGE_RETURN_IF_ERROR(MaySeeBlob(db, person_id, sha, uploader, allowed));
   }
   if (!*allowed) bytes->clear();
   return Status::Ok();

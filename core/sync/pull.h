@@ -34,11 +34,13 @@ Status Pull(store::Store* store, const PullRequest& request, std::string* page);
 // not_found "actor.unknown".
 Status LoadScope(store::Db& db, const std::string& person_id, Scope* scope);
 
-// Whether `person_id` may fetch the photo `sha`: some change citing it (a
-// visit's, patrol's or report's photos, an event's evidence) is sent to
-// their scope. (The uploader's own right is the caller's business.)
+// Whether `person_id` may fetch the photo `sha` uploaded by `uploader`: some
+// change citing it (a visit's, patrol's or report's photos, an event's
+// evidence) made by the uploader is sent to their scope. A citation by anyone
+// else shares nothing, so a hash is not a capability. (The uploader's own
+// right is the caller's business.)
 Status MaySeeBlob(store::Db& db, const std::string& person_id, const std::string& sha,
-                  bool* allowed);
+                  const std::string& uploader, bool* allowed);
 
 // The photo `sha` for `person_id`: `allowed` and its bytes when they uploaded
 // it or MaySeeBlob; otherwise allowed is false whether or not it exists, so a

@@ -188,6 +188,32 @@ TEST_F(SyncServerTest, BlobsAreVerifiedStoredOnceAndServedInScope) {
   EXPECT_EQ(http().Put("/api/v1/blobs/" + ShaHex(max), max, Token("worker1")).status, 201);
 }
 
+// A hash is not a capability: citing someone else's photo in one's own record
+// does not make it readable; only a citation by its uploader shares it.
+TEST_F(SyncServerTest, CitingAnotherPersonsPhotoDoesNotRevealIt) {
+  const std::string photo = "\xff\xd8\xff the victim's photo" + std::string(500, 'v');
+  const std::string sha = ShaHex(photo);
+  const std::string path = "/api/v1/blobs/" + sha;
+  ASSERT_EQ(http().Put(path, photo, Token("worker1")).status, 201);
+  Json own = PushOne("worker1", "visit.record",
+                     {{"visit_id", "v-own"}, {"household_id", "h1"}, {"cycle", kCycle},
+                      {"outcome", "met"}, {"photos", {sha}}});
+  ASSERT_EQ(own["status"], "accepted") << own;
+  // mg2's worker does not see mg1's visit, and cites the hash in a visit of
+  // their own micro-grid.
+  EXPECT_EQ(http().Get(path, Token("worker2")).status, 404);
+  Json squat = PushOne("worker2", "visit.record",
+                       {{"visit_id", "v-squat"}, {"household_id", "h4"}, {"cycle", kCycle},
+                        {"outcome", "met"}, {"photos", {sha}}});
+  ASSERT_EQ(squat["status"], "accepted") << squat;
+  HttpReply after = http().Get(path, Token("worker2"));
+  HttpReply missing = http().Get("/api/v1/blobs/" + ShaHex("missing"), Token("worker2"));
+  EXPECT_EQ(after.status, 404);
+  EXPECT_EQ(after.body, missing.body);
+  // The uploader's own citation still shares it with their grid head.
+  EXPECT_EQ(http().Get(path, Token("head1")).status, 200);
+}
+
 TEST_F(SyncServerTest, StaticFilesAndHealth) {
   HttpReply h = http().Get("/healthz");
   EXPECT_EQ(h.status, 200);
