@@ -180,10 +180,14 @@ Result ItemsChecklist(QueryCtx& q) {
   s.Bind(1, key).Bind(2, now).Bind(3, include_closed ? 1 : 0).Bind(4, limit);
   Json items = Json::array();
   int64_t overdue = 0;
+  RegionChains chains;
   while (s.Step()) {
     ItemRow it;
     ReadItemRow(s, &it);
     Json j = ItemJson(it, now);
+    Target row_target;
+    WEIGE_RETURN_IF_ERROR(TargetOfItem(q.db(), it, &row_target, &chains));
+    j["actions"] = ItemActions(a, it, row_target);
     if (j["overdue"].get<bool>()) ++overdue;
     items.push_back(std::move(j));
   }
@@ -201,6 +205,7 @@ Result ItemDetail(QueryCtx& q) {
   WEIGE_RETURN_IF_ERROR(LoadItem(q.db(), id, &item, &t));
   WEIGE_RETURN_IF_ERROR(Require(q.actor(), Action::kItemRead, t));
   Json j = ItemJson(item, now);
+  j["actions"] = ItemActions(q.actor(), item, t);
   j["events"] = EventsOf(q.db(), "item", id);
   return Result::Ok(j);
 }
