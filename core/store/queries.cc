@@ -184,9 +184,12 @@ Result ItemsChecklist(QueryCtx& q) {
   while (s.Step()) {
     ItemRow it;
     ReadItemRow(s, &it);
-    Json j = ItemJson(it, now);
     Target row_target;
     WEIGE_RETURN_IF_ERROR(TargetOfItem(q.db(), it, &row_target, &chains));
+    // An owner's list may reach across the tree: each row is shown only to
+    // who may read it (a scoped administrator sees its subtree's rows only).
+    if (!Can(a, Action::kItemRead, row_target)) continue;
+    Json j = ItemJson(it, now);
     j["actions"] = ItemActions(a, it, row_target);
     if (j["overdue"].get<bool>()) ++overdue;
     items.push_back(std::move(j));
