@@ -47,6 +47,12 @@ Status CheckTransition(Transition t, const ItemFacts& f, std::string_view actor_
       return Status::Ok();
     case Transition::kRejectFix:
       if (f.state != ItemState::kFixed) return illegal("reject_fix");
+      // Sending a fix back is the verifier's other answer: the fixer gives
+      // neither.
+      if (!f.fixed_by.empty() && f.fixed_by == actor_id) {
+        return FailedPrecondition("item.verifier_is_fixer",
+                                  "the person who marked the fix cannot verify or reject it");
+      }
       *next = ItemState::kAssigned;
       return Status::Ok();
     case Transition::kReopen:

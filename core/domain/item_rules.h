@@ -22,7 +22,7 @@ enum class Transition {
   kAssign,       // open|assigned -> assigned
   kMarkFixed,    // open|assigned -> fixed (evidence required)
   kVerify,       // fixed -> closed (verifier != fixer, evidence required)
-  kRejectFix,    // fixed -> assigned (reason required)
+  kRejectFix,    // fixed -> assigned (rejecter != fixer, reason required)
   kReopen,       // closed -> assigned (reason required)
   kEscalate,     // open|assigned, not already escalated and unacknowledged
   kAcknowledge,  // an escalation not yet acknowledged

@@ -21,6 +21,31 @@ Status RequireAnyAdmin(const Actor& actor) {
   return PermissionDenied("permission.denied", "only an administrator may do this");
 }
 
+// Departments and checklist templates serve the whole district, beyond any
+// subtree: only an administrator of everything manages them.
+Status RequireAdminOfEverything(const Actor& actor) {
+  for (const Grant& g : actor.grants) {
+    if (g.role == Role::kAdmin && g.scope_id == kEverywhere) return Status::Ok();
+  }
+  return PermissionDenied("permission.denied", "only an administrator of everything may do this");
+}
+
+// Whether `actor` administers a grant of `role` over `scope` (whose target is
+// `target`): an administrator whose scope reaches it; "everywhere" and
+// department grants (departments sit outside the region tree) only by an
+// administrator of everything.
+Status RequireAdminOver(const Actor& actor, Role role, const std::string& scope,
+                        const Target& target) {
+  for (const Grant& g : actor.grants) {
+    if (g.role != Role::kAdmin) continue;
+    if (g.scope_id == kEverywhere) return Status::Ok();
+    if (scope != kEverywhere && role != Role::kDepartment && Covers(g, target)) {
+      return Status::Ok();
+    }
+  }
+  return PermissionDenied("permission.denied", "no administrator scope over " + scope);
+}
+
 Result RegionUpsert(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string id = r.Id("id");
@@ -75,7 +100,7 @@ Result DepartmentUpsert(Tx& tx) {
   std::string name = r.Str("name", kNameBytes);
   std::string kind = r.Enum("kind", {"property", "bureau", "utility", "other"});
   if (!r.ok()) return Result::Fail(r.status());
-  Status s = RequireAnyAdmin(tx.actor());
+  Status s = RequireAdminOfEverything(tx.actor());
   if (!s.ok()) return Result::Fail(s);
   Stmt w = tx.db().Q(
       "INSERT INTO departments(id, name, kind) VALUES(?,?,?) ON CONFLICT(id) DO UPDATE SET"
@@ -172,6 +197,22 @@ Result HouseholdUpsert(Tx& tx) {
   return Result::Ok({{"household_id", id}});
 }
 
+Status ScopeTarget(Db& db, Role role, const std::string& scope, Target* t);
+
+// An existing person is edited only by an administrator over every grant
+// they hold (a scoped administrator edits nobody who works outside its
+// subtree); a new person, or one with no grants, by any administrator.
+Status RequireManagesPerson(Tx& tx, const std::string& person_id) {
+  Actor subject;
+  if (!LoadActor(tx.db(), person_id, &subject).ok()) return Status::Ok();
+  for (const Grant& g : subject.grants) {
+    Target t;
+    (void)ScopeTarget(tx.db(), g.role, g.scope_id, &t);  // a vanished scope: no region reaches it
+    WEIGE_RETURN_IF_ERROR(RequireAdminOver(tx.actor(), g.role, g.scope_id, t));
+  }
+  return Status::Ok();
+}
+
 Result PersonUpsert(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string id = r.Id("id");
@@ -179,6 +220,7 @@ Result PersonUpsert(Tx& tx) {
   auto phone = r.OptStr("phone", 32);
   if (!r.ok()) return Result::Fail(r.status());
   Status s = RequireAnyAdmin(tx.actor());
+  if (s.ok()) s = RequireManagesPerson(tx, id);
   if (!s.ok()) return Result::Fail(s);
   Stmt w = tx.db().Q(
       "INSERT INTO people(id, name, phone) VALUES(?,?,?) ON CONFLICT(id) DO UPDATE SET"
@@ -229,16 +271,8 @@ Result RoleChange(Tx& tx, bool grant) {
   Target target;
   s = ScopeTarget(tx.db(), role, scope, &target);
   if (!s.ok()) return Result::Fail(s);
-  // Only an administrator whose scope reaches the grant's scope may give it;
-  // "everywhere" only by one who holds it.
-  bool allowed = false;
-  for (const Grant& g : tx.actor().grants) {
-    if (g.role != Role::kAdmin) continue;
-    if (g.scope_id == kEverywhere) allowed = true;
-    if (scope != kEverywhere && role != Role::kDepartment && Covers(g, target)) allowed = true;
-  }
-  if (!allowed) return Result::Fail(PermissionDenied("permission.denied",
-                                                     "no administrator scope over " + scope));
+  s = RequireAdminOver(tx.actor(), role, scope, target);
+  if (!s.ok()) return Result::Fail(s);
   Stmt w = tx.db().Q(grant ? "INSERT OR IGNORE INTO roles(person_id, role, scope_id) VALUES(?,?,?)"
                            : "DELETE FROM roles WHERE person_id = ? AND role = ? AND scope_id = ?");
   s = w.Bind(1, person).Bind(2, role_name).Bind(3, scope).Run();
@@ -262,7 +296,7 @@ Result TemplatePublish(Tx& tx) {
   if (!r.ok()) return Result::Fail(r.status());
   ChecklistTemplate t;
   Status s = ParseTemplate(*body, &t);
-  if (s.ok()) s = RequireAnyAdmin(tx.actor());
+  if (s.ok()) s = RequireAdminOfEverything(tx.actor());
   if (!s.ok()) return Result::Fail(s);
   {
     Stmt latest = tx.db().Q("SELECT MAX(version) FROM templates WHERE id = ?");

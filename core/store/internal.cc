@@ -132,21 +132,33 @@ Status LoadItem(Db& db, const std::string& item_id, ItemRow* item, Target* targe
     return NotFound("item.not_found", "no item with id " + item_id);
   }
   ReadItemRow(s, item);
-  target->building_id = item->building_id;
-  target->household_id = item->household_id;
-  target->owner_person = item->owner_person;
-  target->owner_dept = item->owner_dept;
-  target->escalated_to = item->escalated_to;
-  target->reporter = item->reporter;
+  return TargetOfItem(db, *item, target);
+}
+
+Status TargetOfItem(Db& db, const ItemRow& item, Target* target, RegionChains* chains) {
+  target->building_id = item.building_id;
+  target->household_id = item.household_id;
+  target->owner_person = item.owner_person;
+  target->owner_dept = item.owner_dept;
+  target->escalated_to = item.escalated_to;
+  target->reporter = item.reporter;
+  if (chains != nullptr) {
+    auto it = chains->find(item.microgrid_id);
+    if (it != chains->end()) {
+      target->regions = it->second;
+      return Status::Ok();
+    }
+  }
   // A device holds only its scope: a department's phone has the items
   // assigned to it but not their micro-grid's regions. Without the chain the
   // item is still judged by its parties (owner, reporter, building,
   // household); no region grant can reach it there anyway.
-  Status chain = RegionChain(db, item->microgrid_id, "microgrid", &target->regions);
+  Status chain = RegionChain(db, item.microgrid_id, "microgrid", &target->regions);
   if (chain.code == Code::kNotFound) {
     target->regions.clear();
-    return Status::Ok();
+    chain = Status::Ok();
   }
+  if (chain.ok() && chains != nullptr) (*chains)[item.microgrid_id] = target->regions;
   return chain;
 }
 

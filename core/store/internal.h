@@ -46,7 +46,18 @@ struct ItemRow {
 };
 // not_found "item.not_found".
 Status LoadItem(Db& db, const std::string& item_id, ItemRow* item, Target* target);
+// The Target an item is judged by (its micro-grid's region chain and its
+// parties). `chains`, when given, caches region chains by micro-grid id
+// across the rows of one query.
+using RegionChains = std::unordered_map<std::string, std::vector<std::string>>;
+Status TargetOfItem(Db& db, const ItemRow& item, Target* target, RegionChains* chains = nullptr);
 Json ItemJson(const ItemRow& item, std::optional<int64_t> now);
+// The item.* command types `actor` may send for `item` now, in a fixed order:
+// the permission (role and scope) and transition checks each handler runs
+// before it reads the rest of its payload, so a command the list offers fails
+// only on its payload (evidence, an owner, a reason). The apps render exactly
+// these; they never re-derive them from state and role.
+Json ItemActions(const Actor& actor, const ItemRow& item, const Target& target);
 // The columns ReadItemRow expects, in order, for SELECTs over items.
 extern const char kItemColumns[];
 void ReadItemRow(const Stmt& s, ItemRow* item);

@@ -7,6 +7,42 @@ namespace {
 
 constexpr size_t kReasonBytes = 1000;
 
+// Each item command's permission and transition: the checks a handler runs
+// before it reads the rest of its payload, and what ItemActions offers.
+struct ItemCommandSpec {
+  const char* type;
+  Action action;
+  Transition transition;
+};
+constexpr ItemCommandSpec kItemCommandSpecs[] = {
+    {"item.assign", Action::kItemAssign, Transition::kAssign},
+    {"item.mark_fixed", Action::kItemFix, Transition::kMarkFixed},
+    {"item.verify", Action::kItemVerify, Transition::kVerify},
+    {"item.reject_fix", Action::kItemVerify, Transition::kRejectFix},
+    {"item.reopen", Action::kItemReopen, Transition::kReopen},
+    {"item.escalate", Action::kItemEscalate, Transition::kEscalate},
+    {"item.acknowledge", Action::kItemAcknowledge, Transition::kAcknowledge},
+    {"item.comment", Action::kItemRead, Transition::kComment},
+};
+
+const ItemCommandSpec& SpecOf(Transition t) {
+  for (const ItemCommandSpec& spec : kItemCommandSpecs) {
+    if (spec.transition == t) return spec;
+  }
+  return kItemCommandSpecs[0];  // unreachable: every Transition has a row
+}
+
+Status Allowed(const Actor& actor, const ItemRow& item, const Target& target,
+               const ItemCommandSpec& spec, ItemState* next) {
+  WEIGE_RETURN_IF_ERROR(Require(actor, spec.action, target));
+  ItemFacts facts;
+  facts.state = item.state;
+  facts.fixed_by = item.fixed_by;
+  facts.escalated = !item.escalated_to.empty();
+  facts.acknowledged = item.acknowledged_at > 0;
+  return CheckTransition(spec.transition, facts, actor.person_id, next);
+}
+
 // Reads payload.item_id, loads the item, checks permission and transition.
 struct ItemStep {
   ItemRow item;
@@ -14,17 +50,11 @@ struct ItemStep {
   ItemState next = ItemState::kOpen;
 };
 
-Status Begin(Tx& tx, FieldReader& r, Action action, Transition t, ItemStep* step) {
+Status Begin(Tx& tx, FieldReader& r, Transition t, ItemStep* step) {
   std::string item_id = r.Id("item_id");
   if (!r.ok()) return r.status();
   WEIGE_RETURN_IF_ERROR(LoadItem(tx.db(), item_id, &step->item, &step->target));
-  WEIGE_RETURN_IF_ERROR(Require(tx.actor(), action, step->target));
-  ItemFacts facts;
-  facts.state = step->item.state;
-  facts.fixed_by = step->item.fixed_by;
-  facts.escalated = !step->item.escalated_to.empty();
-  facts.acknowledged = step->item.acknowledged_at > 0;
-  return CheckTransition(t, facts, tx.actor().person_id, &step->next);
+  return Allowed(tx.actor(), step->item, step->target, SpecOf(t), &step->next);
 }
 
 Result Done(Status s, const ItemStep& step) {
@@ -79,7 +109,7 @@ Result ItemAssign(Tx& tx) {
   int64_t deadline = r.Int("deadline", 1, kMaxTime);
   auto note = r.OptStr("note", kReasonBytes);
   ItemStep step;
-  Status s = Begin(tx, r, Action::kItemAssign, Transition::kAssign, &step);
+  Status s = Begin(tx, r, Transition::kAssign, &step);
   if (s.ok() && person.has_value() == dept.has_value()) {
     s = InvalidArgument("item.owner_required",
                         "payload needs exactly one of owner_person, owner_dept");
@@ -111,12 +141,12 @@ Result ItemAssign(Tx& tx) {
 }
 
 // mark_fixed and verify: evidence required.
-Result WithEvidence(Tx& tx, Action action, Transition t) {
+Result WithEvidence(Tx& tx, Transition t) {
   FieldReader r(*tx.payload, "payload");
   auto evidence = r.Sha256List("evidence", 1, kMaxPhotos);
   auto note = r.OptStr("note", kReasonBytes);
   ItemStep step;
-  Status s = Begin(tx, r, action, t, &step);
+  Status s = Begin(tx, r, t, &step);
   if (s.ok()) {
     const bool fix = t == Transition::kMarkFixed;
     Stmt w = tx.db().Q(fix ? "UPDATE items SET state = 'fixed', fixed_by = ?, fixed_at = ?,"
@@ -132,16 +162,16 @@ Result WithEvidence(Tx& tx, Action action, Transition t) {
   return Done(s, step);
 }
 
-Result ItemMarkFixed(Tx& tx) { return WithEvidence(tx, Action::kItemFix, Transition::kMarkFixed); }
-Result ItemVerify(Tx& tx) { return WithEvidence(tx, Action::kItemVerify, Transition::kVerify); }
+Result ItemMarkFixed(Tx& tx) { return WithEvidence(tx, Transition::kMarkFixed); }
+Result ItemVerify(Tx& tx) { return WithEvidence(tx, Transition::kVerify); }
 
 // reject_fix and reopen: back to assigned, a reason required.
-Result BackToAssigned(Tx& tx, Action action, Transition t) {
+Result BackToAssigned(Tx& tx, Transition t) {
   FieldReader r(*tx.payload, "payload");
   std::string reason = r.Str("reason", kReasonBytes);
   auto deadline = r.OptInt("deadline", 1, kMaxTime);
   ItemStep step;
-  Status s = Begin(tx, r, action, t, &step);
+  Status s = Begin(tx, r, t, &step);
   if (s.ok()) {
     const bool reopen = t == Transition::kReopen;
     Stmt w = tx.db().Q(
@@ -158,9 +188,9 @@ Result BackToAssigned(Tx& tx, Action action, Transition t) {
 }
 
 Result ItemRejectFix(Tx& tx) {
-  return BackToAssigned(tx, Action::kItemVerify, Transition::kRejectFix);
+  return BackToAssigned(tx, Transition::kRejectFix);
 }
-Result ItemReopen(Tx& tx) { return BackToAssigned(tx, Action::kItemReopen, Transition::kReopen); }
+Result ItemReopen(Tx& tx) { return BackToAssigned(tx, Transition::kReopen); }
 
 Result ItemEscalate(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
@@ -168,7 +198,7 @@ Result ItemEscalate(Tx& tx) {
   int64_t deadline = r.Int("deadline", 1, kMaxTime);
   std::string reason = r.Str("reason", kReasonBytes);
   ItemStep step;
-  Status s = Begin(tx, r, Action::kItemEscalate, Transition::kEscalate, &step);
+  Status s = Begin(tx, r, Transition::kEscalate, &step);
   if (s.ok()) {
     Stmt d = tx.db().Q("SELECT 1 FROM departments WHERE id = ?");
     d.Bind(1, dept);
@@ -191,7 +221,7 @@ Result ItemAcknowledge(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   auto note = r.OptStr("note", kReasonBytes);
   ItemStep step;
-  Status s = Begin(tx, r, Action::kItemAcknowledge, Transition::kAcknowledge, &step);
+  Status s = Begin(tx, r, Transition::kAcknowledge, &step);
   if (s.ok()) {
     Stmt w = tx.db().Q("UPDATE items SET acknowledged_at = ?, updated_at = ? WHERE id = ?");
     s = w.Bind(1, tx.at).Bind(2, tx.at).Bind(3, step.item.id).Run();
@@ -208,12 +238,21 @@ Result ItemComment(Tx& tx) {
   std::string text = r.Str("text", kTextBytes);
   auto photos = r.Sha256List("photos", 0, kMaxPhotos);
   ItemStep step;
-  Status s = Begin(tx, r, Action::kItemRead, Transition::kComment, &step);
+  Status s = Begin(tx, r, Transition::kComment, &step);
   if (s.ok()) s = tx.Event("item", step.item.id, "item.commented", "", {{"text", text}}, photos);
   return Done(s, step);
 }
 
 }  // namespace
+
+Json ItemActions(const Actor& actor, const ItemRow& item, const Target& target) {
+  Json out = Json::array();
+  for (const ItemCommandSpec& spec : kItemCommandSpecs) {
+    ItemState next;
+    if (Allowed(actor, item, target, spec, &next).ok()) out.push_back(spec.type);
+  }
+  return out;
+}
 
 void RegisterItemCommands(CommandTable* t) {
   (*t)["item.open"] = ItemOpen;

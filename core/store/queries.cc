@@ -180,10 +180,17 @@ Result ItemsChecklist(QueryCtx& q) {
   s.Bind(1, key).Bind(2, now).Bind(3, include_closed ? 1 : 0).Bind(4, limit);
   Json items = Json::array();
   int64_t overdue = 0;
+  RegionChains chains;
   while (s.Step()) {
     ItemRow it;
     ReadItemRow(s, &it);
+    Target row_target;
+    WEIGE_RETURN_IF_ERROR(TargetOfItem(q.db(), it, &row_target, &chains));
+    // An owner's list may reach across the tree: each row is shown only to
+    // who may read it (a scoped administrator sees its subtree's rows only).
+    if (!Can(a, Action::kItemRead, row_target)) continue;
     Json j = ItemJson(it, now);
+    j["actions"] = ItemActions(a, it, row_target);
     if (j["overdue"].get<bool>()) ++overdue;
     items.push_back(std::move(j));
   }
@@ -201,6 +208,7 @@ Result ItemDetail(QueryCtx& q) {
   WEIGE_RETURN_IF_ERROR(LoadItem(q.db(), id, &item, &t));
   WEIGE_RETURN_IF_ERROR(Require(q.actor(), Action::kItemRead, t));
   Json j = ItemJson(item, now);
+  j["actions"] = ItemActions(q.actor(), item, t);
   j["events"] = EventsOf(q.db(), "item", id);
   return Result::Ok(j);
 }

@@ -3,6 +3,7 @@
 // helpers every view uses to run commands and queries as that person.
 import { open } from '../../offline/src/index.js';
 import { useDatabase } from './idb.js';
+import { currentCycle } from '../miniprogram/lib/cycle.js';
 
 const kSessionKey = 'weige.session';
 const kRoleOrder = ['worker', 'captain', 'grid_head', 'department', 'resident', 'admin'];
@@ -56,11 +57,7 @@ export function now() {
   return Date.now();
 }
 
-/** The current visiting cycle: the month in Beijing time, "2026-11". */
-export function currentCycle(ms = Date.now()) {
-  const d = new Date(ms + 8 * 3600 * 1000);
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
+export { currentCycle };
 
 export function newId(prefix) {
   return `${prefix}-${crypto.randomUUID()}`;

@@ -92,8 +92,12 @@ TEST(ItemRulesTest, VerifierIsNeverTheFixer) {
   EXPECT_EQ(next, ItemState::kFixed);
   EXPECT_TRUE(CheckTransition(Transition::kVerify, f, "w2", &next).ok());
   EXPECT_EQ(next, ItemState::kClosed);
-  // The fixer may still reject their own fix (send it back).
-  EXPECT_TRUE(CheckTransition(Transition::kRejectFix, f, "w1", &next).ok());
+  // Nor rejects it: sending a fix back is the verifier's answer too.
+  s = CheckTransition(Transition::kRejectFix, f, "w1", &next);
+  EXPECT_EQ(s.reason, "item.verifier_is_fixer");
+  EXPECT_EQ(next, ItemState::kFixed);
+  EXPECT_TRUE(CheckTransition(Transition::kRejectFix, f, "w2", &next).ok());
+  EXPECT_EQ(next, ItemState::kAssigned);
 }
 
 TEST(ItemRulesTest, EscalationNeedsAcknowledgementBeforeAnother) {

@@ -47,17 +47,24 @@ TEST_F(PermissionTest, RegionUpsert) {
         {"admin"});
 }
 
-TEST_F(PermissionTest, DepartmentUpsertByAnyAdministrator) {
+TEST_F(PermissionTest, DepartmentUpsertByTheAdministratorOfEverything) {
   Check("department.upsert", Fixed({{"id", "dept_new"}, {"name", "x"}, {"kind", "utility"}}),
-        {"admin", "radmin"});
+        {"admin"});
 }
 
-TEST_F(PermissionTest, PersonUpsertByAnyAdministrator) {
+TEST_F(PermissionTest, NewPersonByAnyAdministrator) {
   Check("person.upsert", Fixed({{"id", "p_new"}, {"name", "x"}}), {"admin", "radmin"});
 }
 
-TEST_F(PermissionTest, TemplatePublishByAnyAdministrator) {
-  Check("template.publish", Fixed({{"template", DoorTemplate(2)}}), {"admin", "radmin"});
+TEST_F(PermissionTest, ExistingPersonOnlyByAnAdministratorOverAllTheirGrants) {
+  // head1 heads g1, outside radmin's g2; worker3 works in mg3, inside it.
+  Check("person.upsert", Fixed({{"id", "head1"}, {"name", "Renamed"}}), {"admin"});
+  Check("person.upsert", Fixed({{"id", "worker3"}, {"name", "Renamed"}}), {"admin", "radmin"});
+  Check("person.upsert", Fixed({{"id", "deptp"}, {"name", "Renamed"}}), {"admin"});
+}
+
+TEST_F(PermissionTest, TemplatePublishByTheAdministratorOfEverything) {
+  Check("template.publish", Fixed({{"template", DoorTemplate(2)}}), {"admin"});
 }
 
 TEST_F(PermissionTest, BuildingUpsert) {

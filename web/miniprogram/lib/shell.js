@@ -20,12 +20,8 @@ const kHome = {
   resident: '/pages/resident/index',
 };
 const kDbName = 'weige.db';
+const { currentCycle } = require('./cycle.js');
 
-/** The cycle a visit counts in: the month in China time, "2026-11". */
-function currentCycle(now = Date.now()) {
-  const d = new Date(now + 8 * 3600 * 1000);
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
 
 class Shell {
   /**

@@ -1,7 +1,8 @@
 // Items: a list row, the detail screen with its timeline, and the actions
 // (assign, mark fixed, verify, reject, reopen, escalate, acknowledge,
-// comment). The UI offers what a role may try; the core decides, and its
-// reason is shown when it refuses.
+// comment). The UI offers exactly the actions the core lists for this person
+// on this item; the core still decides each command, and its reason is shown
+// when it refuses (e.g. a missing photo).
 import { app, command, query, placeName, personName, departmentName } from '../app.js';
 import { t, categoryName } from '../i18n.js';
 import { h, cells, field, input, textarea, select, button, stateTag, fmtDate, busy,
@@ -123,79 +124,68 @@ function evidenceAction(key, evidenceLabel, kind, itemId) {
   }, kind);
 }
 
-/** The actions offered to the current role for an item in its state. */
-function actions(item) {
-  const role = app.role.role;
-  const out = [];
-  const s = item.state;
-  const id = item.id;
-  const manager = ['worker', 'grid_head', 'admin'].includes(role);
-  if (manager && (s === 'open' || s === 'assigned')) {
-    out.push(actionForm('assign', t('item.assign'), () => {
-      const owner = ownerSelect();
-      const deadline = deadlineInput(7);
-      const note = textarea({ rows: 2 });
-      return { owner, deadline, note, els: [h('div', { class: 'weui-cells weui-cells_form' },
-        field(t('item.assign_to'), owner), field(t('item.deadline_date'), deadline),
-        field(t('item.note'), note))] };
-    }, async ({ owner, deadline, note }) => {
-      const [kind, ownerId] = [owner.value.slice(0, 1), owner.value.slice(2)];
-      const payload = { item_id: id, deadline: endOfDay(deadline.value) };
-      if (kind === 'p') payload.owner_person = ownerId;
-      else payload.owner_dept = ownerId;
-      if (note.value.trim()) payload.note = note.value.trim();
-      await command('item.assign', payload);
-    }, 'primary'));
-  }
-  if (s === 'open' || s === 'assigned') {
-    out.push(evidenceAction('mark_fixed', 'item.evidence',
-      role === 'department' || item.owner_person === app.session.personId ? 'primary' : 'default', id));
-  }
-  if (s === 'fixed' && role !== 'department' && role !== 'resident') {
-    out.push(evidenceAction('verify', 'item.verify_evidence', 'primary', id));
-    out.push(actionForm('reject_fix', t('item.reject_fix'), () => {
-      const reason = textarea({ rows: 2, 'aria-required': 'true' });
-      return { reason, els: [h('div', { class: 'weui-cells weui-cells_form' },
-        field(t('item.reason'), reason, { required: true }))] };
-    }, ({ reason }) => command('item.reject_fix', { item_id: id, reason: reason.value.trim() }),
-    'warn'));
-  }
-  if (s === 'closed' && ['grid_head', 'admin'].includes(role)) {
-    out.push(actionForm('reopen', t('item.reopen'), () => {
-      const reason = textarea({ rows: 2 });
-      return { reason, els: [h('div', { class: 'weui-cells weui-cells_form' },
-        field(t('item.reason'), reason, { required: true }))] };
-    }, ({ reason }) => command('item.reopen', { item_id: id, reason: reason.value.trim() }), 'warn'));
-  }
-  if (manager && (s === 'open' || s === 'assigned') && !item.escalated_to) {
-    out.push(actionForm('escalate', t('item.escalate'), () => {
-      const dept = deptSelect();
-      const deadline = deadlineInput(3);
-      const reason = textarea({ rows: 2 });
-      return { dept, deadline, reason, els: [h('div', { class: 'weui-cells weui-cells_form' },
-        field(t('item.department'), dept), field(t('item.deadline_date'), deadline),
-        field(t('item.reason'), reason, { required: true }))] };
-    }, ({ dept, deadline, reason }) => command('item.escalate', { item_id: id,
-      department_id: dept.value, deadline: endOfDay(deadline.value), reason: reason.value.trim() })));
-  }
-  if (role === 'department' && item.escalated_to === app.role.scope_id && !item.acknowledged_at) {
-    out.push(actionForm('acknowledge', t('item.acknowledge'), () => {
-      const note = textarea({ rows: 2 });
-      return { note, els: [h('div', { class: 'weui-cells weui-cells_form' },
-        field(t('item.note'), note))] };
-    }, ({ note }) => command('item.acknowledge', { item_id: id,
-      ...(note.value.trim() ? { note: note.value.trim() } : {}) }), 'primary'));
-  }
-  out.push(actionForm('comment', t('item.comment'), () => {
+// One form per item command; the core says which of them this person may
+// send now (item.actions), and only those are shown, in the core's order.
+const actionForms = {
+  'item.assign': (item) => actionForm('assign', t('item.assign'), () => {
+    const owner = ownerSelect();
+    const deadline = deadlineInput(7);
+    const note = textarea({ rows: 2 });
+    return { owner, deadline, note, els: [h('div', { class: 'weui-cells weui-cells_form' },
+      field(t('item.assign_to'), owner), field(t('item.deadline_date'), deadline),
+      field(t('item.note'), note))] };
+  }, async ({ owner, deadline, note }) => {
+    const [kind, ownerId] = [owner.value.slice(0, 1), owner.value.slice(2)];
+    const payload = { item_id: item.id, deadline: endOfDay(deadline.value) };
+    if (kind === 'p') payload.owner_person = ownerId;
+    else payload.owner_dept = ownerId;
+    if (note.value.trim()) payload.note = note.value.trim();
+    await command('item.assign', payload);
+  }, 'primary'),
+  'item.mark_fixed': (item) => evidenceAction('mark_fixed', 'item.evidence',
+    item.owner_person === app.session.personId || app.role.role === 'department' ? 'primary' : 'default',
+    item.id),
+  'item.verify': (item) => evidenceAction('verify', 'item.verify_evidence', 'primary', item.id),
+  'item.reject_fix': (item) => reasonAction('reject_fix', item.id, 'warn'),
+  'item.reopen': (item) => reasonAction('reopen', item.id, 'warn'),
+  'item.escalate': (item) => actionForm('escalate', t('item.escalate'), () => {
+    const dept = deptSelect();
+    const deadline = deadlineInput(3);
+    const reason = textarea({ rows: 2 });
+    return { dept, deadline, reason, els: [h('div', { class: 'weui-cells weui-cells_form' },
+      field(t('item.department'), dept), field(t('item.deadline_date'), deadline),
+      field(t('item.reason'), reason, { required: true }))] };
+  }, ({ dept, deadline, reason }) => command('item.escalate', { item_id: item.id,
+    department_id: dept.value, deadline: endOfDay(deadline.value), reason: reason.value.trim() })),
+  'item.acknowledge': (item) => actionForm('acknowledge', t('item.acknowledge'), () => {
+    const note = textarea({ rows: 2 });
+    return { note, els: [h('div', { class: 'weui-cells weui-cells_form' },
+      field(t('item.note'), note))] };
+  }, ({ note }) => command('item.acknowledge', { item_id: item.id,
+    ...(note.value.trim() ? { note: note.value.trim() } : {}) }), 'primary'),
+  'item.comment': (item) => actionForm('comment', t('item.comment'), () => {
     const text = textarea({ rows: 2 });
     const photos = photoField(t('item.photos'));
     return { text, photos, els: [h('div', { class: 'weui-cells weui-cells_form' },
       field(t('item.comment'), text, { required: true }), photos.el)] };
   }, async ({ text, photos }) => {
     await photos.pending();
-    await command('item.comment', { item_id: id, text: text.value.trim(), photos: photos.shas() });
-  }));
-  return out;
+    await command('item.comment', { item_id: item.id, text: text.value.trim(), photos: photos.shas() });
+  }),
+};
+
+/** reject_fix and reopen: a required reason. */
+function reasonAction(key, itemId, kind) {
+  return actionForm(key, t(`item.${key}`), () => {
+    const reason = textarea({ rows: 2, 'aria-required': 'true' });
+    return { reason, els: [h('div', { class: 'weui-cells weui-cells_form' },
+      field(t('item.reason'), reason, { required: true }))] };
+  }, ({ reason }) => command(`item.${key}`, { item_id: itemId, reason: reason.value.trim() }), kind);
+}
+
+/** The forms of the actions the core offers this person on `item` now. */
+function actions(item) {
+  return (item.actions || []).filter((type) => actionForms[type]).map((type) => actionForms[type](item));
 }
 
 export async function itemView({ id }) {

@@ -1,13 +1,14 @@
 // One item: its state, history, and the next steps - mark fixed (with
-// evidence) while open or assigned, verify (销号, with evidence) once fixed,
-// comment at any time. Whether a step is allowed is the core's decision:
-// when it refuses (the verifier marked the fix, say), its reason is shown.
+// evidence), verify (销号, with evidence), comment - each shown only when the
+// core lists it in the item's `actions` for this person now (the fixer is
+// never offered 销号). The core still decides the command: when it refuses
+// (a missing photo, say), its reason is shown.
 const { shell, showError, itemRow, eventRow, i18n } = require('../../lib/page.js');
 const { langPage } = require('../../lib/behaviors.js');
 
 Component({
   behaviors: [langPage],
-  data: { s: {}, id: '', item: {}, description: '', events: [], canFix: false, canVerify: false,
+  data: { s: {}, id: '', item: {}, description: '', events: [], canFix: false, canVerify: false, canComment: false,
     note: '', busy: false, error: '', reason: '' },
   methods: {
     onLoad(query = {}) {
@@ -21,8 +22,9 @@ Component({
         const it = await sh.query('item.detail', { item_id: this.data.id, now: Date.now() });
         this.setData({ item: itemRow(it), description: it.description || '',
           events: (it.events || []).map(eventRow),
-          canFix: it.state === 'open' || it.state === 'assigned',
-          canVerify: it.state === 'fixed' });
+          canFix: (it.actions || []).includes('item.mark_fixed'),
+          canVerify: (it.actions || []).includes('item.verify'),
+          canComment: (it.actions || []).includes('item.comment') });
       } catch (e) {
         showError(this, e);
       }
