@@ -19,7 +19,7 @@ Routing RouteFor(const std::string& category, const MicrogridPlan& mg) {
   if (category == "sanitation" || category == "greening" || category == "parking") {
     return {property, "cg-" + s};
   }
-  if (category == "facility") return {property, "jdb-" + s};
+  if (category == "public_facility") return {property, "jdb-" + s};
   if (category == "water_leak") return {property, "water"};
   if (category == "street_light") return {"power", "jdb-" + s};
   if (category == "noise") return {"", "pcs-" + s};
@@ -103,7 +103,7 @@ constexpr ReportKind kReportKinds[] = {
     {"noise", "楼上夜间装修噪音扰民，影响休息。"},
     {"parking", "门口乱停车严重，影响老人孩子通行。"},
     {"pets", "有人遛狗不牵绳，孩子被吓到好几次。"},
-    {"facility", "单元门禁坏了，外来人员随意进出。"},
+    {"public_facility", "单元门禁坏了，外来人员随意进出。"},
 };
 
 struct PatrolFinding {
@@ -113,8 +113,8 @@ struct PatrolFinding {
 };
 constexpr PatrolFinding kPatrolFindings[] = {
     {"sanitation", "楼道堆放杂物", 3},      {"fire_safety", "电动车楼道停放充电", 2},
-    {"facility", "单元门禁损坏", 5},        {"fire_safety", "灭火器过期", 7},
-    {"sanitation", "垃圾桶满溢未清运", 1},  {"facility", "楼道灯损坏", 5},
+    {"public_facility", "单元门禁损坏", 5},        {"fire_safety", "灭火器过期", 7},
+    {"sanitation", "垃圾桶满溢未清运", 1},  {"public_facility", "楼道灯损坏", 5},
 };
 
 constexpr const char* kSituations[] = {
