@@ -5,8 +5,6 @@ namespace weige::store {
 
 namespace {
 
-constexpr size_t kReasonBytes = 1000;
-
 // Reads payload.item_id, loads the item, checks permission and transition.
 struct ItemStep {
   ItemRow item;
@@ -40,8 +38,8 @@ Result ItemOpen(Tx& tx) {
   auto building = r.OptId("building_id");
   auto microgrid = r.OptId("microgrid_id");
   n.category = r.Id("category");
-  n.title = r.Str("title", kNameBytes);
-  n.description = r.OptStr("description", kTextBytes).value_or("");
+  n.title = r.Text("title", kNameBytes);
+  n.description = r.OptText("description", kTextBytes, TextLines::kMany).value_or("");
   n.deadline = r.OptInt("deadline", 1, kMaxTime).value_or(0);
   n.photos = r.Sha256List("photos", 0, kMaxPhotos);
   n.fixed_evidence = r.Sha256List("fixed_evidence", 0, kMaxPhotos);
@@ -77,7 +75,7 @@ Result ItemAssign(Tx& tx) {
   auto person = r.OptId("owner_person");
   auto dept = r.OptId("owner_dept");
   int64_t deadline = r.Int("deadline", 1, kMaxTime);
-  auto note = r.OptStr("note", kReasonBytes);
+  auto note = r.OptText("note", kReasonBytes, TextLines::kMany);
   ItemStep step;
   Status s = Begin(tx, r, Action::kItemAssign, Transition::kAssign, &step);
   if (s.ok() && person.has_value() == dept.has_value()) {
@@ -114,7 +112,7 @@ Result ItemAssign(Tx& tx) {
 Result WithEvidence(Tx& tx, Action action, Transition t) {
   FieldReader r(*tx.payload, "payload");
   auto evidence = r.Sha256List("evidence", 1, kMaxPhotos);
-  auto note = r.OptStr("note", kReasonBytes);
+  auto note = r.OptText("note", kReasonBytes, TextLines::kMany);
   ItemStep step;
   Status s = Begin(tx, r, action, t, &step);
   if (s.ok()) {
@@ -138,7 +136,7 @@ Result ItemVerify(Tx& tx) { return WithEvidence(tx, Action::kItemVerify, Transit
 // reject_fix and reopen: back to assigned, a reason required.
 Result BackToAssigned(Tx& tx, Action action, Transition t) {
   FieldReader r(*tx.payload, "payload");
-  std::string reason = r.Str("reason", kReasonBytes);
+  std::string reason = r.Text("reason", kReasonBytes, TextLines::kMany);
   auto deadline = r.OptInt("deadline", 1, kMaxTime);
   ItemStep step;
   Status s = Begin(tx, r, action, t, &step);
@@ -166,7 +164,7 @@ Result ItemEscalate(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string dept = r.Id("department_id");
   int64_t deadline = r.Int("deadline", 1, kMaxTime);
-  std::string reason = r.Str("reason", kReasonBytes);
+  std::string reason = r.Text("reason", kReasonBytes, TextLines::kMany);
   ItemStep step;
   Status s = Begin(tx, r, Action::kItemEscalate, Transition::kEscalate, &step);
   if (s.ok()) {
@@ -189,7 +187,7 @@ Result ItemEscalate(Tx& tx) {
 
 Result ItemAcknowledge(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
-  auto note = r.OptStr("note", kReasonBytes);
+  auto note = r.OptText("note", kReasonBytes, TextLines::kMany);
   ItemStep step;
   Status s = Begin(tx, r, Action::kItemAcknowledge, Transition::kAcknowledge, &step);
   if (s.ok()) {
@@ -205,7 +203,7 @@ Result ItemAcknowledge(Tx& tx) {
 
 Result ItemComment(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
-  std::string text = r.Str("text", kTextBytes);
+  std::string text = r.Text("text", kTextBytes, TextLines::kMany);
   auto photos = r.Sha256List("photos", 0, kMaxPhotos);
   ItemStep step;
   Status s = Begin(tx, r, Action::kItemRead, Transition::kComment, &step);

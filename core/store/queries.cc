@@ -202,6 +202,7 @@ Result ItemDetail(QueryCtx& q) {
   WEIGE_RETURN_IF_ERROR(Require(q.actor(), Action::kItemRead, t));
   Json j = ItemJson(item, now);
   j["events"] = EventsOf(q.db(), "item", id);
+  j["report"] = ReportContactJson(q.db(), q.actor(), item);  // the phone masked
   return Result::Ok(j);
 }
 
@@ -212,11 +213,12 @@ Result ReportsMine(QueryCtx& q) {
   if (!r.ok()) return r.status();
   Stmt s = q.db().Q(
       "SELECT id, household_id, microgrid_id, building_id, unit, room, address, category,"
-      " description, phone, photos, item_id, submitted_at, rating, eval_comment, evaluated_at"
-      " FROM reports WHERE resident_id = ? ORDER BY submitted_at DESC, id LIMIT ?");
+      " description, phone, photos, item_id, submitted_at, rating, eval_comment, evaluated_at,"
+      " evaluated_episode, contact_ok FROM reports WHERE resident_id = ? ORDER BY submitted_at DESC, id LIMIT ?");
   s.Bind(1, q.actor().person_id).Bind(2, limit);
   Json reports = Json::array();
   std::vector<std::string> item_ids;
+  std::vector<std::optional<int64_t>> episodes;  // evaluated_episode
   while (s.Step()) {
     reports.push_back({{"id", s.Text(0)},
                        {"household_id", s.Text(1)},
@@ -233,8 +235,10 @@ Result ReportsMine(QueryCtx& q) {
                        {"submitted_at", s.Int(12)},
                        {"rating", s.IsNull(13) ? Json() : Json(s.Int(13))},
                        {"comment", StrOrNull(s.Text(14))},
-                       {"evaluated_at", s.IsNull(15) ? Json() : Json(s.Int(15))}});
+                       {"evaluated_at", s.IsNull(15) ? Json() : Json(s.Int(15))},
+                       {"contact_ok", s.Int(17) != 0}});
     item_ids.push_back(s.Text(11));
+    episodes.push_back(s.IsNull(16) ? std::nullopt : std::optional<int64_t>(s.Int(16)));
   }
   WEIGE_RETURN_IF_ERROR(s.status());
   for (size_t i = 0; i < reports.size(); ++i) {
@@ -246,9 +250,7 @@ Result ReportsMine(QueryCtx& q) {
     rep["overdue"] = now ? Json(IsOverdue(item.state, item.deadline, item.escalation_deadline,
                                           item.acknowledged_at > 0, *now))
                          : Json();
-    rep["can_evaluate"] = item.state == ItemState::kClosed &&
-                          (rep["evaluated_at"].is_null() ||
-                           rep["evaluated_at"].get<int64_t>() < item.closed_at);
+    rep["can_evaluate"] = CanEvaluate(item.state, episodes[i], item.reopen_count);
     Json timeline = EventsOf(q.db(), "report", rep["id"].get<std::string>());
     for (Json& e : EventsOf(q.db(), "item", item_ids[i])) timeline.push_back(std::move(e));
     std::stable_sort(timeline.begin(), timeline.end(),

@@ -154,16 +154,19 @@ Result Store::ExecuteParsed(const Json& command, const std::string& body,
 Result Store::ExecuteInTx(const std::string& body, const ExecOptions& options,
                           const std::string& id, const std::string& type,
                           const std::string& actor_id, int64_t at, const Json* payload) {
-  // A command seen before: the same answer, nothing written.
+  // A command this actor sent before: the same answer, nothing written.
+  // Ids are the actor's own: another person's command with the same id is a
+  // different command (else anyone who learns an id could block it).
   {
-    Stmt seen = db_->Q("SELECT type, actor, at, result, body FROM outbox WHERE command_id = ?");
-    seen.Bind(1, id);
+    Stmt seen = db_->Q(
+        "SELECT type, actor, at, result, body FROM outbox WHERE actor = ? AND command_id = ?");
+    seen.Bind(1, actor_id).Bind(2, id);
     if (seen.Step()) {
       Json before;
       bool same_payload = ParseJson(seen.Text(4), kMaxCommandBytes, &before).ok() &&
                           before.is_object() && before.contains("payload") &&
                           before["payload"] == *payload;
-      if (seen.Text(0) != type || seen.Text(1) != actor_id || seen.Int(2) != at ||
+      if (seen.Text(0) != type || seen.Int(2) != at ||
           !same_payload) {
         return Result::Fail(Conflict("command.id_reused",
                                      "another command was already recorded with this id"));
