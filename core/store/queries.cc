@@ -49,9 +49,14 @@ Result HouseholdsDue(QueryCtx& q) {
   Stmt s = q.db().Q(
       "SELECT h.id, h.building_id, b.name, h.unit, h.floor, h.room, h.head_name,"
       " c.household_id IS NOT NULL,"
-      " (SELECT outcome FROM visits v WHERE v.household_id = h.id AND v.cycle = ?2"
-      "  ORDER BY v.at DESC LIMIT 1),"
-      " (SELECT MAX(at) FROM visits v WHERE v.household_id = h.id AND v.cycle = ?2)"
+      // The last visit is the one the store recorded last (its event's seq),
+      // not the one whose device clock (`at`) reads latest.
+      " (SELECT v.outcome FROM visits v JOIN events e ON e.entity = 'visit'"
+      "  AND e.entity_id = v.id AND e.type = 'visit.recorded'"
+      "  WHERE v.household_id = h.id AND v.cycle = ?2 ORDER BY e.seq DESC LIMIT 1),"
+      " (SELECT v.at FROM visits v JOIN events e ON e.entity = 'visit'"
+      "  AND e.entity_id = v.id AND e.type = 'visit.recorded'"
+      "  WHERE v.household_id = h.id AND v.cycle = ?2 ORDER BY e.seq DESC LIMIT 1)"
       " FROM households h JOIN buildings b ON b.id = h.building_id"
       " LEFT JOIN coverage c ON c.microgrid_id = h.microgrid_id AND c.cycle = ?2"
       "  AND c.household_id = h.id"

@@ -71,7 +71,8 @@ Status Store::Open(const std::string& path, const OpenOptions& options,
 }
 
 Status Store::Bootstrap(const std::string& person_id, const std::string& name, int64_t at) {
-  if (!IsValidId(person_id) || name.empty() || name.size() > kNameBytes) {
+  if (!IsValidId(person_id) || TrimSpace(name).empty() ||
+      !CheckText(TrimSpace(name), kNameBytes, TextLines::kOne, "name").ok()) {
     return InvalidArgument("bootstrap.invalid", "the first administrator needs an id and a name");
   }
   {
@@ -80,7 +81,7 @@ Status Store::Bootstrap(const std::string& person_id, const std::string& name, i
   }
   WEIGE_RETURN_IF_ERROR(db_->Exec("SAVEPOINT weige_boot"));
   Stmt p = db_->Q("INSERT INTO people(id, name) VALUES(?, ?)");
-  Status s = p.Bind(1, person_id).Bind(2, name).Run();
+  Status s = p.Bind(1, person_id).Bind(2, std::string(TrimSpace(name))).Run();
   if (s.ok()) {
     Stmt g = db_->Q("INSERT INTO roles(person_id, role, scope_id) VALUES(?, 'admin', '*')");
     s = g.Bind(1, person_id).Run();

@@ -138,6 +138,28 @@ TEST_F(TrustTest, ServerPushAnswersArePerPerson) {
             "command.id_reused");
 }
 
+// "The last visit" is the one the store recorded last, not the one whose
+// device clock says latest: a second visit from a phone whose clock runs
+// behind used to hide behind the first.
+TEST_F(TrustTest, TheLastVisitIsTheStoresLastNotTheLatestClock) {
+  MustExec("worker1", "visit.record",
+           {{"visit_id", "va"}, {"household_id", "h1"}, {"cycle", kCycle}, {"outcome", "refused"}},
+           kT0 + 5 * kDay);
+  MustExec("worker1", "visit.record",
+           {{"visit_id", "vb"}, {"household_id", "h1"}, {"cycle", kCycle}, {"outcome", "not_home"}},
+           kT0);
+  Json due = MustQuery("worker1", "worker.households_due", {{"microgrid_id", "mg1"}, {"cycle", kCycle}});
+  Json h1;
+  for (const Json& b : due["buildings"]) {
+    for (const Json& h : b["households"]) {
+      if (h["id"] == "h1") h1 = h;
+    }
+  }
+  ASSERT_FALSE(h1.is_null()) << due.dump();
+  EXPECT_EQ(h1["last_outcome"], "not_home");
+  EXPECT_EQ(h1["last_visit_at"], kT0);  // what that visit's device said, as recorded
+}
+
 class PhoneTest : public WorldTest {
  protected:
   // resident1 reports about b1 with a phone; the item is assigned to
