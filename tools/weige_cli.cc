@@ -55,6 +55,12 @@ bool ParseInt(const char* s, int64_t* out) {
 bool Parse(int argc, char** argv, Args* a) {
   if (argc < 2) return false;
   a->verb = argv[1];
+  // Every check happens before Store::Open: a mistyped verb once created and
+  // migrated the file named by --db before printing the usage.
+  static const char* const kVerbs[] = {"init", "demo", "exec", "query", "pending"};
+  bool known = false;
+  for (const char* v : kVerbs) known = known || a->verb == v;
+  if (!known) return false;
   std::vector<std::string> positional;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
@@ -87,6 +93,7 @@ bool Parse(int argc, char** argv, Args* a) {
     }
   }
   if (a->db.empty()) return false;
+  if (a->verb == "init" && (a->admin.empty() || a->name.empty())) return false;
   if (a->verb == "query") {
     if (positional.empty() || positional.size() > 2) return false;
     a->query = positional[0];
@@ -183,7 +190,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (a.verb == "init") {
-    if (a.admin.empty() || a.name.empty()) return Usage();
     s = store->Bootstrap(a.admin, a.name, 0);
     std::printf("%s\n", Result(s).Dump().c_str());
     return s.ok() ? 0 : 1;

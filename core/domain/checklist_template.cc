@@ -31,7 +31,7 @@ Status TemplateError(const std::string& what) {
 Status ParseQuestion(const Json& q, size_t index, Question* out) {
   FieldReader r(q, "questions[" + std::to_string(index) + "]");
   out->key = r.Id("key");
-  r.Str("label", 500);
+  r.Text("label", 500);
   std::string kind = r.Enum("kind", {"yes_no", "choice", "number", "text", "photo"});
   out->required = r.Bool("required", false);
   if (!r.ok()) return r.status();
@@ -93,7 +93,7 @@ Status ParseRule(const Json& j, size_t index, const ChecklistTemplate& t, Rule* 
   if (ops != 1) return TemplateError("a rule needs exactly one of equals, in, below, above");
   FieldReader f(*finding, "rules[" + std::to_string(index) + "].finding");
   out->finding.category = f.Id("category");
-  out->finding.title = f.Str("title", 200);
+  out->finding.title = f.Text("title", kNameBytes);
   out->finding.deadline_days = f.OptInt("deadline_days", 0, 3650).value_or(0);
   return f.status();
 }
@@ -156,7 +156,7 @@ Status ParseTemplate(const Json& body, ChecklistTemplate* out) {
   FieldReader r(body, "template");
   out->id = r.Id("id");
   out->version = r.Int("version", 1, 1000000);
-  r.Str("title", 200);
+  r.Text("title", kNameBytes);
   const Json* questions = r.Array("questions", kMaxQuestions);
   const Json* rules = r.Array("rules", kMaxRules, /*optional=*/true);
   if (!r.ok()) return r.status();

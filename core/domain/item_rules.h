@@ -49,4 +49,16 @@ Status CheckTransition(Transition t, const ItemFacts& facts, std::string_view ac
 bool IsOverdue(ItemState state, int64_t deadline, int64_t escalation_deadline,
                bool acknowledged, int64_t now);
 
+// A resident evaluates each closure of a report's item once. Closures are
+// told apart by the store's own count, the item's reopen_count (closure
+// episode n is the closure after n reopens), never by device times.
+// `evaluated_episode` is the episode evaluated last (nullopt: never).
+inline bool IsEpisodeEvaluated(std::optional<int64_t> evaluated_episode, int64_t reopen_count) {
+  return evaluated_episode.has_value() && *evaluated_episode >= reopen_count;
+}
+inline bool CanEvaluate(ItemState state, std::optional<int64_t> evaluated_episode,
+                        int64_t reopen_count) {
+  return state == ItemState::kClosed && !IsEpisodeEvaluated(evaluated_episode, reopen_count);
+}
+
 }  // namespace weige

@@ -40,6 +40,12 @@ Status ParseJson(std::string_view text, size_t max_bytes, Json* out) {
     return InvalidArgument("json.too_large", "input is larger than " +
                                                  std::to_string(max_bytes) + " bytes");
   }
+  // nlohmann's lexer takes a NUL byte for the end of input, so
+  // `{valid}\0 garbage` parsed as the valid part. JSON text never holds a raw
+  // NUL (inside a string it must be escaped), so any NUL is malformed.
+  if (text.find('\0') != std::string_view::npos) {
+    return InvalidArgument("json.malformed", "input holds a NUL byte");
+  }
   if (NestsTooDeep(text)) {
     return InvalidArgument("json.too_deep", "input nests deeper than " +
                                                 std::to_string(kMaxJsonDepth) + " levels");
@@ -117,6 +123,40 @@ std::string FieldReader::Str(const char* key, size_t max_bytes, bool allow_empty
   }
   if (s->empty() && !allow_empty) {
     Fail(key, "argument.empty", "must not be empty");
+    return {};
+  }
+  return *s;
+}
+
+std::optional<std::string> FieldReader::OptText(const char* key, size_t max_bytes,
+                                                TextLines lines) {
+  const Json* v = Find(key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_string()) {
+    Fail(key, "argument.wrong_type", "must be a string");
+    return std::nullopt;
+  }
+  std::string_view t = TrimSpace(v->get_ref<const std::string&>());
+  Status s = CheckText(t, max_bytes, lines, Path(key));
+  if (!s.ok()) {
+    if (status_.ok()) status_ = std::move(s);
+    return std::nullopt;
+  }
+  if (t.empty()) return std::nullopt;
+  return std::string(t);
+}
+
+std::string FieldReader::Text(const char* key, size_t max_bytes, TextLines lines) {
+  if (!status_.ok()) return {};
+  const Json* v = Find(key);
+  if (v == nullptr) {
+    Fail(key, "argument.missing", "is required");
+    return {};
+  }
+  auto s = OptText(key, max_bytes, lines);
+  if (!status_.ok()) return {};
+  if (!s) {
+    Fail(key, "argument.empty", "must not be empty or blank");
     return {};
   }
   return *s;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/domain/result.h"
+#include "core/domain/text.h"
 
 namespace weige {
 
@@ -43,6 +44,13 @@ class FieldReader {
   // A string of 1..max_bytes bytes (0..max_bytes when allow_empty).
   std::string Str(const char* key, size_t max_bytes, bool allow_empty = false);
   std::optional<std::string> OptStr(const char* key, size_t max_bytes);
+  // Text a person typed (see text.h): trimmed of Unicode white space, then
+  // required non-empty ("argument.missing" / "argument.empty"), at most
+  // max_bytes, no control characters. OptText gives nullopt for absent or
+  // blank text.
+  std::string Text(const char* key, size_t max_bytes, TextLines lines = TextLines::kOne);
+  std::optional<std::string> OptText(const char* key, size_t max_bytes,
+                                     TextLines lines = TextLines::kOne);
   // One of the given values.
   std::string Enum(const char* key, std::initializer_list<std::string_view> allowed);
   std::optional<std::string> OptEnum(const char* key,

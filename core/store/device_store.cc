@@ -325,13 +325,17 @@ Status LoadRejections(Db& db, Json* out) {
   return s.status();
 }
 
-Status UnacceptedAmong(Db& db, const std::vector<std::string>& ids, std::vector<std::string>* out) {
+Status UnacceptedAmong(Db& db, const std::vector<std::pair<std::string, std::string>>& commands,
+                       std::vector<std::string>* out) {
   out->clear();
-  if (ids.empty()) return Status::Ok();
+  if (commands.empty()) return Status::Ok();
+  Json pairs = Json::array();
+  for (const auto& [actor, id] : commands) pairs.push_back(Json::array({actor, id}));
   Stmt s = db.Q(
-      "SELECT command_id FROM outbox WHERE state <> 'accepted' AND command_id IN"
-      " (SELECT value FROM json_each(?)) ORDER BY seq");
-  s.Bind(1, DumpJson(Json(ids)));
+      "SELECT command_id FROM outbox o WHERE state <> 'accepted' AND EXISTS"
+      " (SELECT 1 FROM json_each(?) j WHERE j.value ->> 0 = o.actor"
+      " AND j.value ->> 1 = o.command_id) ORDER BY seq");
+  s.Bind(1, DumpJson(pairs));
   while (s.Step()) out->push_back(s.Text(0));
   return s.status();
 }

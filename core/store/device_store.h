@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/domain/result.h"
@@ -104,8 +105,10 @@ Status CountOutbox(Db& db, OutboxCounts* out);
 // reason, message, source}]. A rejection settled without a reason (the old
 // SettleCommand) reads its detail from the outbox result.
 Status LoadRejections(Db& db, Json* out);
-// Which of `ids` have an outbox row not (yet) accepted, oldest first.
-Status UnacceptedAmong(Db& db, const std::vector<std::string>& ids, std::vector<std::string>* out);
+// Which of `commands` ((actor, command id) pairs) have an outbox row not
+// (yet) accepted; their command ids, oldest first.
+Status UnacceptedAmong(Db& db, const std::vector<std::pair<std::string, std::string>>& commands,
+                       std::vector<std::string>* out);
 
 // Writes of a pulled page. `table` must be one of the synced tables
 // (regions ... events); columns a row names that the table lacks are

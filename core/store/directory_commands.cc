@@ -51,7 +51,7 @@ Result RegionUpsert(Tx& tx) {
   std::string id = r.Id("id");
   auto parent = r.OptId("parent_id");
   std::string level = r.Enum("level", {"district", "street", "community", "grid", "microgrid"});
-  std::string name = r.Str("name", kNameBytes);
+  std::string name = r.Text("name", kNameBytes);
   auto code = r.OptStr("code", 64);
   if (!r.ok()) return Result::Fail(r.status());
   if (id == kEverywhere) return Result::Fail(InvalidArgument("region.reserved_id", "* is reserved"));
@@ -97,7 +97,7 @@ Result RegionUpsert(Tx& tx) {
 Result DepartmentUpsert(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string id = r.Id("id");
-  std::string name = r.Str("name", kNameBytes);
+  std::string name = r.Text("name", kNameBytes);
   std::string kind = r.Enum("kind", {"property", "bureau", "utility", "other"});
   if (!r.ok()) return Result::Fail(r.status());
   Status s = RequireAdminOfEverything(tx.actor());
@@ -115,8 +115,8 @@ Result BuildingUpsert(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string id = r.Id("id");
   std::string mg = r.Id("microgrid_id");
-  std::string name = r.Str("name", kNameBytes);
-  auto address = r.OptStr("address", kNameBytes);
+  std::string name = r.Text("name", kNameBytes);
+  auto address = r.OptText("address", kNameBytes);
   auto units = r.OptInt("units", 0, 100);
   auto floors = r.OptInt("floors", 0, 200);
   if (!r.ok()) return Result::Fail(r.status());
@@ -151,10 +151,10 @@ Result HouseholdUpsert(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string id = r.Id("id");
   std::string building = r.Id("building_id");
-  auto unit = r.OptStr("unit", 32);
+  auto unit = r.OptText("unit", 32);
   auto floor = r.OptInt("floor", -10, 200);
-  auto room = r.OptStr("room", 32);
-  auto head = r.OptStr("head_name", kNameBytes);
+  auto room = r.OptText("room", 32);
+  auto head = r.OptText("head_name", kNameBytes);
   auto members = r.OptInt("members", 0, 100);
   auto phone = r.OptStr("phone", 32);
   const Json* tags = r.Array("tags", 20, /*optional=*/true);
@@ -216,7 +216,7 @@ Status RequireManagesPerson(Tx& tx, const std::string& person_id) {
 Result PersonUpsert(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string id = r.Id("id");
-  std::string name = r.Str("name", kNameBytes);
+  std::string name = r.Text("name", kNameBytes);
   auto phone = r.OptStr("phone", 32);
   if (!r.ok()) return Result::Fail(r.status());
   Status s = RequireAnyAdmin(tx.actor());

@@ -53,8 +53,8 @@ Status ReadFindings(const Json* findings, int64_t at, std::vector<Tx::NewItem>* 
     FieldReader f((*findings)[i], "payload.findings[" + std::to_string(i) + "]");
     Tx::NewItem n;
     n.category = f.Id("category");
-    n.title = f.Str("title", kNameBytes);
-    n.description = f.OptStr("description", kTextBytes).value_or("");
+    n.title = f.Text("title", kNameBytes);
+    n.description = f.OptText("description", kTextBytes, TextLines::kMany).value_or("");
     int64_t days = f.OptInt("deadline_days", 0, 3650).value_or(0);
     n.deadline = days > 0 ? at + days * kDayMs : 0;
     n.photos = f.Sha256List("photos", 0, kMaxPhotos);
@@ -124,7 +124,7 @@ Result VisitRecord(Tx& tx) {
   auto template_id = r.OptId("template_id");
   auto template_version = r.OptInt("template_version", 1, 1000000);
   const Json* answers = r.Object("answers", /*optional=*/true);
-  auto notes = r.OptStr("notes", kTextBytes);
+  auto notes = r.OptText("notes", kTextBytes, TextLines::kMany);
   auto photos = r.Sha256List("photos", 0, kMaxPhotos);
   const Json* gps = r.Object("gps", /*optional=*/true);
   const Json* findings = r.Array("findings", kMaxFindings, /*optional=*/true);
@@ -232,7 +232,7 @@ Result PatrolRecord(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string patrol_id = r.Id("patrol_id");
   std::string building = r.Id("building_id");
-  auto notes = r.OptStr("notes", kTextBytes);
+  auto notes = r.OptText("notes", kTextBytes, TextLines::kMany);
   auto photos = r.Sha256List("photos", 0, kMaxPhotos);
   const Json* findings = r.Array("findings", kMaxFindings, /*optional=*/true);
   if (!r.ok()) return Result::Fail(r.status());
@@ -270,17 +270,20 @@ Result ReportSubmit(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string report_id = r.Id("report_id");
   std::string category = r.Id("category");
-  std::string description = r.Str("description", kTextBytes);
+  std::string description = r.Text("description", kTextBytes, TextLines::kMany);
   const Json* place = r.Object("place");
   auto photos = r.Sha256List("photos", 0, kMaxPhotos);
-  auto phone = r.OptStr("phone", 32);
+  auto phone = r.OptText("phone", 32);
+  // "You may contact me": only then is the phone shown (in full) to the
+  // person handling the item, through report.reveal_phone.
+  const bool contact_ok = r.Bool("contact_ok", false);
   auto household = r.OptId("household_id");
   if (!r.ok()) return Result::Fail(r.status());
   FieldReader p(*place, "payload.place");
   auto building = p.OptId("building_id");
-  auto unit = p.OptStr("unit", 32);
-  auto room = p.OptStr("room", 32);
-  auto address = p.OptStr("address", kNameBytes);
+  auto unit = p.OptText("unit", 32);
+  auto room = p.OptText("room", 32);
+  auto address = p.OptText("address", kNameBytes);
   if (p.ok() && !building && !address) {
     p.Fail("building_id", "argument.missing", "or place.address is required");
   }
@@ -337,8 +340,8 @@ Result ReportSubmit(Tx& tx) {
   n.photos = photos;
   Stmt w = tx.db().Q(
       "INSERT INTO reports(id, resident_id, household_id, microgrid_id, building_id, unit, room,"
-      " address, category, description, phone, photos, item_id, submitted_at)"
-      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " address, category, description, phone, photos, item_id, submitted_at, contact_ok)"
+      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   w.Bind(1, report_id).Bind(2, tx.actor().person_id).Bind(3, *household).Bind(4, microgrid);
   w.Bind(5, building).Bind(6, unit).Bind(7, room).Bind(8, address).Bind(9, category);
   w.Bind(10, description).Bind(11, phone);
@@ -347,7 +350,7 @@ Result ReportSubmit(Tx& tx) {
   } else {
     w.Bind(12, DumpJson(Json(photos)));
   }
-  w.Bind(13, n.id).Bind(14, tx.at);
+  w.Bind(13, n.id).Bind(14, tx.at).Bind(15, contact_ok ? 1 : 0);
   s = w.Run();
   if (s.ok()) {
     s = tx.Event("report", report_id, "report.submitted", "",
@@ -362,13 +365,14 @@ Result ReportEvaluate(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string report_id = r.Id("report_id");
   int64_t rating = r.Int("rating", 1, 5);
-  auto comment = r.OptStr("comment", kTextBytes);
+  auto comment = r.OptText("comment", kTextBytes, TextLines::kMany);
   if (!r.ok()) return Result::Fail(r.status());
-  Stmt rep = tx.db().Q("SELECT item_id, evaluated_at FROM reports WHERE id = ?");
+  Stmt rep = tx.db().Q("SELECT item_id, evaluated_episode FROM reports WHERE id = ?");
   rep.Bind(1, report_id);
   if (!rep.Step()) return Result::Fail(NotFound("report.not_found", "no report " + report_id));
   std::string item_id = rep.Text(0);
-  int64_t evaluated_at = rep.Int(1);
+  std::optional<int64_t> evaluated_episode;
+  if (!rep.IsNull(1)) evaluated_episode = rep.Int(1);
   ItemRow item;
   Target target;
   Status s = LoadItem(tx.db(), item_id, &item, &target);
@@ -376,13 +380,18 @@ Result ReportEvaluate(Tx& tx) {
   if (s.ok() && item.state != ItemState::kClosed) {
     s = FailedPrecondition("report.not_closed", "a report is evaluated after its item is closed");
   }
-  if (s.ok() && evaluated_at >= item.closed_at && evaluated_at > 0) {
+  // Which closure: the item's reopen_count, the store's own count of
+  // episodes. Device times (`at`) are recorded, never compared: a resident
+  // whose clock runs behind the verifier's once evaluated one closure 3 times.
+  if (s.ok() && IsEpisodeEvaluated(evaluated_episode, item.reopen_count)) {
     s = FailedPrecondition("report.already_evaluated", "this closure is evaluated already");
   }
   if (!s.ok()) return Result::Fail(s);
   Stmt w = tx.db().Q(
-      "UPDATE reports SET rating = ?, eval_comment = ?, evaluated_at = ? WHERE id = ?");
-  s = w.Bind(1, rating).Bind(2, comment).Bind(3, tx.at).Bind(4, report_id).Run();
+      "UPDATE reports SET rating = ?, eval_comment = ?, evaluated_at = ?, evaluated_episode = ?"
+      " WHERE id = ?");
+  s = w.Bind(1, rating).Bind(2, comment).Bind(3, tx.at).Bind(4, item.reopen_count)
+          .Bind(5, report_id).Run();
   const bool satisfied = rating >= kSatisfiedRating;
   const bool reopen = rating <= kUnsatisfiedRating;
   if (s.ok()) {
@@ -413,6 +422,7 @@ void RegisterFieldCommands(CommandTable* t) {
   (*t)["patrol.record"] = PatrolRecord;
   (*t)["report.submit"] = ReportSubmit;
   (*t)["report.evaluate"] = ReportEvaluate;
+  (*t)["report.reveal_phone"] = ReportRevealPhone;
 }
 
 }  // namespace weige::store

@@ -130,9 +130,14 @@ void RegisterFieldCommands(CommandTable* t);
 void RegisterQueries(QueryTable* t);
 void RegisterStatsQueries(QueryTable* t);
 
+// report_contact.cc: report.reveal_phone, and the contact block of an item
+// that came from a report ({report_id, contact_ok, phone (masked),
+// can_reveal_phone}; null for other items).
+Result ReportRevealPhone(Tx& tx);
+Json ReportContactJson(Db& db, const Actor& actor, const ItemRow& item);
+
 // Common field limits.
-inline constexpr size_t kNameBytes = 200;
-inline constexpr size_t kTextBytes = 4000;
+// kNameBytes, kReasonBytes, kTextBytes: core/domain/text.h.
 inline constexpr int64_t kMaxTime = 4102444800000;  // 2100-01-01 in ms
 inline constexpr int64_t kDayMs = 86400000;
 

@@ -5,8 +5,6 @@ namespace weige::store {
 
 namespace {
 
-constexpr size_t kReasonBytes = 1000;
-
 // Each item command's permission and transition: the checks a handler runs
 // before it reads the rest of its payload, and what ItemActions offers.
 struct ItemCommandSpec {
@@ -70,8 +68,8 @@ Result ItemOpen(Tx& tx) {
   auto building = r.OptId("building_id");
   auto microgrid = r.OptId("microgrid_id");
   n.category = r.Id("category");
-  n.title = r.Str("title", kNameBytes);
-  n.description = r.OptStr("description", kTextBytes).value_or("");
+  n.title = r.Text("title", kNameBytes);
+  n.description = r.OptText("description", kTextBytes, TextLines::kMany).value_or("");
   n.deadline = r.OptInt("deadline", 1, kMaxTime).value_or(0);
   n.photos = r.Sha256List("photos", 0, kMaxPhotos);
   n.fixed_evidence = r.Sha256List("fixed_evidence", 0, kMaxPhotos);
@@ -107,7 +105,7 @@ Result ItemAssign(Tx& tx) {
   auto person = r.OptId("owner_person");
   auto dept = r.OptId("owner_dept");
   int64_t deadline = r.Int("deadline", 1, kMaxTime);
-  auto note = r.OptStr("note", kReasonBytes);
+  auto note = r.OptText("note", kReasonBytes, TextLines::kMany);
   ItemStep step;
   Status s = Begin(tx, r, Transition::kAssign, &step);
   if (s.ok() && person.has_value() == dept.has_value()) {
@@ -144,7 +142,7 @@ Result ItemAssign(Tx& tx) {
 Result WithEvidence(Tx& tx, Transition t) {
   FieldReader r(*tx.payload, "payload");
   auto evidence = r.Sha256List("evidence", 1, kMaxPhotos);
-  auto note = r.OptStr("note", kReasonBytes);
+  auto note = r.OptText("note", kReasonBytes, TextLines::kMany);
   ItemStep step;
   Status s = Begin(tx, r, t, &step);
   if (s.ok()) {
@@ -168,7 +166,7 @@ Result ItemVerify(Tx& tx) { return WithEvidence(tx, Transition::kVerify); }
 // reject_fix and reopen: back to assigned, a reason required.
 Result BackToAssigned(Tx& tx, Transition t) {
   FieldReader r(*tx.payload, "payload");
-  std::string reason = r.Str("reason", kReasonBytes);
+  std::string reason = r.Text("reason", kReasonBytes, TextLines::kMany);
   auto deadline = r.OptInt("deadline", 1, kMaxTime);
   ItemStep step;
   Status s = Begin(tx, r, t, &step);
@@ -196,7 +194,7 @@ Result ItemEscalate(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string dept = r.Id("department_id");
   int64_t deadline = r.Int("deadline", 1, kMaxTime);
-  std::string reason = r.Str("reason", kReasonBytes);
+  std::string reason = r.Text("reason", kReasonBytes, TextLines::kMany);
   ItemStep step;
   Status s = Begin(tx, r, Transition::kEscalate, &step);
   if (s.ok()) {
@@ -219,7 +217,7 @@ Result ItemEscalate(Tx& tx) {
 
 Result ItemAcknowledge(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
-  auto note = r.OptStr("note", kReasonBytes);
+  auto note = r.OptText("note", kReasonBytes, TextLines::kMany);
   ItemStep step;
   Status s = Begin(tx, r, Transition::kAcknowledge, &step);
   if (s.ok()) {
@@ -235,7 +233,7 @@ Result ItemAcknowledge(Tx& tx) {
 
 Result ItemComment(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
-  std::string text = r.Str("text", kTextBytes);
+  std::string text = r.Text("text", kTextBytes, TextLines::kMany);
   auto photos = r.Sha256List("photos", 0, kMaxPhotos);
   ItemStep step;
   Status s = Begin(tx, r, Transition::kComment, &step);

@@ -49,9 +49,14 @@ Result HouseholdsDue(QueryCtx& q) {
   Stmt s = q.db().Q(
       "SELECT h.id, h.building_id, b.name, h.unit, h.floor, h.room, h.head_name,"
       " c.household_id IS NOT NULL,"
-      " (SELECT outcome FROM visits v WHERE v.household_id = h.id AND v.cycle = ?2"
-      "  ORDER BY v.at DESC LIMIT 1),"
-      " (SELECT MAX(at) FROM visits v WHERE v.household_id = h.id AND v.cycle = ?2)"
+      // The last visit is the one the store recorded last (its event's seq),
+      // not the one whose device clock (`at`) reads latest.
+      " (SELECT v.outcome FROM visits v JOIN events e ON e.entity = 'visit'"
+      "  AND e.entity_id = v.id AND e.type = 'visit.recorded'"
+      "  WHERE v.household_id = h.id AND v.cycle = ?2 ORDER BY e.seq DESC LIMIT 1),"
+      " (SELECT v.at FROM visits v JOIN events e ON e.entity = 'visit'"
+      "  AND e.entity_id = v.id AND e.type = 'visit.recorded'"
+      "  WHERE v.household_id = h.id AND v.cycle = ?2 ORDER BY e.seq DESC LIMIT 1)"
       " FROM households h JOIN buildings b ON b.id = h.building_id"
       " LEFT JOIN coverage c ON c.microgrid_id = h.microgrid_id AND c.cycle = ?2"
       "  AND c.household_id = h.id"
@@ -210,6 +215,7 @@ Result ItemDetail(QueryCtx& q) {
   Json j = ItemJson(item, now);
   j["actions"] = ItemActions(q.actor(), item, t);
   j["events"] = EventsOf(q.db(), "item", id);
+  j["report"] = ReportContactJson(q.db(), q.actor(), item);  // the phone masked
   return Result::Ok(j);
 }
 
@@ -220,11 +226,12 @@ Result ReportsMine(QueryCtx& q) {
   if (!r.ok()) return r.status();
   Stmt s = q.db().Q(
       "SELECT id, household_id, microgrid_id, building_id, unit, room, address, category,"
-      " description, phone, photos, item_id, submitted_at, rating, eval_comment, evaluated_at"
-      " FROM reports WHERE resident_id = ? ORDER BY submitted_at DESC, id LIMIT ?");
+      " description, phone, photos, item_id, submitted_at, rating, eval_comment, evaluated_at,"
+      " evaluated_episode, contact_ok FROM reports WHERE resident_id = ? ORDER BY submitted_at DESC, id LIMIT ?");
   s.Bind(1, q.actor().person_id).Bind(2, limit);
   Json reports = Json::array();
   std::vector<std::string> item_ids;
+  std::vector<std::optional<int64_t>> episodes;  // evaluated_episode
   while (s.Step()) {
     reports.push_back({{"id", s.Text(0)},
                        {"household_id", s.Text(1)},
@@ -241,8 +248,10 @@ Result ReportsMine(QueryCtx& q) {
                        {"submitted_at", s.Int(12)},
                        {"rating", s.IsNull(13) ? Json() : Json(s.Int(13))},
                        {"comment", StrOrNull(s.Text(14))},
-                       {"evaluated_at", s.IsNull(15) ? Json() : Json(s.Int(15))}});
+                       {"evaluated_at", s.IsNull(15) ? Json() : Json(s.Int(15))},
+                       {"contact_ok", s.Int(17) != 0}});
     item_ids.push_back(s.Text(11));
+    episodes.push_back(s.IsNull(16) ? std::nullopt : std::optional<int64_t>(s.Int(16)));
   }
   WEIGE_RETURN_IF_ERROR(s.status());
   for (size_t i = 0; i < reports.size(); ++i) {
@@ -254,9 +263,7 @@ Result ReportsMine(QueryCtx& q) {
     rep["overdue"] = now ? Json(IsOverdue(item.state, item.deadline, item.escalation_deadline,
                                           item.acknowledged_at > 0, *now))
                          : Json();
-    rep["can_evaluate"] = item.state == ItemState::kClosed &&
-                          (rep["evaluated_at"].is_null() ||
-                           rep["evaluated_at"].get<int64_t>() < item.closed_at);
+    rep["can_evaluate"] = CanEvaluate(item.state, episodes[i], item.reopen_count);
     Json timeline = EventsOf(q.db(), "report", rep["id"].get<std::string>());
     for (Json& e : EventsOf(q.db(), "item", item_ids[i])) timeline.push_back(std::move(e));
     std::stable_sort(timeline.begin(), timeline.end(),

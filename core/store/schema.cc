@@ -12,6 +12,82 @@ extern const char kDeviceMigration[];
 
 namespace {
 
+// 4: command ids are unique per actor, not globally (one person's id can no
+// longer block another's): the outbox and the server's push answers are
+// keyed by (actor, command id). Reports record the closure episode they
+// evaluated (the item's reopen_count, the store's own order, instead of
+// comparing device times) and whether the resident may be contacted. The
+// reports change-log triggers of migration 2 are replaced to carry the two
+// new columns. Existing rows stay valid: ids were globally unique, so they
+// are unique per actor; an evaluated report gets the episode the old rule
+// counted it for.
+constexpr char kTrustMigration[] = R"sql(
+CREATE TABLE outbox_v4(
+  seq INTEGER PRIMARY KEY, command_id TEXT NOT NULL, type TEXT NOT NULL,
+  actor TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL, result TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending', UNIQUE(actor, command_id)
+);
+INSERT INTO outbox_v4(seq, command_id, type, actor, at, body, result, state)
+  SELECT seq, command_id, type, actor, at, body, result, state FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v4 RENAME TO outbox;
+CREATE INDEX outbox_state ON outbox(state, seq);
+CREATE INDEX outbox_command ON outbox(command_id);
+
+CREATE TABLE sync_push_answers_v4(
+  person_id TEXT NOT NULL, command_id TEXT NOT NULL, body TEXT NOT NULL,
+  answer TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY(person_id, command_id)
+) WITHOUT ROWID;
+INSERT INTO sync_push_answers_v4(person_id, command_id, body, answer, at)
+  SELECT person_id, command_id, body, answer, at FROM sync_push_answers;
+DROP TABLE sync_push_answers;
+ALTER TABLE sync_push_answers_v4 RENAME TO sync_push_answers;
+
+DROP TRIGGER sync_reports_ins;
+DROP TRIGGER sync_reports_upd;
+ALTER TABLE reports ADD COLUMN contact_ok INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reports ADD COLUMN evaluated_episode INTEGER;
+CREATE TRIGGER sync_reports_ins AFTER INSERT ON reports WHEN (SELECT recording FROM sync_config
+    WHERE id = 1) BEGIN
+INSERT INTO sync_changes(tbl, op, pk, row, keys)
+  VALUES('reports', 'upsert', json_array(NEW.id),
+    json_object('id', NEW.id, 'resident_id', NEW.resident_id, 'household_id', NEW.household_id,
+        'microgrid_id', NEW.microgrid_id, 'building_id', NEW.building_id, 'unit', NEW.unit,
+        'room', NEW.room, 'address', NEW.address, 'category', NEW.category, 'description',
+        NEW.description, 'phone', NEW.phone, 'photos', NEW.photos, 'item_id', NEW.item_id,
+        'submitted_at', NEW.submitted_at, 'rating', NEW.rating, 'eval_comment', NEW.eval_comment,
+        'evaluated_at', NEW.evaluated_at, 'contact_ok', NEW.contact_ok, 'evaluated_episode',
+        NEW.evaluated_episode),
+    json_array('m:' || NEW.microgrid_id, 'p:' || NEW.resident_id));
+END;
+CREATE TRIGGER sync_reports_upd AFTER UPDATE ON reports WHEN (SELECT recording FROM sync_config
+    WHERE id = 1) AND (NEW.id IS NOT OLD.id OR NEW.resident_id IS NOT OLD.resident_id OR
+    NEW.household_id IS NOT OLD.household_id OR NEW.microgrid_id IS NOT OLD.microgrid_id OR
+    NEW.building_id IS NOT OLD.building_id OR NEW.unit IS NOT OLD.unit OR NEW.room IS NOT OLD.room
+    OR NEW.address IS NOT OLD.address OR NEW.category IS NOT OLD.category OR NEW.description IS
+    NOT OLD.description OR NEW.phone IS NOT OLD.phone OR NEW.photos IS NOT OLD.photos OR
+    NEW.item_id IS NOT OLD.item_id OR NEW.submitted_at IS NOT OLD.submitted_at OR NEW.rating IS
+    NOT OLD.rating OR NEW.eval_comment IS NOT OLD.eval_comment OR NEW.evaluated_at IS NOT
+    OLD.evaluated_at OR NEW.contact_ok IS NOT OLD.contact_ok OR NEW.evaluated_episode IS NOT
+    OLD.evaluated_episode) BEGIN
+INSERT INTO sync_changes(tbl, op, pk, row, keys)
+  VALUES('reports', 'upsert', json_array(NEW.id),
+    json_object('id', NEW.id, 'resident_id', NEW.resident_id, 'household_id', NEW.household_id,
+        'microgrid_id', NEW.microgrid_id, 'building_id', NEW.building_id, 'unit', NEW.unit,
+        'room', NEW.room, 'address', NEW.address, 'category', NEW.category, 'description',
+        NEW.description, 'phone', NEW.phone, 'photos', NEW.photos, 'item_id', NEW.item_id,
+        'submitted_at', NEW.submitted_at, 'rating', NEW.rating, 'eval_comment', NEW.eval_comment,
+        'evaluated_at', NEW.evaluated_at, 'contact_ok', NEW.contact_ok, 'evaluated_episode',
+        NEW.evaluated_episode),
+    json_array('m:' || NEW.microgrid_id, 'p:' || NEW.resident_id));
+END;
+UPDATE reports SET evaluated_episode = (
+  SELECT CASE WHEN i.state = 'closed' AND reports.evaluated_at >= i.closed_at
+    THEN i.reopen_count ELSE i.reopen_count - 1 END
+  FROM items i WHERE i.id = reports.item_id)
+WHERE evaluated_at IS NOT NULL;
+)sql";
+
 // Times are integer milliseconds since the epoch; JSON columns hold text.
 constexpr const char* kMigrations[] = {
     // 1: the domain.
@@ -109,6 +185,8 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     kSyncMigration,
     // 3: the device's pull cursor, rebase changesets, rejections.
     kDeviceMigration,
+    // 4: issue 11 ("Trust"), below.
+    kTrustMigration,
 };
 
 constexpr const char* kContentTables[] = {

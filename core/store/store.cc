@@ -71,7 +71,8 @@ Status Store::Open(const std::string& path, const OpenOptions& options,
 }
 
 Status Store::Bootstrap(const std::string& person_id, const std::string& name, int64_t at) {
-  if (!IsValidId(person_id) || name.empty() || name.size() > kNameBytes) {
+  if (!IsValidId(person_id) || TrimSpace(name).empty() ||
+      !CheckText(TrimSpace(name), kNameBytes, TextLines::kOne, "name").ok()) {
     return InvalidArgument("bootstrap.invalid", "the first administrator needs an id and a name");
   }
   {
@@ -80,7 +81,7 @@ Status Store::Bootstrap(const std::string& person_id, const std::string& name, i
   }
   WEIGE_RETURN_IF_ERROR(db_->Exec("SAVEPOINT weige_boot"));
   Stmt p = db_->Q("INSERT INTO people(id, name) VALUES(?, ?)");
-  Status s = p.Bind(1, person_id).Bind(2, name).Run();
+  Status s = p.Bind(1, person_id).Bind(2, std::string(TrimSpace(name))).Run();
   if (s.ok()) {
     Stmt g = db_->Q("INSERT INTO roles(person_id, role, scope_id) VALUES(?, 'admin', '*')");
     s = g.Bind(1, person_id).Run();
@@ -154,16 +155,19 @@ Result Store::ExecuteParsed(const Json& command, const std::string& body,
 Result Store::ExecuteInTx(const std::string& body, const ExecOptions& options,
                           const std::string& id, const std::string& type,
                           const std::string& actor_id, int64_t at, const Json* payload) {
-  // A command seen before: the same answer, nothing written.
+  // A command this actor sent before: the same answer, nothing written.
+  // Ids are the actor's own: another person's command with the same id is a
+  // different command (else anyone who learns an id could block it).
   {
-    Stmt seen = db_->Q("SELECT type, actor, at, result, body FROM outbox WHERE command_id = ?");
-    seen.Bind(1, id);
+    Stmt seen = db_->Q(
+        "SELECT type, actor, at, result, body FROM outbox WHERE actor = ? AND command_id = ?");
+    seen.Bind(1, actor_id).Bind(2, id);
     if (seen.Step()) {
       Json before;
       bool same_payload = ParseJson(seen.Text(4), kMaxCommandBytes, &before).ok() &&
                           before.is_object() && before.contains("payload") &&
                           before["payload"] == *payload;
-      if (seen.Text(0) != type || seen.Text(1) != actor_id || seen.Int(2) != at ||
+      if (seen.Text(0) != type || seen.Int(2) != at ||
           !same_payload) {
         return Result::Fail(Conflict("command.id_reused",
                                      "another command was already recorded with this id"));

@@ -8,7 +8,8 @@
 // Execute runs one command as one transaction (its own, or a SAVEPOINT inside
 // the caller's, so a caller may batch many inside an outer BEGIN): state,
 // event(s) and an outbox row commit together, or nothing is written. A command
-// id seen before returns the stored result and writes nothing. Neither call
+// id the same actor used before returns the stored result and writes nothing
+// (conflict "command.id_reused" if the command differs); ids are per actor. Neither call
 // throws; every failure is a Result with code, reason and message. Not
 // thread-safe: one thread per Store.
 #pragma once

@@ -476,7 +476,7 @@ INSERT INTO sync_changes(tbl, op, pk, row, keys)
         x.room, 'address', x.address, 'category', x.category, 'description', x.description,
         'phone', x.phone, 'photos', x.photos, 'item_id', x.item_id, 'submitted_at',
         x.submitted_at, 'rating', x.rating, 'eval_comment', x.eval_comment, 'evaluated_at',
-        x.evaluated_at),
+        x.evaluated_at, 'contact_ok', x.contact_ok, 'evaluated_episode', x.evaluated_episode),
     json_array('m:' || x.microgrid_id, 'p:' || x.resident_id)
   FROM reports x;
 INSERT INTO sync_changes(tbl, op, pk, row, keys)

@@ -192,9 +192,12 @@ Status PlacesOfGrant(Db& db, const Grant& g, GrantPlaces* out) {
   return st.code == Code::kNotFound ? Status::Ok() : st;
 }
 
-Status FindPushAnswer(Db& db, const std::string& command_id, bool* found, PushAnswer* out) {
-  Stmt s = db.Q("SELECT person_id, body, answer FROM sync_push_answers WHERE command_id = ?");
-  s.Bind(1, command_id);
+Status FindPushAnswer(Db& db, const std::string& person_id, const std::string& command_id,
+                      bool* found, PushAnswer* out) {
+  Stmt s = db.Q(
+      "SELECT person_id, body, answer FROM sync_push_answers"
+      " WHERE person_id = ? AND command_id = ?");
+  s.Bind(1, person_id).Bind(2, command_id);
   *found = s.Step();
   if (*found) {
     out->person_id = s.Text(0);

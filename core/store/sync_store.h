@@ -65,10 +65,13 @@ struct GrantPlaces {
 Status PlacesOfGrant(Db& db, const Grant& grant, GrantPlaces* out);
 
 // The answer given to a pushed command, kept so a re-push gets it again.
+// Keyed by (person, command id): a command id is the pusher's own, so one
+// person's id never collides with another's.
 struct PushAnswer {
   std::string person_id, body, answer;  // body and answer: JSON text
 };
-Status FindPushAnswer(Db& db, const std::string& command_id, bool* found, PushAnswer* out);
+Status FindPushAnswer(Db& db, const std::string& person_id, const std::string& command_id,
+                      bool* found, PushAnswer* out);
 Status SavePushAnswer(Db& db, const std::string& command_id, const PushAnswer& answer, int64_t at);
 
 // Password hashes (an argon2id string as crypto_pwhash_str makes it).

@@ -200,7 +200,7 @@ Result ApplyInTransaction(store::Store* store, const ParsedPage& page) {
   }
   int64_t applied = 0, evicted = 0, skipped = 0;
   int64_t cursor = st.cursor;
-  std::vector<std::string> event_commands;
+  std::vector<std::pair<std::string, std::string>> event_commands;  // (actor, command id)
   store::PageWriter writer(db);
   for (const PageChange& c : page.changes) {
     if (c.seq <= st.cursor) {
@@ -210,8 +210,13 @@ Result ApplyInTransaction(store::Store* store, const ParsedPage& page) {
     if (c.op == "upsert") {
       WEIGE_RETURN_IF_ERROR(writer.Upsert(c.table, *c.row));
       if (c.table == "events") {
+        // Ids are per actor: another person's event with the same command id
+        // says nothing about this device's command.
         auto cmd = c.row->find("command_id");
-        if (cmd != c.row->end() && cmd->is_string()) event_commands.push_back(cmd->get<std::string>());
+        auto by = c.row->find("actor");
+        if (cmd != c.row->end() && cmd->is_string() && by != c.row->end() && by->is_string()) {
+          event_commands.emplace_back(by->get<std::string>(), cmd->get<std::string>());
+        }
       }
     } else {
       WEIGE_RETURN_IF_ERROR(writer.Delete(c.table, *c.pk));

@@ -53,10 +53,10 @@ Json PushCommand(store::Store* store, const std::string& person_id, const Json& 
 
   store::PushAnswer seen;
   bool found = false;
-  Status s = store::FindPushAnswer(db, id, &found, &seen);
+  Status s = store::FindPushAnswer(db, person_id, id, &found, &seen);
   if (!s.ok()) return Retry(id, s);
   if (found) {
-    if (seen.person_id != person_id || !SameCommand(seen.body, cmd)) {
+    if (!SameCommand(seen.body, cmd)) {
       return Rejected(id, Conflict("command.id_reused",
                                    "another command was already pushed with this id"));
     }

@@ -5,7 +5,7 @@
 //   {"id":..., "status":"retry", "reason":..., "message":...}
 // `seq` is the head of the change log once the command committed: a pull
 // through it sees the command's effects. Accepted and rejected answers are
-// kept by command id, so pushing a command again gives the same answer and
+// kept by (caller, command id), so pushing a command again gives the same answer and
 // writes nothing; a rejected command never blocks the ones after it. Retry
 // (an internal error such as a full disk, or a stop request) is not kept.
 //

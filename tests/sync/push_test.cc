@@ -53,11 +53,14 @@ TEST_F(PushTest, ActorIsTheCaller) {
   EXPECT_EQ(Push("worker1", {own})[0]["status"], "accepted");
 }
 
-TEST_F(PushTest, AnIdReusedByAnotherCommandOrPersonIsAConflict) {
+TEST_F(PushTest, AnIdReusedByAnotherCommandIsAConflict) {
   Push("worker1", {Open("c1", "i1")});
   Json other = Open("c1", "i9");
   EXPECT_EQ(Push("worker1", {other})[0]["reason"], "command.id_reused");
-  EXPECT_EQ(Push("head1", {Open("c1", "i1")})[0]["reason"], "command.id_reused");
+  // Ids are per person (issue 11): another person's c1 is that person's own
+  // command; one person's id cannot block another's.
+  EXPECT_EQ(Push("head1", {Open("c1", "i8")})[0]["status"], "accepted");
+  EXPECT_EQ(Push("head1", {Open("c1", "i9")})[0]["reason"], "command.id_reused");
 }
 
 TEST_F(PushTest, MalformedCommandsAreRejectedOneByOne) {

@@ -36,6 +36,20 @@ TEST(ParseJsonTest, RejectsMalformedInput) {
   EXPECT_EQ(ParseJson(nul, 1000, &j).reason, "json.malformed");
 }
 
+// issue 11: nlohmann's lexer ends the input at a NUL byte, so a valid command
+// followed by NUL and garbage used to parse (and the garbage was stored).
+TEST(ParseJsonTest, RejectsANulByteAnywhere) {
+  using namespace std::string_literals;
+  for (const std::string& bad : {"{\"a\":1}\0 GARBAGE"s, "{}\0"s, "\0{}"s, "\0"s,
+                                 "[1,\0 2]"s, "{\"a\":1} \0"s}) {
+    Json j = 7;
+    Status s = ParseJson(bad, 1000, &j);
+    EXPECT_EQ(s.code, Code::kInvalidArgument) << bad.size();
+    EXPECT_EQ(s.reason, "json.malformed") << bad.size();
+    EXPECT_EQ(j, 7);
+  }
+}
+
 TEST(ParseJsonTest, RejectsOversizeBeforeParsing) {
   std::string big = "\"" + std::string(200, 'a') + "\"";
   Json j;

@@ -370,6 +370,38 @@ TEST_F(EvaluateTest, UnsatisfiedReopensTheItem) {
   }
 }
 
+// issue 11: the resident's phone clock runs behind the verifier's. "Already
+// evaluated" is decided by the closure episode the store recorded, never by
+// comparing device times: before, the evaluation was accepted three times and
+// a satisfied rating could be flipped to 1 to reopen the item.
+TEST_F(EvaluateTest, OneEvaluationPerClosureWhateverTheClocks) {
+  std::string item = Closed("r1");  // closed at kT0 + 2h by the verifier's clock
+  const int64_t behind = kT0 - 30 * kDay;
+  Json r = MustExec("resident1", "report.evaluate", {{"report_id", "r1"}, {"rating", 5}}, behind);
+  EXPECT_EQ(r["item_state"], "closed");
+  for (int64_t at : {behind + 1, behind - kDay, kT0 + 10 * kDay}) {
+    EXPECT_ERR(Exec("resident1", "report.evaluate", {{"report_id", "r1"}, {"rating", 1}}, at),
+               "failed_precondition", "report.already_evaluated");
+  }
+  EXPECT_EQ(ItemState(item), "closed");
+  Json mine = MustQuery("resident1", "reports.mine", Json::object());
+  EXPECT_EQ(mine["reports"][0]["rating"], 5);
+  EXPECT_EQ(mine["reports"][0]["can_evaluate"], false);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE type = 'report.evaluated'"), 1);
+
+  // Reopened and closed again (all clocks behind the first evaluation): a new
+  // closure episode, evaluated once more, exactly once.
+  MustExec("head1", "item.reopen", {{"item_id", item}, {"reason", "复查"}}, behind - 5 * kDay);
+  Fix(item, "deptp", behind - 4 * kDay);
+  Close(item, "head1", behind - 3 * kDay);
+  EXPECT_EQ(MustQuery("resident1", "reports.mine", Json::object())["reports"][0]["can_evaluate"],
+            true);
+  EXPECT_OK(Exec("resident1", "report.evaluate", {{"report_id", "r1"}, {"rating", 4}},
+                 behind - 6 * kDay));
+  EXPECT_ERR(Exec("resident1", "report.evaluate", {{"report_id", "r1"}, {"rating", 4}}, kT0 + 99 * kDay),
+             "failed_precondition", "report.already_evaluated");
+}
+
 TEST_F(EvaluateTest, NeutralRatingNeitherSatisfiesNorReopens) {
   std::string item = Closed("r1");
   Json r = MustExec("resident1", "report.evaluate", {{"report_id", "r1"}, {"rating", 3}}, kT0 + kDay);

@@ -358,6 +358,32 @@ TEST_F(DeviceSyncTest, ALostPushAnswerIsLearnedFromThePage) {
   EXPECT_EQ(answers.size(), 0u);
 }
 
+// issue 11: command ids are per actor. Another person's command reusing this
+// device's pending id is accepted on the server (no squat), and its events in
+// a pulled page do not settle this device's command (before, the page marked
+// it accepted and the device dropped it unsent).
+TEST_F(DeviceSyncTest, ASquattedCommandIdNeitherBlocksNorSettlesAnother) {
+  std::string item = OpenItem();
+  Pull(*NewDevice("worker1"));
+  auto w = NewDevice("worker1");
+  Pull(*w);
+  std::string id = Run(*w, "item.comment", {{"item_id", item}, {"text", "mine"}});
+  // head1 learned the id and used it first, on the server.
+  EXPECT_OK(store().Execute(Cmd(id, "item.comment", "head1", kT0 + kDay,
+                                {{"item_id", item}, {"text", "squat"}}),
+                            store::ExecOptions{kT0 + kDay}));
+  Pull(*w);
+  EXPECT_EQ(SyncState(*w)["pending"], 1) << "the page settled someone else's command";
+  Json answers = Push(*w);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0]["status"], "accepted") << answers.dump();
+  Pull(*w);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE type = 'item.commented' AND command_id = '" +
+                  id + "'"),
+            2);
+  ExpectConverged(*w);
+}
+
 TEST_F(DeviceSyncTest, SmallPagesConvergeToo) {
   auto head = NewDevice("head1");
   for (int i = 0; i < 5; ++i) OpenItem(i % 2 ? "h1" : "h4", i % 2 ? "worker1" : "head1");

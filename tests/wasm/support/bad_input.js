@@ -17,6 +17,17 @@ export function badInputCases(item) {
     ['trailing garbage', '{"id":"a","type":"item.comment","actor":"admin","at":1,"payload":{}} x',
       INV, 'json.malformed'],
     ['single quotes', "{'id':'a'}", INV, 'json.malformed'],
+    // issue 11: a NUL byte once ended parsing early, and the whole text,
+    // garbage included, was stored as the outbox body.
+    ['NUL then garbage', JSON.stringify(c('item.comment', 'worker1', { item_id: item, text: 'hi' }))
+      + '\u0000 GARBAGE', INV, 'json.malformed'],
+    ['NUL first', '\u0000' + JSON.stringify(c('item.comment', 'worker1', { item_id: item, text: 'hi' })),
+      INV, 'json.malformed'],
+    // Blank text in any white space, full-width included, is empty.
+    ['comment of full-width spaces', c('item.comment', 'worker1', { item_id: item, text: '\u3000\u3000' }),
+      INV, 'argument.empty'],
+    ['comment of zero-width spaces', c('item.comment', 'worker1', { item_id: item, text: ' \u200b\ufeff ' }),
+      INV, 'argument.empty'],
     ['escaped lone surrogate', '{"id":"\\ud800","type":"x","actor":"admin","at":1,"payload":{}}',
       INV, 'json.malformed'],
     ['raw lone surrogate', `{"id":"a","type":"item.comment","actor":"admin","at":1,"payload":{"item_id":"${item}","text":"\ud800"}}`,

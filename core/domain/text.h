@@ -1,0 +1,36 @@
+// Free text people type: names, titles, reasons, descriptions, comments.
+//
+// Every such field of a command goes through CheckText (FieldReader::Text and
+// OptText call it), so "reason required" cannot be met by spaces, a title
+// cannot be a full-width space (U+3000) or a zero-width one, and no text
+// carries a control character the screens would show as garbage.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/domain/result.h"
+
+namespace weige {
+
+// Upper bounds, in bytes of UTF-8 (a Chinese character is 3 bytes).
+inline constexpr size_t kNameBytes = 200;     // names, titles, addresses
+inline constexpr size_t kReasonBytes = 1000;  // reasons and notes of a step
+inline constexpr size_t kTextBytes = 4000;    // descriptions, comments, visit notes
+
+enum class TextLines { kOne, kMany };
+
+// `s` without leading and trailing white space: Unicode White_Space (ASCII
+// space and \t\n\v\f\r, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
+// U+2029, U+202F, U+205F, U+3000) and the invisible U+200B-U+200D, U+2060,
+// U+FEFF. Stops at bytes that are not valid UTF-8.
+std::string_view TrimSpace(std::string_view s);
+
+// Checks already-trimmed text: at most max_bytes, no C0 control character or
+// DEL (\t \n \r allowed in kMany text). Returns invalid_argument
+// "argument.too_long" / "argument.control_character" naming `what`, else ok.
+Status CheckText(std::string_view trimmed, size_t max_bytes, TextLines lines,
+                 const std::string& what);
+
+}  // namespace weige
