@@ -31,6 +31,8 @@ test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () 
   await rp.selectOption('[data-view=resident] select', 'public_facility');
   await rp.fill('[data-view=resident] textarea', description);
   await addPhoto(rp, '[data-view=resident]', await canvasPhoto(rp, 'lamp'));
+  await rp.fill('[data-view=resident] input[type=tel]', '13812341234');
+  await rp.check('[data-view=resident] [data-field=contact_ok]');
   await rp.click('[data-submit=report]');
   await view(rp, 'resident-mine');
   await rp.waitForSelector('[data-report][data-state=open]');
@@ -50,6 +52,9 @@ test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () 
   await wp.waitForSelector(`[data-item="${itemId}"]`);
   await wp.click(`[data-item="${itemId}"]`);
   await view(wp, 'item');
+  // The worker does not handle it: the resident's phone is masked, with no way to reveal it.
+  expect(await wp.textContent('[data-view=item] [data-phone]')).toBe('138****1234');
+  expect(await wp.$('[data-action=reveal_phone]')).toBeNull();
   const dept = env.server.who('department', 'wy-');
   await itemAction(wp, 'assign', async (box) => {
     await wp.selectOption(`${box} select`, `d:${dept.scope}`);
@@ -64,6 +69,10 @@ test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () 
   await op.waitForSelector(`[data-item="${itemId}"]`);
   await op.click(`[data-item="${itemId}"]`);
   await view(op, 'item');
+  // The handler, with the resident's consent, reveals the number (an event in the trail).
+  expect(await op.textContent('[data-view=item] [data-phone]')).toBe('138****1234');
+  await op.click('[data-action=reveal_phone]');
+  await op.waitForSelector('[data-view=item] [data-phone]:has-text("13812341234")');
   await itemAction(op, 'mark_fixed', async (box) => {
     await addPhoto(op, box, await canvasPhoto(op, 'fixed'));
   });

@@ -188,6 +188,28 @@ function actions(item) {
   return (item.actions || []).filter((type) => actionForms[type]).map((type) => actionForms[type](item));
 }
 
+// Numbers revealed in this session, by report id: a view re-rendered after
+// the reveal (every command refreshes the views) keeps showing it.
+const revealed = new Map();
+
+/**
+ * A reporter's phone: masked (138****1234); the person handling the item, with
+ * the resident's consent, may reveal it (the core records each reveal).
+ */
+function phoneFact(report) {
+  const shown = h('span', { dataset: { phone: '' } }, revealed.get(report.report_id) || report.phone);
+  if (!report.can_reveal_phone || revealed.has(report.report_id)) return shown;
+  const err = errorBox();
+  const reveal = button(t('report.reveal_phone'), { dataset: { action: 'reveal_phone' } }, 'default');
+  reveal.addEventListener('click', () => busy(reveal, err, async () => {
+    const value = await command('report.reveal_phone', { report_id: report.report_id });
+    revealed.set(report.report_id, value.phone);
+    shown.textContent = value.phone;
+    reveal.hidden = true;
+  }));
+  return h('span', null, shown, ' ', reveal, err);
+}
+
 export async function itemView({ id }) {
   const item = await query('item.detail', { item_id: id, now: Date.now() });
   const photos = [];
@@ -202,6 +224,7 @@ export async function itemView({ id }) {
     [t('item.owner'), ownerText(item)],
     [t('item.deadline_date'), item.deadline ? fmtDate(item.deadline) : t('item.no_deadline')],
   ];
+  if (item.report && item.report.phone) facts.push([t('report.phone_short'), phoneFact(item.report)]);
   if (item.escalated_to) {
     facts.push([t('item.escalate'), `${t('item.escalated', { dept: departmentName(item.escalated_to) })}${
       item.acknowledged_at ? ` · ${t('item.acknowledged')}` : ''}`]);

@@ -43,6 +43,7 @@ export async function residentReport() {
     });
   const photos = photoField(t('report.photos'));
   const phone = input({ type: 'tel', maxlength: 32, autocomplete: 'tel' });
+  const contactOk = input({ type: 'checkbox', class: 'weui-check', dataset: { field: 'contact_ok' } });
   const submit = button(t('submit'), { dataset: { submit: 'report' } });
   submit.addEventListener('click', () => busy(submit, err, async () => {
     await photos.pending();
@@ -60,6 +61,7 @@ export async function residentReport() {
       place, household_id: hh.id };
     if (photos.shas().length) payload.photos = photos.shas();
     if (phone.value.trim()) payload.phone = phone.value.trim();
+    payload.contact_ok = contactOk.checked;
     await command('report.submit', payload);
     toast(t('report.saved'));
     location.hash = '#/resident/mine';
@@ -71,7 +73,10 @@ export async function residentReport() {
       field(t('report.category'), cat),
       field(t('report.description'), desc, { required: true }),
       h('div', { class: 'weui-cell' }, placeRadios), homeBox, freeBox,
-      photos.el, field(t('report.phone'), phone)),
+      photos.el, field(t('report.phone'), phone),
+      h('label', { class: 'weui-cell weui-check__label app-consent' },
+        h('div', { class: 'weui-cell__hd' }, contactOk),
+        h('div', { class: 'weui-cell__bd' }, t('report.contact_ok')))),
     h('div', { class: 'app-pad' }, submit, err));
 }
 

@@ -7,8 +7,11 @@ const { formPage } = require('../../lib/behaviors.js');
 Component({
   behaviors: [formPage],
   data: { s: {}, categories: [], category: 0, description: '', place: 'home', home: {},
-    unit: '', room: '', address: '', phone: '', busy: false, error: '' },
+    unit: '', room: '', address: '', phone: '', contactOk: false, busy: false, error: '' },
   methods: {
+    onContact(e) {
+      this.setData({ contactOk: !!e.detail.value });
+    },
     async onLoad() {
       this.initForm({ category: i18n.kCategories.indexOf('sanitation') });
       try {
@@ -41,6 +44,7 @@ Component({
         if (d.home.id) payload.household_id = d.home.id;
         if (this.photos.length) payload.photos = this.photos;
         if (d.phone.trim()) payload.phone = d.phone.trim();
+        payload.contact_ok = d.contactOk;
         await sh.dispatch('report.submit', payload);
         wx.showToast({ title: i18n.t('report.saved'), icon: 'none' });
       });
