@@ -101,14 +101,12 @@ const Route kRoutes[] = {
     {"GET", "/api/v1/blobs/", true, kNoBody, &HttpServer::GetBlob},
 };
 
-// The web app's policy: its own scripts only (no inline script), a Worker and
-// WebAssembly ('wasm-unsafe-eval'), photos shown from blob: URLs, no framing.
-// 'unsafe-eval' because the web build's Emscripten glue (embind) makes its
-// functions with new Function; the WeChat build (-sDYNAMIC_EXECUTION=0) does
-// not, and once the web uses it too, 'unsafe-eval' goes. Inline styles: the
-// views set style attributes in their markup.
+// The web app's policy: its own scripts only (no inline script, no eval: the
+// wasm glue is built with -sDYNAMIC_EXECUTION=0), a Worker and WebAssembly
+// ('wasm-unsafe-eval'), photos shown from blob: URLs, no framing. Inline
+// styles: the views set style attributes in their markup.
 constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src 'self'; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
     "connect-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
     "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'";

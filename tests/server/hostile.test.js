@@ -166,6 +166,7 @@ test('security headers on the web app; no symlink out of the static root', async
   assert.ok(script, csp);
   assert.match(script[1], /^'self' .*'wasm-unsafe-eval'/);
   assert.doesNotMatch(script[1], /unsafe-inline/, 'no inline script');
+  assert.doesNotMatch(script[1], /'unsafe-eval'/, 'no eval');
   assert.match(csp, /frame-ancestors 'none'/);
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
   assert.equal(res.headers.get('x-frame-options'), 'DENY');
