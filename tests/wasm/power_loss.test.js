@@ -1,7 +1,7 @@
 // Power loss on a device (support/power_loss_host.js): the host throws away
 // every write since the last sync at a random moment (the n-th write,
 // truncate or sync of a stream of visit.record dispatches, checkpoints
-// included), WEIGE_POWER_LOSS_ROUNDS times (default 60). After each cut the
+// included), WEIGE_POWER_LOSS_ROUNDS times (default 40). After each cut the
 // next boot opens the database: PRAGMA integrity_check is ok, every command
 // acknowledged before the cut is there whole (a dispatch resolves only once
 // its commit is synced, synchronous=full), and the one in flight is all or
@@ -13,7 +13,7 @@ import { inspect } from './support/crash_child.js';
 import { createDisk, createPowerLossHost } from './support/power_loss_host.js';
 import { buildWorld, kSetupAt, visitWithTwoFindings } from './support/world.js';
 
-const rounds = Number(process.env.WEIGE_POWER_LOSS_ROUNDS || 60);
+const rounds = Number(process.env.WEIGE_POWER_LOSS_ROUNDS || 40);
 const kHouseholds = 20;
 
 test(`power cut at random writes, ${rounds} times: nothing acknowledged is lost`, async () => {
