@@ -36,6 +36,17 @@ std::string IntegrityCheck(weige::store::Store* s) {
 
 }  // namespace
 
+namespace {
+
+// The store every input runs on, opened before the first input.
+std::unique_ptr<weige::store::Store>& OpenStore() {
+  static std::unique_ptr<weige::store::Store> s =
+      weige::fuzz::FreshStore(weige::fuzz::GetWorld().device_bytes, "device", false);
+  return s;
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   const auto& w = weige::fuzz::GetWorld();
   if (std::getenv("WEIGE_FUZZ_SEEDS") != nullptr) {
@@ -57,13 +68,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     if (seeds.size() >= 2) seeds.push_back(seeds[0] + "\n" + seeds[1]);
     weige::fuzz::MaybeWriteSeeds(seeds);
   }
+  OpenStore();
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > (1u << 20)) return -1;
   const auto& w = weige::fuzz::GetWorld();
-  static auto device = weige::fuzz::FreshStore(w.device_bytes, "device", false);
+  auto& device = OpenStore();
   weige::fuzz::Restore(device.get(), w.device_bytes);
   std::string_view in(reinterpret_cast<const char*>(data), size);
   for (int n = 0; n < 3 && !in.empty(); ++n) {

@@ -16,6 +16,17 @@
 
 using weige::fuzz::GetWorld;
 
+namespace {
+
+// The store every input runs on, opened before the first input.
+std::unique_ptr<weige::store::Store>& OpenStore() {
+  static std::unique_ptr<weige::store::Store> s =
+      weige::fuzz::FreshStore(weige::fuzz::GetWorld().server_bytes, "execute", true);
+  return s;
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   const auto& w = GetWorld();
   std::vector<std::string> seeds;
@@ -27,6 +38,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
                     weige::fuzz::WithId(w.commands[i + 1], "fz-b" + std::to_string(i)));
   }
   weige::fuzz::MaybeWriteSeeds(seeds);
+  OpenStore();
   return 0;
 }
 
@@ -54,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& w = GetWorld();
   // One store for the process; each input runs inside BEGIN .. ROLLBACK, so
   // every input starts from the demo world (Execute nests as a SAVEPOINT).
-  static auto store = weige::fuzz::FreshStore(w.server_bytes, "execute", true);
+  auto& store = OpenStore();
   if (!store->ExecSql("BEGIN").ok()) std::abort();
   std::string_view in(reinterpret_cast<const char*>(data), size);
   for (int line = 0; line < 8 && !in.empty(); ++line) {

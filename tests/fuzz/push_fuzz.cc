@@ -29,6 +29,17 @@ constexpr size_t kPushBodyBytes = 4 << 20;  // server/http_server.h kMaxPushBody
 
 }  // namespace
 
+namespace {
+
+// The store every input runs on, opened before the first input.
+std::unique_ptr<weige::store::Store>& OpenStore() {
+  static std::unique_ptr<weige::store::Store> s =
+      weige::fuzz::FreshStore(weige::fuzz::GetWorld().server_bytes, "push", true);
+  return s;
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   const auto& w = weige::fuzz::GetWorld();
   std::vector<std::string> seeds;
@@ -48,6 +59,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     if (!actor.empty()) seeds.push_back(actor + "\n" + weige::DumpJson(body));
   }
   weige::fuzz::MaybeWriteSeeds(seeds);
+  OpenStore();
   return 0;
 }
 
@@ -63,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto it = body.find("commands");
   if (it == body.end()) return 0;
   const auto& w = weige::fuzz::GetWorld();
-  static auto server = weige::fuzz::FreshStore(w.server_bytes, "push", true);
+  auto& server = OpenStore();
   weige::fuzz::Restore(server.get(), w.server_bytes);
   weige::Json answers;
   weige::Status s = weige::sync::PushBatch(server.get(), person, *it, w.now, nullptr, &answers);
