@@ -1,7 +1,8 @@
 // Fuzz target: a push body on the server side, as weige-server handles
 // POST /api/v1/sync/push: ParseJson of the body (the server's 4 MiB limit),
 // its "commands" through sync::PushBatch as the token's person, then a pull
-// of that person's scope. Input: the person id, a newline, the body.
+// of that person's scope. Input: the person id (any valid id: the token's),
+// a newline, the body.
 // Checked beyond the sanitizers: one answer per command, each accepted,
 // rejected or retry; pushing the same body again gives the same answers
 // (idempotency) and changes nothing.
@@ -69,6 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t nl = in.find('\n');
   if (nl == std::string_view::npos || nl > 64) return -1;
   std::string person(in.substr(0, nl));
+  // The server's person comes from a token, so it is always a valid id (an
+  // invalid one with bad UTF-8 made the stored answer differ on re-push).
+  if (!weige::IsValidId(person)) return -1;
   std::string_view text = in.substr(nl + 1);
   weige::Json body;
   if (!weige::ParseJson(text, kPushBodyBytes, &body).ok() || !body.is_object()) return 0;
