@@ -14,4 +14,8 @@ for suite in test-wasm.sh test-server.sh test-sync-js.sh test-web.sh test-minipr
     bash "$root/build-scripts/$suite"
   fi
 done
+echo "== native tests under ASan+UBSan (test-asan.sh)"
+bash "$root/build-scripts/test-asan.sh"
+echo "== fuzz.sh: each libFuzzer target for ${WEIGE_FUZZ_SECONDS:-60} s, two at a time"
+bash "$root/build-scripts/fuzz.sh" "${WEIGE_FUZZ_SECONDS:-60}"
 echo "test.sh: all suites passed in $(( $(date +%s) - start )) s"

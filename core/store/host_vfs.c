@@ -185,8 +185,19 @@ static int weigeRead(sqlite3_file* file, void* buf, int n, i64 off) {
   memset(buf, 0, (size_t)n);
   host_limit = f->trunc_to >= 0 ? weigeMin(f->host_size, f->trunc_to) : f->host_size;
   if (f->handle >= 0 && off < host_limit) {
+    /* A host may give fewer bytes than asked (as POSIX read may): ask again
+     * for the rest. Until now the count was dropped, so the missing tail
+     * read as zeros, SQLite took them for page content and could write the
+     * damage back (tests/fuzz/regress/host_vfs). A read of nothing is the
+     * host file's end: the rest stays zero, as past any file's end. */
     int want = (int)(weigeMin(end, host_limit) - off);
-    if (weige_host_read(f->handle, buf, want, (double)off) < 0) return SQLITE_IOERR_READ;
+    int got = 0;
+    while (got < want) {
+      int n = weige_host_read(f->handle, (unsigned char*)buf + got, want - got, (double)(off + got));
+      if (n < 0) return SQLITE_IOERR_READ;
+      if (n == 0) break;
+      got += n;
+    }
   }
   for (i = 0; i < f->nruns; ++i) {
     WeigeRun* r = &f->runs[i];
