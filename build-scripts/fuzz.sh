@@ -20,9 +20,8 @@ seconds="${1:-${WEIGE_FUZZ_SECONDS:-60}}"
 targets=(${WEIGE_FUZZ_TARGETS:-execute query device_apply push host_vfs})
 jobs="${WEIGE_FUZZ_JOBS:-2}"
 
-WEIGE_SETUP_EXTRA="${WEIGE_SETUP_EXTRA:-} clang" bash "$root/build-scripts/setup.sh" >&2
-clang_major=$(clang -dumpversion | cut -d. -f1)
-weige_apt "libclang-rt-$clang_major-dev"
+bash "$root/build-scripts/setup.sh" >&2
+weige_clang
 
 build="$root/build/fuzz"
 san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"

@@ -66,3 +66,10 @@ weige_jest() {
   (cd "$root" && node --experimental-vm-modules node_modules/jest/bin/jest.js \
     --config "$config" --forceExit "$@")
 }
+
+# weige_clang: Debian's clang with its sanitizer and libFuzzer runtimes
+# (libclang-rt-N-dev of the same major version), for the ASan and fuzz trees.
+weige_clang() {
+  weige_apt clang
+  weige_apt "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+}
