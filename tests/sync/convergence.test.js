@@ -5,6 +5,8 @@
 //   x1  two or three people verify one fixed item;
 //   x2  a fix is marked (and verified) while another fix is marked offline;
 //   x3  a resident's evaluation races a grid head's reopen of a closed item.
+// Every third schedule also SIGKILLs weige-server now and then, pushes and
+// pulls in flight, and restarts it on the same database.
 // After each schedule the network heals and every client syncs until quiet;
 // then every client holds exactly what a device of the same person that only
 // pulls holds (row by row, sqlite3 over the closed files) and the server's
@@ -230,6 +232,8 @@ async function runSchedule(s) {
   const r = rng(s);
   const items = await setUpConflicts(s);
   const faultRate = 0.2 + r() * 0.5;
+  // Every third schedule also kills the server now and then.
+  const crashes = s % 3 === 0;
   let healthy = true;
   const proxy = await startFaultProxy({
     target: { host: '127.0.0.1', port: Number(new URL(server.url).port) },
@@ -266,6 +270,11 @@ async function runSchedule(s) {
         p.finally(() => inflight.delete(p));
       } else if (x < 0.95) {
         c.online = !c.online;
+      } else if (crashes && x < 0.975) {
+        // The server dies mid-schedule (SIGKILL, pushes and pulls in flight)
+        // and comes back on the same database.
+        await server.kill();
+        log.push(`server killed and restarted (${server.kills})`);
       } else {
         await Promise.all([...inflight]);
       }
@@ -395,8 +404,10 @@ describe('convergence through a faulty network', () => {
     }
     // One line for the record: what the schedules did.
     console.log(JSON.stringify({ suite: 'sync.convergence', schedules: kSchedules, ...outcomes,
-      requests_by_fault: totals, seconds: Math.round((Date.now() - started) / 1000) }));
+      requests_by_fault: totals, server_kills: server.kills,
+      seconds: Math.round((Date.now() - started) / 1000) }));
     expect(totals.drop_response).toBeGreaterThan(0);
+    expect(server.kills).toBeGreaterThan(0);
   });
 });
 

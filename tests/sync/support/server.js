@@ -17,43 +17,64 @@ export function serverBinary() {
   return bin;
 }
 
-/** Starts weige-server --demo; resolves {url, logins: [{role, person, password, scope}], dbPath, dir, stop()}. */
-export async function startServer() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-sync-js-'));
-  const dbPath = path.join(dir, 'server.db');
-  const child = spawn(serverBinary(), ['--db', dbPath, '--listen', '127.0.0.1:0', '--demo'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+// Spawns weige-server with `args`; resolves {child, url, out} once it listens.
+function spawnServer(args) {
+  const child = spawn(serverBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (d) => { err += d; });
-  const url = await new Promise((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`weige-server did not start: ${err}`)), 120000);
     child.stdout.on('data', (d) => {
       out += d;
       const m = /listening on (http:\/\/[0-9.]+:\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve({ child, url: m[1], out });
       }
     });
     child.on('exit', (code) => reject(new Error(`weige-server exited ${code}: ${err}`)));
   });
+}
+
+function exited(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.on('exit', r));
+}
+
+/**
+ * Starts weige-server --demo; resolves {url, logins: [{role, person, password,
+ * scope}], dbPath, dir, kill(), stop()}. kill() SIGKILLs the server wherever
+ * it is and starts it again on the same address and database (as a crashed
+ * server comes back), resolving once it listens.
+ */
+export async function startServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-sync-js-'));
+  const dbPath = path.join(dir, 'server.db');
+  let { child, url, out } = await spawnServer(['--db', dbPath, '--listen', '127.0.0.1:0', '--demo']);
   // "  role  person  password  name  (scope)"
   const logins = [];
   for (const line of out.split('\n')) {
     const m = /^\s+(\w+)\s+(\S+)\s+(demo-\S+).*\((\S+)\)\s*$/.exec(line);
     if (m) logins.push({ role: m[1], person: m[2], password: m[3], scope: m[4] });
   }
-  return {
-    url, logins, dbPath, dir,
+  const server = {
+    url, logins, dbPath, dir, kills: 0,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited(child);
+      ({ child } = await spawnServer(['--db', dbPath, '--listen', new URL(url).host]));
+      server.kills += 1;
+    },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
-        await new Promise((r) => child.on('exit', r));
+        await exited(child);
       }
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 /** POST /api/v1/auth/login directly (not through the proxy): the token. */
