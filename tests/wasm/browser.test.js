@@ -1,9 +1,14 @@
 // The conformance suite (support/scenario.js) in real headless Chromium —
 // Debian's /usr/bin/chromium driven by playwright-core, pages served from
 // 127.0.0.1 — on the opfs host (in a dedicated Worker) and the idb host.
-// Then the page is closed mid-stream and reopened: everything acknowledged
-// is there.
-import { launchChromium, serveRepo } from './support/serve.js';
+// Then the page is closed mid-stream and reopened, and the browser process
+// itself is SIGKILLed mid-stream on an on-disk profile and started again:
+// everything acknowledged is there.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { launchChromium, serveRepo, spawnChromium } from './support/serve.js';
 import { steps } from './support/scenario.js';
 
 let server;
@@ -78,5 +83,40 @@ describe.each(['opfs', 'idb'])('chromium %s: page closed mid-stream', (adapter) 
     }
     expect(result).toEqual({ integrity: 'ok', missing: [] });
     await context.close();
+  });
+});
+
+describe('chromium opfs: browser process killed mid-stream (on-disk profile)', () => {
+  test('everything acknowledged before the SIGKILL is there after a restart', async () => {
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-chromium-'));
+    const name = `killed-${Date.now()}`;
+    const url = `${server.base}/tests/wasm/browser/page.html?adapter=opfs&name=${name}`;
+    const acked = [];
+    let chrome = await spawnChromium(profile);
+    try {
+      let page = await chrome.context.newPage();
+      await page.exposeFunction('weigeAcked', (id) => {
+        acked.push(id);
+      });
+      await page.goto(url);
+      await page.waitForFunction(() => window.weigeReady === true);
+      page.evaluate(() => window.weigeStream('k', 100000, true)).catch(() => {});
+      const t0 = Date.now();
+      while (acked.length < 20 && Date.now() - t0 < 60000) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+      await chrome.kill();
+      const snapshot = [...acked];
+      expect(snapshot.length).toBeGreaterThanOrEqual(20);
+
+      chrome = await spawnChromium(profile);
+      page = await chrome.context.newPage();
+      await page.goto(url);
+      await page.waitForFunction(() => window.weigeReady === true);
+      const result = await page.evaluate((ids) => window.weigeCheckAcked(ids), snapshot);
+      expect(result).toEqual({ integrity: 'ok', missing: [] });
+    } finally {
+      await chrome.kill();
+      fs.rmSync(profile, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 // A static file server for the browser runs: the repository root on
 // 127.0.0.1 (a random port), GET only, no directory listings.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -39,4 +40,47 @@ export async function launchChromium() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+const kChromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * Debian's chromium as a process of our own on an on-disk profile
+ * (`userDataDir`; OPFS is on disk there, unlike an incognito context),
+ * driven over CDP: resolves {browser, context, kill()}. kill() SIGKILLs the
+ * browser's whole process group, as a phone killing the app does.
+ */
+export async function spawnChromium(userDataDir) {
+  const { chromium } = await import('playwright-core');
+  const child = spawn(process.env.WEIGE_CHROMIUM || '/usr/bin/chromium',
+    [...kChromiumArgs, `--user-data-dir=${userDataDir}`, '--remote-debugging-port=0', 'about:blank'],
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const ws = await new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`chromium did not start: ${err.slice(-2000)}`)), 60000);
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = /DevTools listening on (ws:\/\/\S+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`chromium exited ${code}: ${err.slice(-2000)}`)));
+  });
+  const browser = await chromium.connectOverCDP(ws);
+  return {
+    browser,
+    context: browser.contexts()[0],
+    async kill() {
+      const gone = new Promise((r) => child.on('exit', r));
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch (e) {
+        if (e.code !== 'ESRCH') throw e;
+      }
+      await gone;
+    },
+  };
 }
