@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Crash testing at field scale, as figures: the device SIGKILL test
-# (tests/wasm/crash.test.js) with ${WEIGE_CRASH_ROUNDS:-1000} kills and the
+# (tests/wasm/crash.test.js) with ${WEIGE_CRASH_ROUNDS:-1000} kills during
+# dispatch, as many during sync apply (DeviceCrashTest, native), and the
 # power-loss test (tests/wasm/power_loss.test.js) with
 # ${WEIGE_POWER_LOSS_ROUNDS:-300} cuts. stdout: JSON lines
 #   {"bench":"crash","metric":"<test>.<figure>","value":N,"unit":"count"}
@@ -21,6 +22,11 @@ status=0
 WEIGE_CRASH_REPORT="$report" WEIGE_CRASH_ROUNDS="${WEIGE_CRASH_ROUNDS:-1000}" \
   WEIGE_POWER_LOSS_ROUNDS="${WEIGE_POWER_LOSS_ROUNDS:-300}" \
   weige_jest tests/wasm/jest.config.js tests/wasm/crash.test.js tests/wasm/power_loss.test.js >&2 || status=1
+# The device's sync apply and dispatch, SIGKILLed in a forked child (native).
+bash "$root/build-scripts/build-native.sh" >&2
+WEIGE_CRASH_REPORT="$report" WEIGE_DEVICE_CRASH_ROUNDS="${WEIGE_CRASH_ROUNDS:-1000}" \
+  "$root/build/native/tests/core/sync/weige_device_sync_test" \
+  --gtest_filter='DeviceCrashTest.*' >&2 || status=1
 node -e '
   const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean);
   for (const l of lines) {
