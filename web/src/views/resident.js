@@ -43,7 +43,7 @@ export async function residentReport() {
     });
   const photos = photoField(t('report.photos'));
   const phone = input({ type: 'tel', maxlength: 32, autocomplete: 'tel' });
-  const contactOk = input({ type: 'checkbox', class: 'weui-check', dataset: { field: 'contact_ok' } });
+  const contactOk = input({ type: 'checkbox', class: 'app-check', dataset: { field: 'contact_ok' } });
   const submit = button(t('submit'), { dataset: { submit: 'report' } });
   submit.addEventListener('click', () => busy(submit, err, async () => {
     await photos.pending();
