@@ -231,7 +231,8 @@ TEST_F(PhoneTest, NobodyElseAndNeverWithoutConsent) {
   MustExec("resident1", "report.submit",
            {{"report_id", "r3"}, {"category", "noise"}, {"description", "x"},
             {"place", {{"building_id", "b1"}}}, {"phone", "13900000000"}});
-  for (const Json& rep : MustQuery("resident1", "reports.mine", Json::object())["reports"]) {
+  const Json mine = MustQuery("resident1", "reports.mine", Json::object());
+  for (const Json& rep : mine["reports"]) {
     EXPECT_EQ(rep["contact_ok"], rep["id"] == "r1") << rep["id"];
   }
   EXPECT_ERR(Exec("deptp", "report.reveal_phone", {{"report_id", "r9"}}), "not_found",
