@@ -118,6 +118,13 @@ void WorldTest::SetUp() {
   ASSERT_TRUE(store_->ExecSql("COMMIT").ok());
 }
 
+void WorldTest::TurnOnChangeLog() {
+  std::unique_ptr<store::Store> server;
+  store::OpenOptions options;
+  options.record_changes = true;
+  ASSERT_TRUE(store::Store::Open(tmp_->path(), options, &server).ok());
+}
+
 void WorldTest::TearDown() {
   store_.reset();
   tmp_.reset();

@@ -94,6 +94,9 @@ class WorldTest : public ::testing::Test {
   Json ItemDetail(const std::string& item);
   int64_t Count(const std::string& sql);
   std::string Digest() { return store_->ContentDigest(); }
+  // Makes the world a server's: turns the change log on (the setting is kept
+  // in the file), recording every existing row; store() records from then on.
+  void TurnOnChangeLog();
 
   std::unique_ptr<TempDb> tmp_;
   std::unique_ptr<store::Store> store_;

@@ -32,11 +32,7 @@ class DeviceCrashTest : public WorldTest {
  protected:
   void SetUp() override {
     WorldTest::SetUp();
-    std::unique_ptr<store::Store> server;
-    store::OpenOptions options;
-    options.record_changes = true;
-    ASSERT_TRUE(store::Store::Open(tmp_->path(), options, &server).ok());
-    store_ = std::move(server);
+    TurnOnChangeLog();
   }
 };
 

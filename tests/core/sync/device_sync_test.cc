@@ -59,12 +59,7 @@ class DeviceSyncTest : public WorldTest {
 
   void SetUp() override {
     WorldTest::SetUp();
-    // The world becomes the server's: reopening with the change log on
-    // records every row that exists; store() records from then on.
-    std::unique_ptr<store::Store> server;
-    store::OpenOptions options;
-    options.record_changes = true;
-    ASSERT_TRUE(store::Store::Open(tmp_->path(), options, &server).ok());
+    TurnOnChangeLog();
   }
 
   std::unique_ptr<Device> NewDevice(const std::string& person) {
