@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { open } from '../../../offline/src/index.js';
 import { percentile, setUpWorkload, visitCommand } from './workload.js';
 import { buildWorld, kSetupAt, visitWithTwoFindings } from '../support/world.js';
-import { launchChromium, serveRepo } from '../support/serve.js';
+import { launchPersistent, serveRepo } from '../support/serve.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const commands = Number(process.env.WEIGE_BENCH_COMMANDS || 2000);
@@ -136,10 +136,15 @@ if (fs.existsSync(nativeBin)) {
   emit('wasm.cold_start', 'node_instantiate_open_first_query_median', runs[2].total, 'ms');
 }
 
-// 4. Chromium: durable dispatch on opfs and idb, and the bare OPFS floor.
+// 4. Chromium: durable dispatch on opfs and idb, and the bare OPFS floor, in
+// a persistent on-disk profile (a fresh folder per run): an incognito context
+// keeps OPFS in memory (4,000 flush() calls reached the disk as ~225 there).
 if (process.env.WEIGE_BENCH_BROWSER !== '0') {
   const server = await serveRepo();
-  const browser = await launchChromium();
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-bench-profile-'));
+  const browser = await launchPersistent(profile);
+  log(`chromium profile: persistent, on disk in ${profile}`);
+  emit('wasm.dispatch', 'chromium_profile_persistent_on_disk', 1, 'bool');
   try {
     for (const adapter of ['opfs', 'idb']) {
       const page = await browser.newPage();
@@ -160,6 +165,7 @@ if (process.env.WEIGE_BENCH_BROWSER !== '0') {
   } finally {
     await browser.close();
     await server.close();
+    fs.rmSync(profile, { recursive: true, force: true });
   }
 }
 fs.rmSync(tmp, { recursive: true, force: true });
