@@ -20,13 +20,24 @@ const emit = (bench, metric, value, unit) => {
 const log = (...a) => console.error('[bench-wasm]', ...a);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-bench-'));
 
-// 1. Module size, both builds.
+// 1. Module size, both builds, and the peer's sqlite3.wasm (SQLite alone).
+const brotli = (b) => zlib.brotliCompressSync(b, {
+  params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length },
+}).length;
 for (const [variant, dir] of [['web', 'offline/dist'], ['wechat', 'offline/dist/wechat']]) {
   const wasm = fs.readFileSync(path.join(root, dir, 'weige.wasm'));
   const js = fs.readFileSync(path.join(root, dir, 'weige.js'));
   emit('wasm.size', `${variant}_wasm_raw`, wasm.length, 'bytes');
   emit('wasm.size', `${variant}_wasm_gzip`, zlib.gzipSync(wasm, { level: 9 }).length, 'bytes');
+  emit('wasm.size', `${variant}_wasm_brotli`, brotli(wasm), 'bytes');
   emit('wasm.size', `${variant}_js_gzip`, zlib.gzipSync(js, { level: 9 }).length, 'bytes');
+}
+const peerWasm = path.join(root, 'node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm');
+if (fs.existsSync(peerWasm)) {
+  const wasm = fs.readFileSync(peerWasm);
+  emit('wasm.size', 'peer_sqlite_wasm_raw', wasm.length, 'bytes');
+  emit('wasm.size', 'peer_sqlite_wasm_gzip', zlib.gzipSync(wasm, { level: 9 }).length, 'bytes');
+  emit('wasm.size', 'peer_sqlite_wasm_brotli', brotli(wasm), 'bytes');
 }
 
 // 2. visit.record in wasm on the node host, one command per transaction.
@@ -159,6 +170,17 @@ if (process.env.WEIGE_BENCH_BROWSER !== '0') {
         emit('wasm.dispatch', 'chromium_opfs_floor_4k_write_flush_p50', percentile(floor, 50), 'ms');
         emit('wasm.dispatch', 'chromium_opfs_dispatch_over_floor_p50',
           percentile(times, 50) / percentile(floor, 50), 'x');
+        // The peer, same run, same profile: the official SQLite wasm build
+        // on opfs-sahpool (EXCLUSIVE, WAL, synchronous=FULL) doing only the
+        // bare SQL of a visit with two findings (12 INSERTs, 6 tables).
+        const peer = await page.evaluate((n) => window.weigePeer(n), 300);
+        log(`peer: @sqlite.org/sqlite-wasm, SQLite ${peer.version}, opfs-sahpool`);
+        emit('wasm.dispatch', 'chromium_peer_sqlite_wasm_sahpool_p50', percentile(peer.times, 50), 'ms');
+        emit('wasm.dispatch', 'chromium_peer_sqlite_wasm_sahpool_p99', percentile(peer.times, 99), 'ms');
+        emit('wasm.dispatch', 'chromium_peer_over_floor_p50',
+          percentile(peer.times, 50) / percentile(floor, 50), 'x');
+        emit('wasm.dispatch', 'chromium_opfs_dispatch_over_peer_p50',
+          percentile(times, 50) / percentile(peer.times, 50), 'x');
       }
       await page.close();
     }
