@@ -98,20 +98,36 @@ log('host calls per durable visit.record (WAL):', full.perCommand);
   emit('wasm.dispatch', 'node_host_calls_per_commit_wal', walCalls, 'calls');
 }
 
-// Native, if its bench is built (build-scripts/bench.sh builds it).
-const nativeBin = path.join(root, 'build/bench/weige_bench');
+// Native, on the same work: the setup and the visit commands above, written
+// out and replayed by weige_bench --replay through sync::ExecuteLocal (as
+// dispatch) on a file-backed device store with the same synchronous setting,
+// WAL and EXCLUSIVE locking, changesets recorded on both sides.
+const nativeBin = path.join(root, 'build/native/weige_bench');
 if (fs.existsSync(nativeBin)) {
-  log('running the native visit.record bench for the ratio');
-  const out = spawnSync(nativeBin, ['--dir', tmp, '--only', 'visit', '--runs', '3',
-    '--commands', String(commands)], { encoding: 'utf8' });
+  const setup = [];
+  const recorder = {
+    bootstrap: (person_id, name, at) => { setup.push(JSON.stringify({ bootstrap: { person_id, name, at } })); },
+    dispatch: (c) => { setup.push(typeof c === 'string' ? c : JSON.stringify(c)); },
+  };
+  await setUpWorkload(recorder);
+  const setupFile = path.join(tmp, 'replay-setup.jsonl');
+  const commandsFile = path.join(tmp, 'replay-commands.jsonl');
+  fs.writeFileSync(setupFile, `${setup.join('\n')}\n`);
+  fs.writeFileSync(commandsFile,
+    `${Array.from({ length: commands }, (_, i) => visitCommand(1, i)).join('\n')}\n`);
+  log('running the native replay of the same work for the ratio');
+  const out = spawnSync(nativeBin, ['--dir', tmp, '--replay', setupFile, commandsFile,
+    '--sync', 'normal', '--runs', '3'], { encoding: 'utf8' });
   const line = out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l))
-    .find((j) => j.bench === 'visit.record' && j.metric === 'commands_per_s_median');
+    .find((j) => j.bench === 'replay' && j.metric === 'commands_per_s_median');
   if (line) {
-    emit('wasm.visit.record', 'native_commands_per_s_median', line.value, 'commands/s');
+    emit('wasm.visit.record', 'native_same_work_commands_per_s_median', line.value, 'commands/s');
     emit('wasm.visit.record', 'wasm_over_native_time_ratio', line.value / wasmRate, 'x');
+  } else {
+    log('native replay failed:', out.stderr.slice(-2000));
   }
 } else {
-  log('no build/bench/weige_bench: native ratio skipped (run build-scripts/bench.sh once)');
+  log('no build/native/weige_bench: native ratio skipped (build-scripts/bench-core.sh builds it)');
 }
 
 // 3. Cold start: instantiate + open a 5 MB database + first query, in a
