@@ -409,6 +409,48 @@ TEST_F(DeviceSyncTest, ADepartmentAcknowledgesAnEscalationOffline) {
   ExpectConverged(*dept);
 }
 
+// A department's device holds the items and their events from the
+// escalation on, but no building, household or person rows: the escalation's
+// event carries the place's names and the escalator's name, so its screens
+// name them (and never the household head or a phone).
+TEST_F(DeviceSyncTest, ADepartmentsDeviceNamesThePlaceAndWhoEscalated) {
+  std::string item = ItemIn("assigned");  // household h1 in b1, mg1
+  MustExec("head1", "item.escalate",
+           {{"item_id", item}, {"department_id", "dept_fire"}, {"deadline", kT0 + 3 * kDay},
+            {"reason", "wiring beyond the grid"}},
+           kT0 + kHour);
+  auto dept = NewDevice("deptf");
+  Pull(*dept);
+  ASSERT_EQ(DeviceCount(*dept, "SELECT COUNT(*) FROM buildings"), 0);
+  ASSERT_EQ(DeviceCount(*dept, "SELECT COUNT(*) FROM households"), 0);
+  ASSERT_EQ(DeviceCount(*dept, "SELECT COUNT(*) FROM people WHERE id = 'head1'"), 0);
+  Result detail = dept->store->Query("item.detail", Json{{"actor", "deptf"}, {"item_id", item}});
+  ASSERT_OK(detail);
+  const Json& d = detail.value;
+  EXPECT_EQ(d["place"]["microgrid"], "Region mg1") << d["place"];
+  EXPECT_EQ(d["place"]["building"], "Building b1");
+  EXPECT_EQ(d["place"]["unit"], "1");
+  EXPECT_EQ(d["place"]["room"], "101");
+  EXPECT_FALSE(d["place"].contains("head_name"));
+  EXPECT_EQ(d["escalation"]["by"], "head1");
+  EXPECT_EQ(d["escalation"]["by_name"], "Person head1");
+  EXPECT_EQ(d["escalation"]["deadline"], kT0 + 3 * kDay);
+  bool named = false;
+  for (const Json& e : d["events"]) {
+    if (e["type"] == "item.escalated") named = e["actor_name"] == "Person head1";
+  }
+  EXPECT_TRUE(named) << d["events"];
+  Result list = dept->store->Query(
+      "items.checklist", Json{{"actor", "deptf"}, {"owner_dept", "dept_fire"}, {"now", kT0}});
+  ASSERT_OK(list);
+  ASSERT_EQ(list.value["items"].size(), 1u);
+  EXPECT_EQ(list.value["items"][0]["place"]["building"], "Building b1");
+  EXPECT_EQ(list.value["items"][0]["escalation"]["by_name"], "Person head1");
+  // The server's own answer names the same place from its rows.
+  Json server = MustQuery("head1", "item.detail", {{"item_id", item}});
+  EXPECT_EQ(server["place"], d["place"]);
+}
+
 TEST_F(DeviceSyncTest, ARowLeavingTheScopeIsEvicted) {
   std::string item = ItemIn("assigned");  // owner dept_prop
   auto dept = NewDevice("deptp");
