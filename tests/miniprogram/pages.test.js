@@ -53,7 +53,9 @@ describe('worker', () => {
     expect(text(page, '.coverage')).toBe('已走访 0 / 3 户（0%）');
     expect(barText(page, '.net')).toBe('离线');
     await tap(all(page, '.household')[1]);
-    expect(app.client.callsOf('navigateTo').pop().url).toBe('/pages/worker/visit?household=h2');
+    // The form is named by its place (building, unit, room), never the id.
+    expect(app.client.callsOf('navigateTo').pop().url)
+      .toBe(`/pages/worker/visit?household=h2&place=${encodeURIComponent('Building b1 1 102')}`);
     await app.close();
   });
 
@@ -66,11 +68,22 @@ describe('worker', () => {
     expect(all(page, '.question').map((q) => q.dom.dataset.key))
       .toEqual(['ebike_wire', 'housing', 'residents', 'situation', 'photos']);
     const answer = (key) => find(page, '.answer', (d) => d.key === key)[0];
-    // A required answer missing: the core refuses and the page says why.
+    const fixes = () => all(page, '.fix').map((f) => f.dom.dataset.key);
+    // "Fixed on the spot" only under an answer the core's rules make a finding of.
+    expect(fixes()).toEqual([]);
+    await change(answer('ebike_wire'), 'false');
+    expect(fixes()).toEqual([]);
     await change(answer('ebike_wire'), 'true');
+    await change(answer('housing'), '自住');
+    expect(fixes()).toEqual(['ebike_wire']);
     await change(answer('housing'), '群租');
+    expect(fixes()).toEqual(['ebike_wire', 'housing']);
+    // A required answer missing: marked where it is, scrolled to, and said.
     await tap(page.querySelector('.submit'));
-    expect(text(page, '.error')).toBe('走访表有必填项未填写');
+    expect(text(page, '.missing')).toBe('此项必填');
+    expect(all(page, '.question_missing').map((q) => q.dom.dataset.key)).toEqual(['residents']);
+    expect(app.client.callsOf('pageScrollTo').pop().selector).toBe('#q-residents');
+    expect(text(page, '.form-error')).toBe('请填写：实际居住人数');
     expect(app.client.callsOf('navigateBack')).toHaveLength(0);
     // Complete it, with a photo taken on the spot for the flying wire.
     await input(answer('residents'), '9');
@@ -175,6 +188,8 @@ describe('captain', () => {
   test('verify (销号) an item someone else fixed; the timeline shows it', async () => {
     const app = await launchAs('captain1', 'captain', 'b1');
     const item = await app.open('pages/item/index', { id: 'it-fixed' });
+    // Named by its place (the core's item.place), never an id.
+    expect(text(item, '.place')).toBe('Region mg1 · Building b1');
     // Without evidence the core refuses.
     await tap(item.querySelector('.verify'));
     expect(text(item, '.reason')).not.toBe('');

@@ -58,6 +58,8 @@ const zh = Object.assign({
   'visit.notes': '备注',
   'visit.photos': '走访照片',
   'visit.saved': '走访已记录',
+  'visit.missing': '请填写：{label}',
+  'visit.missing_here': '此项必填',
   'visit.saved_items': '走访已记录，生成 {n} 条整改项',
   'items.title': '整改清单',
   'items.overdue': '超期',
@@ -131,6 +133,10 @@ const zh = Object.assign({
   'err.generic': '出错了：{msg}',
   'err.storage_full': '手机存储空间不足，无法保存',
   'err.network': '网络不可用',
+  'err.unknown_reason': '操作未能完成，请检查填写的内容后重试',
+  'item.escalated_by': '吹哨人 {name}',
+  'item.ack_deadline': '报到期限 {time}',
+  'person.someone': '工作人员',
 }, texts.categories['zh-CN']);
 
 const en = Object.assign({
@@ -186,6 +192,8 @@ const en = Object.assign({
   'visit.notes': 'Notes',
   'visit.photos': 'Visit photos',
   'visit.saved': 'Visit recorded',
+  'visit.missing': 'Please answer: {label}',
+  'visit.missing_here': 'This answer is required',
   'visit.saved_items': 'Visit recorded; {n} items opened',
   'items.title': 'Checklist',
   'items.overdue': 'Overdue',
@@ -259,6 +267,10 @@ const en = Object.assign({
   'err.generic': 'Something went wrong: {msg}',
   'err.storage_full': 'The phone storage is full; nothing was saved',
   'err.network': 'No network',
+  'err.unknown_reason': 'This could not be done; check what you filled in and try again',
+  'item.escalated_by': 'Escalated by {name}',
+  'item.ack_deadline': 'Acknowledge by {time}',
+  'person.someone': 'Staff',
 }, texts.categories.en);
 
 // The core's reason keys (core/store, core/domain), for people.
@@ -304,14 +316,17 @@ function reasonText(err) {
   if (!err) return '';
   const table = reasons[lang];
   if (err.reason && table[err.reason]) return table[err.reason];
-  return err.message || err.reason || String(err);
+  if (err.reason && reasons['zh-CN'][err.reason]) return reasons['zh-CN'][err.reason];
+  // The core's message is English for developers: English mode only; never a key.
+  if (lang === 'en' && err.message) return err.message;
+  return t('err.unknown_reason');
 }
 
 const { kCategories } = texts;
 
 function categoryName(c) {
   const s = t(`cat.${c}`);
-  return s === `cat.${c}` ? c : s;
+  return s === `cat.${c}` ? t('cat.other') : s;
 }
 
 /** A page's strings: every key of the table, for setData({ s: strings() }). */

@@ -28,6 +28,7 @@ Component({
           dueText: i18n.t('worker.due', { n: b.households.length }),
           households: b.households.map((h) => ({
             id: h.id,
+            place: [b.name, h.unit, h.room].filter(Boolean).join(' '),
             label: [[h.unit, h.room].filter(Boolean).join('-'), h.head_name].filter(Boolean).join(' '),
             last: h.last_outcome ? i18n.t('worker.last', { outcome: i18n.t(`outcome.${h.last_outcome}`) }) : '',
           })),
@@ -45,7 +46,8 @@ Component({
       }
     },
     onVisit(e) {
-      wx.navigateTo({ url: `/pages/worker/visit?household=${encodeURIComponent(e.currentTarget.dataset.id)}` });
+      const { id, place } = e.currentTarget.dataset;
+      wx.navigateTo({ url: `/pages/worker/visit?household=${encodeURIComponent(id)}&place=${encodeURIComponent(place || '')}` });
     },
     onItems() {
       wx.navigateTo({ url: '/pages/worker/items' });
