@@ -54,16 +54,22 @@ function visibleText(page) {
   });
 }
 
-async function expectNoRawText(page, name, lang) {
+async function rawFindings(page, lang) {
   const text = await visibleText(page);
   const found = [];
   for (const [kind, re] of Object.entries(kRaw)) {
     if (kind === 'english' && lang !== 'zh-CN') continue;
     for (const line of text.split('\n')) {
-      const m = re.exec(line);
-      if (m) found.push(`${kind}: "${m[0]}" in "${line.trim().slice(0, 80)}"`);
+      for (const m of line.matchAll(new RegExp(re.source, 'g'))) {
+        found.push(`${kind}: "${m[0]}" in "${line.trim().slice(0, 80)}"`);
+      }
     }
   }
+  return found;
+}
+
+async function expectNoRawText(page, name, lang) {
+  const found = await rawFindings(page, lang);
   expect({ view: name, lang, raw: found }).toEqual({ view: name, lang, raw: [] });
 }
 
@@ -114,6 +120,17 @@ test('login', async () => {
   const page = await context.newPage();
   await page.goto(server.base);
   await view(page, 'login');
+  // The check finds what it is for: a key, an English core message, the demo's ids.
+  await page.evaluate(() => {
+    const p = document.createElement('p');
+    p.id = 'raw-probe';
+    p.textContent = 'payload.title must not be empty · b-s1c1g1m1-1 · s1c1g1m1 · p-g-s1c1g1 · cat.facility';
+    document.body.append(p);
+  });
+  const probe = (await rawFindings(page, 'zh-CN')).join('\n');
+  for (const want of ['key: "payload.title"', 'english: "title must not be empty"', 'id: "b-s1c1g1m1-1"',
+    'id: "s1c1g1m1"', 'id: "p-g-s1c1g1"', 'key: "cat.facility"']) expect(probe).toContain(want);
+  await page.evaluate(() => document.getElementById('raw-probe').remove());
   await audit(page, 'login');
   // A sign-in the server cannot answer (it is unreachable): a sentence in the
   // person's language, and the badge no longer says online.
@@ -170,6 +187,10 @@ test('captain views', async () => {
   await audit(page, 'captain-patrol');
   await go(page, '#/captain/new', 'captain-new');
   await audit(page, 'captain-add-item');
+  // No title: the core refuses (argument.*) and the form says so in words.
+  await page.click('[data-submit=new-item]');
+  await page.waitForSelector('[data-view=captain-new] .app-error:text-matches("请填写必填内容|缺少必填内容")');
+  await audit(page, 'captain-add-item-no-title', { bothLanguages: false });
   await go(page, '#/captain', 'captain');
   await page.click('[data-item]');
   await view(page, 'item');
@@ -182,6 +203,10 @@ test('resident views', async () => {
   const { context, page, errors } = await person('resident');
   await view(page, 'resident');
   await audit(page, 'resident-report-form');
+  // No description: the core's reason in words, in both languages.
+  await page.click('[data-submit=report]');
+  await page.waitForSelector('[data-view=resident] .app-error:text-matches("请填写必填内容|缺少必填内容")');
+  await audit(page, 'resident-report-no-description', { bothLanguages: false });
   await go(page, '#/resident/mine', 'resident-mine');
   await audit(page, 'resident-my-reports');
   expect(errors).toEqual([]);
