@@ -137,6 +137,7 @@ const zh = Object.assign({
   'item.escalated_by': '吹哨人 {name}',
   'item.ack_deadline': '报到期限 {time}',
   'person.someone': '工作人员',
+  'login.pending_here': '本机保存着 {name} 的 {n} 条未同步记录，本人登录后会自动上传',
 }, texts.categories['zh-CN']);
 
 const en = Object.assign({
@@ -271,6 +272,7 @@ const en = Object.assign({
   'item.escalated_by': 'Escalated by {name}',
   'item.ack_deadline': 'Acknowledge by {time}',
   'person.someone': 'Staff',
+  'login.pending_here': 'This phone keeps {n} unsynced records of {name}; they are sent when that person signs in',
 }, texts.categories.en);
 
 // The core's reason keys (core/store, core/domain), for people.
