@@ -107,7 +107,7 @@ class Shell {
     const grants = (me.grants || []).filter((g) => kRoles.includes(g.role))
       .sort((a, b) => kRoles.indexOf(a.role) - kRoles.indexOf(b.role));
     const session = { api_base: base, person_id: body.person_id, token: body.token,
-      expires_at: body.expires_at, grants, role: grants[0] || null, db: personDb(body.person_id) };
+      expires_at: body.expires_at, grants, role: grants[0] || null, db: this.dbFor(body.person_id) };
     if (this.sync && this.sync.stop) this.sync.stop();
     this.sync = null;
     await this.openDb(session.db);
@@ -152,6 +152,7 @@ class Shell {
         name = ((await this.context()).person || {}).name || '';
       } catch (e) { /* no directory yet */ }
       this.notePending(this.session.person_id, name, pending);
+      if (this.dbName === kLegacyDbName) this.files.writeJson('legacy_db.json', { person_id: this.session.person_id });
     }
     if (this.sync && this.sync.stop) this.sync.stop();
     this.sync = null;
@@ -183,6 +184,13 @@ class Shell {
     if (n > 0) all[personId] = { name, n };
     else delete all[personId];
     this.files.writeJson(kPendingHere, all);
+  }
+
+  // The person's database: weige.db stays its owner's (whoever last used it
+  // before per-person databases), so their unsynced records are not orphaned.
+  dbFor(personId) {
+    const legacy = this.files.readJson('legacy_db.json', null);
+    return legacy && legacy.person_id === personId ? kLegacyDbName : personDb(personId);
   }
 
   /** Opens (or switches to) one person's database. */
