@@ -149,6 +149,15 @@ class DeviceSyncTest : public WorldTest {
     return s.Step() ? s.Text(0) : std::string("(none)");
   }
 
+  // An assigned item the grid head escalated to dept_fire (deadline kT0 + 3 days).
+  std::string EscalatedToTheFireBureau() {
+    std::string item = ItemIn("assigned");
+    MustExec("head1", "item.escalate",
+             {{"item_id", item}, {"department_id", "dept_fire"}, {"deadline", kT0 + 3 * kDay},
+              {"reason", "wiring beyond the grid"}},
+             kT0 + kHour);
+    return item;
+  }
   int64_t DeviceCount(Device& d, const std::string& sql) {
     store::Stmt s = d.store->db()->Q(sql);
     return s.Step() ? s.Int(0) : -1;
@@ -394,11 +403,7 @@ TEST_F(DeviceSyncTest, SmallPagesConvergeToo) {
 }
 
 TEST_F(DeviceSyncTest, ADepartmentAcknowledgesAnEscalationOffline) {
-  std::string item = ItemIn("assigned");
-  MustExec("head1", "item.escalate",
-           {{"item_id", item}, {"department_id", "dept_fire"}, {"deadline", kT0 + 3 * kDay},
-            {"reason", "wiring beyond the grid"}},
-           kT0 + kHour);
+  std::string item = EscalatedToTheFireBureau();
   auto dept = NewDevice("deptf");
   Pull(*dept);
   ASSERT_EQ(DeviceItemState(*dept, item), "assigned");
@@ -414,11 +419,7 @@ TEST_F(DeviceSyncTest, ADepartmentAcknowledgesAnEscalationOffline) {
 // event carries the place's names and the escalator's name, so its screens
 // name them (and never the household head or a phone).
 TEST_F(DeviceSyncTest, ADepartmentsDeviceNamesThePlaceAndWhoEscalated) {
-  std::string item = ItemIn("assigned");  // household h1 in b1, mg1
-  MustExec("head1", "item.escalate",
-           {{"item_id", item}, {"department_id", "dept_fire"}, {"deadline", kT0 + 3 * kDay},
-            {"reason", "wiring beyond the grid"}},
-           kT0 + kHour);
+  std::string item = EscalatedToTheFireBureau();  // household h1 in b1, mg1
   auto dept = NewDevice("deptf");
   Pull(*dept);
   ASSERT_EQ(DeviceCount(*dept, "SELECT COUNT(*) FROM buildings"), 0);
