@@ -5,16 +5,16 @@
 // filters, visited households reachable, a follow-up visit kept beside the
 // first), items found under the worker's own work, and a shared phone
 // (unsynced records kept for their author only).
-import path from 'node:path';
-import { useServerAndBrowser, kPhone, watch, signIn, view, go, waitSynced, expectAccepted,
-  serverLogin, serverQuery, shotDir, ensureDir } from './support/harness.js';
+import { useServerAndBrowser, watch, signIn, view, go, expectAccepted, serverLogin, serverQuery,
+  shotDir, ensureDir } from './support/harness.js';
+import { kAudited, audit } from './support/audit.js';
 import { currentCycle } from '../../web/miniprogram/lib/cycle.js';
 
 const env = useServerAndBrowser();
 
 async function person(role, prefix) {
   const who = env.server.who(role, prefix);
-  const context = await env.browser.newContext(kPhone);
+  const context = await env.browser.newContext(kAudited);
   const page = await context.newPage();
   const errors = watch(page, role);
   await signIn(page, env.server.base, who);
@@ -50,7 +50,7 @@ async function answerAll(page, { finding = null } = {}) {
   }
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(ensureDir(shotDir), `${name}.png`) });
+beforeAll(() => ensureDir(shotDir));
 
 test('the visit form, one-handed: targets, keypad, on-the-spot fix, a missing answer, ≤ 5 taps', async () => {
   const { page, context, errors } = await person('worker');
@@ -84,7 +84,7 @@ test('the visit form, one-handed: targets, keypad, on-the-spot fix, a missing an
   expect(await page.isHidden(fixBox)).toBe(true);
   await page.locator('[data-question=ebike_wire] input[value=yes]').check();
   await page.waitForSelector(`${fixBox}:not([hidden])`);
-  await shot(page, 'visit-fix-on-spot');
+  await audit(page, 'visit-fix-on-spot', { bothLanguages: false });
   await page.locator('[data-question=ebike_wire] input[value=no]').check();
   await page.waitForSelector(fixBox, { state: 'hidden' });
   // Under the number, above 6 residents is a finding.
@@ -115,7 +115,7 @@ test('the visit form, one-handed: targets, keypad, on-the-spot fix, a missing an
   expect(await page.evaluate(() => document.activeElement.closest('[data-question]')?.dataset.question)).toBe('residents');
   const alert = await page.$eval('[data-view=visit] .app-pad [role=alert]', (el) => ({ text: el.textContent, live: el.getAttribute('aria-live') }));
   expect(alert.text).toContain('实际居住人数');
-  await shot(page, 'visit-missing-answer');
+  await audit(page, 'visit-missing-answer', { bothLanguages: false });
   expect(await page.evaluate(() => window.weige.sync.state.pending)).toBe(0);  // nothing recorded
   // Answering clears the mark.
   await page.fill('[data-question=residents] input[type=number]', '2');
@@ -161,7 +161,7 @@ test('the worker\'s list: search, filters, visited households, a follow-up visit
   await page.selectOption('#hh-building', first.building);
   const buildings = await page.$$eval('[data-building]', (els) => [...new Set(els.map((e) => e.dataset.building))]);
   expect(buildings).toEqual([first.building]);
-  await shot(page, 'worker-households-filtered');
+  await audit(page, 'worker-households-filtered');
 
   // Visit it; by default (not yet visited) it leaves the list, with "all" it is
   // still there, marked visited.
@@ -174,13 +174,14 @@ test('the worker\'s list: search, filters, visited households, a follow-up visit
   await page.waitForSelector(`[data-household="${first.id}"]`, { state: 'detached' });
   await page.selectOption('#hh-show', 'all');
   await page.waitForSelector(`[data-household="${first.id}"][data-visited=true]`);
-  await shot(page, 'worker-households-visited');
+  await audit(page, 'worker-households-visited');
 
   // A follow-up visit corrects it: a second event, the first one kept.
   await page.click(`[data-household="${first.id}"]`);
   await view(page, 'visit');
   await page.waitForSelector('[data-follow-up]');
-  await shot(page, 'visit-follow-up');
+  await audit(page, 'visit-follow-up');
+  await page.waitForSelector('[data-follow-up]');
   await page.check('input[name=outcome][value=not_home]');
   await page.click('[data-submit=visit]');
   await view(page, 'worker');
@@ -194,13 +195,13 @@ test('the worker\'s list: search, filters, visited households, a follow-up visit
   // The item the first visit found is under the worker's own work.
   await go(page, '#/worker/items', 'worker-items');
   await page.waitForSelector('[data-section=found] [data-item]:has-text("电动车飞线充电")');
-  await shot(page, 'worker-items-found');
+  await audit(page, 'worker-items-found');
   expect(errors).toEqual([]);
   await context.close();
 });
 
 test('a shared phone: unsynced records stay with their author, never shown to or sent by another', async () => {
-  const context = await env.browser.newContext(kPhone);
+  const context = await env.browser.newContext(kAudited);
   const page = await context.newPage();
   const errors = watch(page, 'shared');
   page.on('dialog', (d) => d.accept());
@@ -223,7 +224,7 @@ test('a shared phone: unsynced records stay with their author, never shown to or
   await view(page, 'login');
   const note = await page.textContent('[data-pending-here]');
   expect(note).toContain('1 条未同步记录');
-  await shot(page, 'login-pending-here');
+  await audit(page, 'login-pending-here');
 
   // B signs in on the same phone: none of A's records shows or goes up.
   await context.setOffline(false);
