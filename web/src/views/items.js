@@ -235,7 +235,7 @@ export async function itemView({ id }) {
   if (item.report && item.report.phone) facts.push([t('report.phone_short'), phoneFact(item.report)]);
   if (item.escalated_to) {
     const esc = item.escalation || {};
-    facts.push([t('item.escalate'), `${t('item.escalated', { dept: departmentName(item.escalated_to) })}${
+    facts.push([t('item.escalation'), `${t('item.escalated', { dept: departmentName(item.escalated_to) })}${
       item.acknowledged_at ? ` · ${t('item.acknowledged')}` : ''}`]);
     facts.push([t('item.escalated_by'), h('span', { dataset: { escalatedBy: '' } },
       personName(esc.by, esc.by_name) || t('person.someone'))]);
