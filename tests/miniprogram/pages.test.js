@@ -7,6 +7,7 @@
 // "phone" before the app starts (support/device.js) and the phone is
 // offline: no server is involved. Business rules are the core's: the pages
 // are checked to pass on what the core answers, including its refusals.
+import { currentCycle } from '../../web/miniprogram/lib/cycle.js';
 import { jest } from '@jest/globals';
 import { launchApp, tap, change, input, text, barText, all, find } from './support/app.js';
 import { seedDevice, writeSession } from './support/device.js';
@@ -126,6 +127,30 @@ describe('worker', () => {
     expect(kept.equals(original)).toBe(false);
     expect(app.shell.photos.waiting().map((p) => p.sha)).toEqual([sha]);
     expect(app.shell.photos.pathOf(sha).startsWith(app.client.userDataPath)).toBe(true);
+    await app.close();
+  });
+
+  test('search and "show visited" keep every household reachable; items I found are mine', async () => {
+    const app = await launchAs('worker1', 'worker', 'mg1');
+    await app.shell.dispatch('visit.record', { visit_id: 'v-found', household_id: 'h1', cycle: currentCycle(),
+      outcome: 'met', template_id: 'door_knock', template_version: 1,
+      answers: { ebike_wire: true, housing: '自住', residents: 2 } });
+    const page = await app.open('pages/worker/index');
+    const ids = () => all(page, '.household').map((h) => h.dom.dataset.id);
+    expect(ids()).toEqual(['h2', 'h3']);
+    await change(page.querySelector('.show-all'), ['all']);
+    expect(ids()).toEqual(['h1', 'h2', 'h3']);
+    expect(all(page, '.visited')).toHaveLength(1);
+    await input(page.querySelector('.search'), '102');
+    expect(ids()).toEqual(['h2']);
+    await input(page.querySelector('.search'), 'Head h3');
+    expect(ids()).toEqual(['h3']);
+    await input(page.querySelector('.search'), '没有这户');
+    expect(ids()).toEqual([]);
+    expect(text(page, '.no-match')).toBe('没有符合条件的住户');
+    const items = await app.open('pages/worker/items');
+    expect(text(items, '.found')).toContain('电动车飞线充电');
+    expect(text(items, '.found')).toContain('Building b1 · 1 101');
     await app.close();
   });
 
