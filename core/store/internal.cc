@@ -225,7 +225,9 @@ Json PlaceFromRows(Db& db, const ItemRow& i) {
 
 Json ItemPlace(Db& db, const ItemRow& i) {
   Json p = PlaceFromRows(db, i);
-  if (p.contains("microgrid") && (i.building_id.empty() || p.contains("building"))) return p;
+  const bool complete = p.contains("microgrid") && (i.building_id.empty() || p.contains("building")) &&
+                        (i.household_id.empty() || p.contains("unit") || p.contains("room"));
+  if (complete) return p;
   Stmt s = db.Q(
       "SELECT data FROM events WHERE entity = 'item' AND entity_id = ?"
       " AND type IN ('item.escalated', 'item.assigned') ORDER BY seq DESC");

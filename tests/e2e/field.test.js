@@ -6,7 +6,7 @@
 // first), items found under the worker's own work, and a shared phone
 // (unsynced records kept for their author only).
 import { useServerAndBrowser, watch, signIn, view, go, expectAccepted, serverLogin, serverQuery,
-  shotDir, ensureDir } from './support/harness.js';
+  shotDir, ensureDir, addPhoto, canvasPhoto } from './support/harness.js';
 import { kAudited, audit } from './support/audit.js';
 import { currentCycle } from '../../web/miniprogram/lib/cycle.js';
 
@@ -70,6 +70,14 @@ test('the visit form, one-handed: targets, keypad, on-the-spot fix, a missing an
       return { what: e.className || e.tagName, w: Math.round(r.width), h: Math.round(r.height) };
     }).filter((r) => r.w < 44 || r.h < 44));
   expect(small).toEqual([]);
+  // A photo's remove button too.
+  await addPhoto(page, '[data-question=photos]', await canvasPhoto(page, 'hall', 800));
+  const x = await page.$eval('[data-question=photos] .app-thumb__x', (e) => {
+    const r = e.getBoundingClientRect();
+    return { w: r.width, h: r.height };
+  });
+  expect(x.w).toBeGreaterThanOrEqual(44);
+  expect(x.h).toBeGreaterThanOrEqual(44);
   // Numbers open the numeric keypad.
   const modes = await page.$$eval('[data-view=visit] input[type=number]', (els) => els.map((e) => e.inputMode));
   expect(modes.length).toBeGreaterThan(0);

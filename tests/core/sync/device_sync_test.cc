@@ -450,6 +450,14 @@ TEST_F(DeviceSyncTest, ADepartmentsDeviceNamesThePlaceAndWhoEscalated) {
   // The server's own answer names the same place from its rows.
   Json server = MustQuery("head1", "item.detail", {{"item_id", item}});
   EXPECT_EQ(server["place"], d["place"]);
+  // A captain's device holds the building but not its households: the unit
+  // and room come from the escalation too.
+  auto captain = NewDevice("captain1");
+  Pull(*captain);
+  ASSERT_EQ(DeviceCount(*captain, "SELECT COUNT(*) FROM households"), 0);
+  Result seen = captain->store->Query("item.detail", Json{{"actor", "captain1"}, {"item_id", item}});
+  ASSERT_OK(seen);
+  EXPECT_EQ(seen.value["place"], d["place"]);
 }
 
 TEST_F(DeviceSyncTest, ARowLeavingTheScopeIsEvicted) {

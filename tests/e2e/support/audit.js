@@ -80,7 +80,13 @@ export async function audit(page, name, { reopen = null, bothLanguages = true } 
 async function auditOne(page, name, lang) {
   await page.waitForLoadState('domcontentloaded');
   await page.evaluate(() => document.fonts && document.fonts.ready);
-  await page.waitForTimeout(150);  // toasts and transitions settle
+  // A toast fading is half transparent (axe would read its contrast
+  // mid-fade): wait until it is gone (2.5 s, 5 s for an error).
+  await page.waitForFunction(() => {
+    const t = document.getElementById('toast');
+    return !t || Number(getComputedStyle(t).opacity) === 0;
+  }, null, { timeout: 10000, polling: 50 });
+  await page.waitForTimeout(150);
   await page.screenshot({ path: path.join(shotDir, `${name}.png`) });
   await expectNoRawText(page, name, lang);
   if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: axeSource });
