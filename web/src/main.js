@@ -267,7 +267,7 @@ async function start() {
     root().replaceChildren(h('p', { class: 'app-error', role: 'alert' }, t('err.storage', { msg: e.message })));
     return;
   }
-  app.sync = new Sync({ rt: app.rt, token: app.session.token });
+  app.sync = new Sync({ rt: app.rt, token: app.session.token, actor: app.session.personId });
   app.dismissed = (await dismissedIds()).size;
   app.sync.addEventListener('state', renderHeader);
   app.sync.addEventListener('changed', async () => {

@@ -460,6 +460,36 @@ TEST_F(DeviceSyncTest, ADepartmentsDeviceNamesThePlaceAndWhoEscalated) {
   EXPECT_EQ(seen.value["place"], d["place"]);
 }
 
+// Whose commands a push may carry is the core's rule: only the signed-in
+// person's. Two people's commands in one database (a shared phone) never go
+// up under one token (the server would reject the other's as
+// auth.actor_mismatch and it would be lost): each waits for its author.
+TEST_F(DeviceSyncTest, APushCarriesOnlyTheSignedInPersonsCommands) {
+  std::string item = ItemIn("open");
+  auto d = NewDevice("worker1");
+  Pull(*d);
+  Run(*d, "item.comment", {{"item_id", item}, {"text", "mine"}});
+  Result theirs = sync::ExecuteLocal(
+      d->store.get(), DumpJson(Cmd("head1-1", "item.comment", "head1", kT0 + kDay,
+                                   {{"item_id", item}, {"text", "theirs"}})));
+  ASSERT_OK(theirs);
+  Result mine = sync::PendingCommands(d->store.get(), 500, "worker1");
+  ASSERT_OK(mine);
+  ASSERT_EQ(mine.value["count"], 1);
+  EXPECT_EQ(mine.value["commands"][0]["actor"], "worker1");
+  Json answers;
+  ASSERT_OK(sync::PushBatch(&store(), "worker1", mine.value["commands"], kT0 + 2 * kDay, nullptr,
+                            &answers));
+  EXPECT_EQ(answers[0]["status"], "accepted") << answers;
+  EXPECT_OK(sync::SettlePush(d->store.get(), DumpJson(answers)));
+  EXPECT_EQ(sync::PendingCommands(d->store.get(), 500, "worker1").value["count"], 0);
+  Result left = sync::PendingCommands(d->store.get(), 500, "head1");
+  ASSERT_EQ(left.value["count"], 1);
+  EXPECT_EQ(left.value["commands"][0]["id"], "head1-1");
+  EXPECT_EQ(sync::PendingCommands(d->store.get(), 500).value["count"], 1);  // all, unfiltered
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE command_id = 'head1-1'"), 0);
+}
+
 TEST_F(DeviceSyncTest, ARowLeavingTheScopeIsEvicted) {
   std::string item = ItemIn("assigned");  // owner dept_prop
   auto dept = NewDevice("deptp");
