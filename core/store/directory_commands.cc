@@ -203,14 +203,7 @@ Status ScopeTarget(Db& db, Role role, const std::string& scope, Target* t);
 // they hold (a scoped administrator edits nobody who works outside its
 // subtree); a new person, or one with no grants, by any administrator.
 Status RequireManagesPerson(Tx& tx, const std::string& person_id) {
-  Actor subject;
-  if (!LoadActor(tx.db(), person_id, &subject).ok()) return Status::Ok();
-  for (const Grant& g : subject.grants) {
-    Target t;
-    (void)ScopeTarget(tx.db(), g.role, g.scope_id, &t);  // a vanished scope: no region reaches it
-    WEIGE_RETURN_IF_ERROR(RequireAdminOver(tx.actor(), g.role, g.scope_id, t));
-  }
-  return Status::Ok();
+  return ManagesPerson(tx.db(), tx.actor(), person_id);
 }
 
 Result PersonUpsert(Tx& tx) {
@@ -317,6 +310,18 @@ Result TemplatePublish(Tx& tx) {
 }
 
 }  // namespace
+
+Status ManagesPerson(Db& db, const Actor& actor, const std::string& person_id) {
+  WEIGE_RETURN_IF_ERROR(RequireAnyAdmin(actor));
+  Actor subject;
+  if (!LoadActor(db, person_id, &subject).ok()) return Status::Ok();
+  for (const Grant& g : subject.grants) {
+    Target t;
+    (void)ScopeTarget(db, g.role, g.scope_id, &t);  // a vanished scope: no region reaches it
+    WEIGE_RETURN_IF_ERROR(RequireAdminOver(actor, g.role, g.scope_id, t));
+  }
+  return Status::Ok();
+}
 
 void RegisterDirectoryCommands(CommandTable* t) {
   (*t)["region.upsert"] = RegionUpsert;

@@ -31,6 +31,11 @@ Status TargetForBuilding(Db& db, const std::string& building_id, Target* t,
 Status TargetForHousehold(Db& db, const std::string& household_id, Target* t,
                           std::string* microgrid_id = nullptr, std::string* building_id = nullptr);
 
+// Ok when `actor` is an administrator whose scope reaches every grant of
+// `person_id` (an unknown person: any administrator); else permission_denied.
+// person.upsert, the console's people list and account endpoints use it.
+Status ManagesPerson(Db& db, const Actor& actor, const std::string& person_id);
+
 // permission_denied "permission.denied" unless Can(actor, action, target).
 Status Require(const Actor& actor, Action action, const Target& target);
 
@@ -143,6 +148,7 @@ void RegisterItemCommands(CommandTable* t);
 void RegisterFieldCommands(CommandTable* t);
 void RegisterQueries(QueryTable* t);
 void RegisterStatsQueries(QueryTable* t);
+void RegisterConsoleQueries(QueryTable* t);
 
 // report_contact.cc: report.reveal_phone, and the contact block of an item
 // that came from a report ({report_id, contact_ok, phone (masked),

@@ -66,6 +66,7 @@ Status Store::Open(const std::string& path, const OpenOptions& options,
   RegisterFieldCommands(&store->commands_);
   RegisterQueries(&store->queries_);
   RegisterStatsQueries(&store->queries_);
+  RegisterConsoleQueries(&store->queries_);
   store->templates_ = std::make_unique<TemplateCache>();
   *out = std::move(store);
   return Status::Ok();

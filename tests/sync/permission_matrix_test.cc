@@ -91,6 +91,13 @@ const std::map<std::string, Rule>& Rules() {
       {"stats.microgrid", {{"admin", "grid_head", "worker"}, {}, {}}},
       // A worker's own region is a micro-grid, which has no children.
       {"stats.rollup", {{"admin", "grid_head"}, {}, {{"worker", "invalid_argument"}}}},
+      // The console's (online) queries: administrators and grid heads in
+      // their subtree; the people list to administrators, filtered to the
+      // people they manage.
+      {"console.children", {{"admin", "grid_head"}, {}, {}}},
+      {"console.search", {{"admin", "grid_head"}, {}, {}}},
+      {"console.events", {{"admin", "grid_head"}, {}, {}}},
+      {"console.people", {{"admin"}, {"admin"}, {}}},
   };
   return rules;
 }
@@ -227,6 +234,9 @@ class PermissionMatrixTest : public ServerTest {
     if (name == "reports.mine") return Json::object();
     if (name == "stats.microgrid") return {{"microgrid_id", p.mg}, {"cycle", kCycle}, {"now", kT0}};
     if (name == "stats.rollup") return {{"region_id", p.rollup}, {"cycle", kCycle}, {"now", kT0}};
+    if (name == "console.children" || name == "console.events") return {{"region_id", p.grid}};
+    if (name == "console.search") return {{"q", "Head"}, {"region_id", p.grid}};
+    if (name == "console.people") return {{"q", "Person"}};
     ADD_FAILURE() << "no params for " << name;
     return Json::object();
   }
@@ -237,7 +247,7 @@ class PermissionMatrixTest : public ServerTest {
 bool IsQuery(const std::string& name) {
   return name == "worker.households_due" || name == "visits.list" || name == "items.checklist" ||
          name == "item.detail" || name == "reports.mine" || name == "stats.microgrid" ||
-         name == "stats.rollup";
+         name == "stats.rollup" || name.rfind("console.", 0) == 0;
 }
 
 TEST_F(PermissionMatrixTest, EveryRoleEveryCommandAndQueryInsideAndOutside) {
@@ -287,7 +297,7 @@ TEST_F(PermissionMatrixTest, EveryRoleEveryCommandAndQueryInsideAndOutside) {
       }
     }
   }
-  EXPECT_EQ(cases, 28 * 6 * 2);
+  EXPECT_EQ(cases, 32 * 6 * 2);
   std::printf("permission matrix: %d cases, %d allowed\n", cases, allowed);
 
   // Pull: nothing outside each role's scope. The administrator of everything

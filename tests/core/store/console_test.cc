@@ -1,0 +1,130 @@
+// The console's queries: the region tree one level and one page at a time
+// with counts, household search, the people list and the event log, each
+// showing a scoped administrator only its subtree.
+#include "tests/core/test_util.h"
+
+namespace weige::testing {
+namespace {
+
+using ConsoleTest = WorldTest;
+
+std::vector<std::string> Ids(const Json& list, const char* key = "nodes") {
+  std::vector<std::string> out;
+  for (const Json& n : list[key]) out.push_back(n["id"]);
+  return out;
+}
+
+TEST_F(ConsoleTest, TreeLoadsOneLevelAtATimeWithCounts) {
+  OpenItem("h1");
+  Json roots = MustQuery("admin", "console.children", Json::object());
+  ASSERT_EQ(Ids(roots), std::vector<std::string>{"d1"});
+  EXPECT_EQ(roots["nodes"][0]["counts"]["households"], 6);
+  EXPECT_EQ(roots["nodes"][0]["counts"]["open_items"], 1);
+  EXPECT_EQ(Ids(MustQuery("admin", "console.children", {{"region_id", "c1"}})),
+            (std::vector<std::string>{"g1", "g2"}));
+  Json g1 = MustQuery("admin", "console.children", {{"region_id", "g1"}});
+  EXPECT_EQ(Ids(g1), (std::vector<std::string>{"mg1", "mg2"}));
+  EXPECT_EQ(g1["nodes"][0]["counts"]["households"], 3);
+  EXPECT_EQ(g1["nodes"][0]["counts"]["open_items"], 1);
+  EXPECT_EQ(g1["nodes"][1]["counts"]["open_items"], 0);
+  Json mg1 = MustQuery("admin", "console.children", {{"region_id", "mg1"}});
+  EXPECT_EQ(Ids(mg1), (std::vector<std::string>{"b1", "b2"}));
+  EXPECT_EQ(mg1["nodes"][0]["type"], "building");
+  EXPECT_EQ(mg1["nodes"][0]["counts"]["households"], 2);
+  Json b1 = MustQuery("admin", "console.children", {{"building_id", "b1"}});
+  EXPECT_EQ(Ids(b1), (std::vector<std::string>{"h1", "h2"}));
+  EXPECT_EQ(b1["nodes"][0]["head_name"], "Head h1");
+  EXPECT_EQ(b1["nodes"][0]["counts"]["open_items"], 1);
+}
+
+TEST_F(ConsoleTest, PagesByKey) {
+  Json first = MustQuery("admin", "console.children", {{"building_id", "b1"}, {"limit", 1}});
+  EXPECT_EQ(Ids(first), std::vector<std::string>{"h1"});
+  ASSERT_EQ(first["next"], "h1");
+  Json second = MustQuery("admin", "console.children",
+                          {{"building_id", "b1"}, {"limit", 1}, {"after", "h1"}});
+  EXPECT_EQ(Ids(second), std::vector<std::string>{"h2"});
+  Json third = MustQuery("admin", "console.children",
+                         {{"building_id", "b1"}, {"limit", 1}, {"after", "h2"}});
+  EXPECT_TRUE(third["nodes"].empty());
+  EXPECT_TRUE(third["next"].is_null());
+}
+
+TEST_F(ConsoleTest, ScopedAdminSeesItsSubtreeOnly) {
+  EXPECT_EQ(Ids(MustQuery("radmin", "console.children", Json::object())),
+            std::vector<std::string>{"g2"});
+  EXPECT_EQ(Ids(MustQuery("radmin", "console.children", {{"region_id", "g2"}})),
+            std::vector<std::string>{"mg3"});
+  EXPECT_ERR(Query("radmin", "console.children", {{"region_id", "g1"}}), "permission_denied",
+             "permission.denied");
+  EXPECT_ERR(Query("radmin", "console.children", {{"building_id", "b1"}}), "permission_denied",
+             "permission.denied");
+  EXPECT_ERR(Query("radmin", "console.children", {{"region_id", "c1"}}), "permission_denied",
+             "permission.denied");
+  EXPECT_EQ(Ids(MustQuery("radmin", "console.search", {{"q", "Head"}}), "households"),
+            std::vector<std::string>{"h6"});
+  EXPECT_EQ(Ids(MustQuery("admin", "console.search", {{"q", "Head h"}}), "households").size(), 6u);
+  EXPECT_EQ(Ids(MustQuery("head1", "console.search", {{"q", "Head"}}), "households"),
+            (std::vector<std::string>{"h1", "h2", "h3", "h4", "h5"}));
+  EXPECT_ERR(Query("worker1", "console.children", Json::object()), "permission_denied",
+             "permission.denied");
+  EXPECT_ERR(Query("radmin", "console.search", {{"q", "Head"}, {"region_id", "g1"}}),
+             "permission_denied", "permission.denied");
+}
+
+TEST_F(ConsoleTest, SearchMatchesAddressBuildingAndHeadLiterally) {
+  EXPECT_EQ(Ids(MustQuery("admin", "console.search", {{"q", "Building b3"}}), "households"),
+            (std::vector<std::string>{"h4", "h5"}));
+  EXPECT_EQ(Ids(MustQuery("admin", "console.search", {{"q", "h6"}}), "households"),
+            std::vector<std::string>{"h6"});
+  EXPECT_TRUE(MustQuery("admin", "console.search", {{"q", "%"}})["households"].empty());
+  EXPECT_EQ(Query("admin", "console.search", {{"q", ""}}).status.code, Code::kInvalidArgument);
+}
+
+TEST_F(ConsoleTest, PeopleListIsFilteredToThoseManaged) {
+  std::vector<std::string> mine = Ids(MustQuery("radmin", "console.people", Json::object()), "people");
+  // radmin manages g2's people: itself, head2, worker3 (no one of g1, no
+  // department, no one without a grant).
+  EXPECT_EQ(mine, (std::vector<std::string>{"head2", "radmin", "worker3"}));
+  Json all = MustQuery("admin", "console.people", {{"q", "worker"}});
+  EXPECT_EQ(Ids(all, "people"), (std::vector<std::string>{"worker1", "worker2", "worker3"}));
+  EXPECT_EQ(all["people"][0]["grants"][0]["role"], "worker");
+  EXPECT_EQ(all["people"][0]["grants"][0]["scope_name"], "Region mg1");
+  EXPECT_ERR(Query("head1", "console.people", Json::object()), "permission_denied",
+             "permission.denied");
+}
+
+TEST_F(ConsoleTest, EventsFilteredAndScoped) {
+  std::string in = OpenItem("h6", "head2");
+  std::string out = OpenItem("h1");
+  Json mine = MustQuery("radmin", "console.events", Json::object());
+  ASSERT_FALSE(mine["events"].empty());
+  for (const Json& e : mine["events"]) EXPECT_EQ(e["microgrid_id"], "mg3") << e;
+  Json item = MustQuery("admin", "console.events", {{"entity", "item"}, {"entity_id", out}});
+  ASSERT_EQ(item["events"].size(), 1u);
+  EXPECT_EQ(item["events"][0]["type"], "item.opened");
+  EXPECT_TRUE(MustQuery("radmin", "console.events", {{"entity", "item"}, {"entity_id", out}})["events"]
+                  .empty());
+  Json by = MustQuery("admin", "console.events", {{"person_id", "head2"}});
+  ASSERT_EQ(by["events"].size(), 1u);
+  EXPECT_EQ(by["events"][0]["entity_id"], in);
+  // Paged by seq, newest first.
+  Json p1 = MustQuery("admin", "console.events", {{"limit", 2}});
+  ASSERT_EQ(p1["events"].size(), 2u);
+  int64_t next = p1["next"];
+  Json p2 = MustQuery("admin", "console.events", {{"limit", 2}, {"before", next}});
+  EXPECT_LT(p2["events"][0]["seq"].get<int64_t>(), p1["events"][1]["seq"].get<int64_t>());
+  // District-wide events (people, templates) to the administrator of everything only.
+  bool person_event = false;
+  const Json people = MustQuery("admin", "console.events", {{"entity", "person"}});
+  for (const Json& e : people["events"]) {
+    person_event = person_event || e["entity"] == "person";
+  }
+  EXPECT_TRUE(person_event);
+  EXPECT_TRUE(MustQuery("radmin", "console.events", {{"entity", "person"}})["events"].empty());
+  EXPECT_TRUE(MustQuery("head1", "console.events", {{"region_id", "g1"}, {"entity", "item"}})["events"]
+                  .size() == 1u);
+}
+
+}  // namespace
+}  // namespace weige::testing
