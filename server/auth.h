@@ -37,6 +37,9 @@ void BurnVerify(std::string_view password);
 // A new random token (64 hex digits) and the hex SHA-256 of any token.
 std::string NewToken();
 std::string Sha256Hex(std::string_view bytes);
+// A one-time password an administrator hands over (14 characters from 56,
+// ~81 bits; the person changes it by asking for a new one).
+std::string NewPassword();
 
 // Failed logins in a sliding window, per key: one person from one address
 // ("pip:<addr>|<person>", the tight limit), one address ("ip:<addr>", a high

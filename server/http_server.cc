@@ -97,6 +97,8 @@ const Route kRoutes[] = {
     {"POST", "/api/v1/sync/push", false, kMaxPushBodyBytes, &HttpServer::Push},
     {"GET", "/api/v1/sync/pull", false, kNoBody, &HttpServer::PullPage},
     {"POST", "/api/v1/query", false, kMaxSmallBodyBytes, &HttpServer::QueryCall},
+    {"POST", "/api/v1/admin/password", false, kMaxSmallBodyBytes, &HttpServer::AdminPassword},
+    {"POST", "/api/v1/admin/deactivate", false, kMaxSmallBodyBytes, &HttpServer::AdminDeactivate},
     {"PUT", "/api/v1/blobs/", true, kMaxBlobBytes, &HttpServer::PutBlob},
     {"GET", "/api/v1/blobs/", true, kNoBody, &HttpServer::GetBlob},
 };
@@ -722,6 +724,72 @@ void HttpServer::QueryCall(const Request& req, Reply* out) {
   }
   if (!result.ok()) return SendError(out, result.status);
   SendJson(out, 200, DumpJson({{"ok", true}, {"value", result.value}}));
+}
+
+// The console's accounts: an administrator sets (or has the server generate)
+// a person's password, or deactivates their account, only for a person it
+// manages (store::AdminManages, the rule of person.upsert). The hash is made
+// outside the writer lock; a generated password is answered once and never
+// stored in the clear.
+void HttpServer::AdminPassword(const Request& req, Reply* out) {
+  std::string admin;
+  if (!Authenticate(req, out, &admin, nullptr)) return;
+  Json body;
+  if (!ReadBody(req, out, &body)) return;
+  FieldReader r(body, "");
+  std::string person = r.Id("person_id");
+  auto given = r.OptStr("password", kMaxPasswordBytes);
+  if (!r.ok()) return SendError(out, r.status());
+  auto check = [&](store::Db& db) -> Status {
+    WEIGE_RETURN_IF_ERROR(store::AdminManages(db, admin, person));
+    bool exists = false;
+    WEIGE_RETURN_IF_ERROR(store::PersonExists(db, person, &exists));
+    if (!exists) return NotFound("person.not_found", "no person with id " + person);
+    return Status::Ok();
+  };
+  Status s;
+  {
+    auto rd = pool_->Read();
+    s = check(*rd->db());
+  }
+  if (!s.ok()) return SendError(out, s);
+  const std::string password = given ? *given : NewPassword();
+  std::string hash;
+  s = HashPassword(password, &hash);
+  if (!s.ok()) return SendError(out, s);
+  {
+    auto w = pool_->Write();
+    s = check(*w->db());
+    if (s.ok()) s = store::SetCredential(*w->db(), person, hash, NowMs());
+  }
+  if (!s.ok()) return SendError(out, s);
+  SendJson(out, 200, DumpJson({{"ok", true}, {"person_id", person},
+                               {"password", given ? Json() : Json(password)}}));
+}
+
+void HttpServer::AdminDeactivate(const Request& req, Reply* out) {
+  std::string admin;
+  if (!Authenticate(req, out, &admin, nullptr)) return;
+  Json body;
+  if (!ReadBody(req, out, &body)) return;
+  FieldReader r(body, "");
+  std::string person = r.Id("person_id");
+  if (!r.ok()) return SendError(out, r.status());
+  if (person == admin) {
+    return SendError(out, InvalidArgument("account.self", "one cannot deactivate one's own account"));
+  }
+  int64_t tokens = 0;
+  Status s;
+  {
+    auto w = pool_->Write();
+    s = store::AdminManages(*w->db(), admin, person);
+    bool exists = false;
+    if (s.ok()) s = store::PersonExists(*w->db(), person, &exists);
+    if (s.ok() && !exists) s = NotFound("person.not_found", "no person with id " + person);
+    if (s.ok()) s = store::DeactivateAccount(*w->db(), person, NowMs(), &tokens);
+  }
+  if (!s.ok()) return SendError(out, s);
+  SendJson(out, 200, DumpJson({{"ok", true}, {"person_id", person}, {"tokens_revoked", tokens}}));
 }
 
 // A blob request: the signed-in person and the path's SHA-256, checked to be

@@ -92,6 +92,8 @@ class HttpServer {
   void Push(const Request& req, Reply* out);
   void PullPage(const Request& req, Reply* out);
   void QueryCall(const Request& req, Reply* out);
+  void AdminPassword(const Request& req, Reply* out);
+  void AdminDeactivate(const Request& req, Reply* out);
   void PutBlob(const Request& req, Reply* out);
   void GetBlob(const Request& req, Reply* out);
   void Static(const Request& req, Reply* out);

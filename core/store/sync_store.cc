@@ -268,6 +268,21 @@ Status PurgeTokens(Db& db, int64_t before) {
   return s.Bind(1, before).Run();
 }
 
+Status AdminManages(Db& db, const std::string& admin_id, const std::string& person_id) {
+  Actor admin;
+  WEIGE_RETURN_IF_ERROR(LoadActor(db, admin_id, &admin));
+  return ManagesPerson(db, admin, person_id);
+}
+
+Status DeactivateAccount(Db& db, const std::string& person_id, int64_t at, int64_t* tokens) {
+  Stmt s = db.Q(
+      "UPDATE auth_tokens SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL");
+  WEIGE_RETURN_IF_ERROR(s.Bind(1, at).Bind(2, person_id).Run());
+  *tokens = db.Changes();
+  Stmt c = db.Q("DELETE FROM auth_credentials WHERE person_id = ?");
+  return c.Bind(1, person_id).Run();
+}
+
 Status PutBlob(Db& db, const std::string& sha, const std::string& bytes,
                const std::string& uploaded_by, int64_t at, bool* existed) {
   RawStmt s(db,

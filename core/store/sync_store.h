@@ -93,6 +93,16 @@ Status RevokeToken(Db& db, const std::string& token_hash, int64_t at, bool* revo
 // Deletes tokens that expired before `before`.
 Status PurgeTokens(Db& db, int64_t before);
 
+// The console's account management. AdminManages: ok when `admin_id` is an
+// administrator whose scope reaches every grant of `person_id` (the rule of
+// person.upsert); else permission_denied. DeactivateAccount revokes every
+// live token of the person at `at` (their next request is refused) and
+// removes their password, keeping the person, their roles' history and
+// their events; *tokens is how many were revoked. A new password makes the
+// account usable again.
+Status AdminManages(Db& db, const std::string& admin_id, const std::string& person_id);
+Status DeactivateAccount(Db& db, const std::string& person_id, int64_t at, int64_t* tokens);
+
 // Photos by hex SHA-256. PutBlob stores once: *existed is true when the hash
 // was stored already (and nothing is written).
 Status PutBlob(Db& db, const std::string& sha, const std::string& bytes,

@@ -61,7 +61,8 @@ TEST_F(AuthTest, EveryEndpointButLoginNeedsAToken) {
   struct Call { std::string method, path; };
   for (Call c : {Call{"GET", "/api/v1/auth/me"}, {"POST", "/api/v1/auth/logout"},
                  {"POST", "/api/v1/sync/push"}, {"GET", "/api/v1/sync/pull"},
-                 {"POST", "/api/v1/query"}, {"GET", "/api/v1/blobs/" + std::string(64, 'a')},
+                 {"POST", "/api/v1/query"}, {"POST", "/api/v1/admin/password"},
+                 {"POST", "/api/v1/admin/deactivate"}, {"GET", "/api/v1/blobs/" + std::string(64, 'a')},
                  {"PUT", "/api/v1/blobs/" + std::string(64, 'a')}}) {
     for (const std::string& token : {std::string(), std::string(64, 'f'), std::string("short")}) {
       HttpReply r = c.method == "GET"   ? http().Get(c.path, token)
@@ -98,6 +99,50 @@ TEST_F(AuthTest, TheActorIsTheTokensPerson) {
   EXPECT_EQ(q.json["reason"], "auth.actor_mismatch");
   HttpReply mine = http().Query(Token("resident1"), "reports.mine", Json::object());
   EXPECT_EQ(mine.status, 200) << mine.body;
+}
+
+// The console's account endpoints: an administrator sets or generates a
+// password, or deactivates an account, only for a person it manages; a
+// deactivated account's tokens stop working at once and it cannot sign in.
+TEST_F(AuthTest, AdminSetsPasswordsAndDeactivatesInsideItsScope) {
+  auto post = [&](const std::string& path, const std::string& as, const Json& body) {
+    return http().Post(path, body.dump(), Token(as));
+  };
+  HttpReply gen = post("/api/v1/admin/password", "radmin", {{"person_id", "worker3"}});
+  ASSERT_EQ(gen.status, 200) << gen.body;
+  const std::string once = gen.json["password"];
+  EXPECT_EQ(once.size(), 14u);
+  std::string t3 = http().Login("worker3", once);
+  ASSERT_EQ(t3.size(), 64u);
+  EXPECT_NE(http().Login("worker3", TestPassword("worker3")).size(), 64u) << "the old one is gone";
+  HttpReply out = post("/api/v1/admin/password", "radmin", {{"person_id", "worker1"}});
+  EXPECT_EQ(out.status, 403) << out.body;
+  EXPECT_EQ(post("/api/v1/admin/password", "worker1", {{"person_id", "worker1"}}).status, 403);
+  HttpReply weak = post("/api/v1/admin/password", "admin", {{"person_id", "worker1"}, {"password", "short"}});
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_EQ(weak.json["reason"], "auth.weak_password");
+  HttpReply set = post("/api/v1/admin/password", "admin",
+                       {{"person_id", "worker1"}, {"password", "a-long-enough-one"}});
+  EXPECT_EQ(set.status, 200);
+  EXPECT_TRUE(set.json["password"].is_null()) << "a given password is never echoed";
+  EXPECT_EQ(http().Login("worker1", "a-long-enough-one").size(), 64u);
+  EXPECT_EQ(post("/api/v1/admin/password", "admin", {{"person_id", "ghost"}}).status, 404);
+
+  EXPECT_EQ(post("/api/v1/admin/deactivate", "radmin", {{"person_id", "worker1"}}).status, 403);
+  EXPECT_EQ(post("/api/v1/admin/deactivate", "radmin", {{"person_id", "radmin"}}).json["reason"],
+            "account.self");
+  EXPECT_EQ(http().Get("/api/v1/auth/me", t3).status, 200);
+  HttpReply off = post("/api/v1/admin/deactivate", "radmin", {{"person_id", "worker3"}});
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_GE(off.json["tokens_revoked"].get<int64_t>(), 1);
+  HttpReply after = http().Get("/api/v1/auth/me", t3);
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(after.json["reason"], "auth.bad_token");
+  EXPECT_NE(http().Login("worker3", once).size(), 64u);
+  // The person and their history stay: the administrator still lists them.
+  HttpReply people = http().Query(Token("radmin"), "console.people", {{"q", "worker3"}});
+  ASSERT_EQ(people.status, 200);
+  EXPECT_EQ(people.json["value"]["people"].size(), 1u);
 }
 
 class ExpiryTest : public ServerTest {
