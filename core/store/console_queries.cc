@@ -6,6 +6,7 @@
 //   console.search    households by address, building or head's name
 //   console.people    people by name or id, with their grants
 //   console.events    the event log filtered by person, entity, region, time
+//   console.templates every version of the checklist templates
 // Every page is keyed (`after` an id, `before` a seq), never an OFFSET, and
 // every row is one the actor's grants reach (a scoped administrator sees
 // only its subtree).
@@ -405,6 +406,27 @@ Result Events(QueryCtx& q) {
   return Result::Ok({{"events", out}, {"next", more ? Json(last) : Json()}});
 }
 
+// Every version of every checklist template, newest first within an id
+// (templates serve the whole district: any console reader lists them; only
+// an administrator of everything publishes).
+Result Templates(QueryCtx& q) {
+  FieldReader r(q.params(), "params");
+  auto id = r.OptId("template_id");
+  if (!r.ok()) return r.status();
+  WEIGE_RETURN_IF_ERROR(RequireConsoleReader(q.actor()));
+  Stmt s = q.db().Q(
+      "SELECT id, version, body, published_at FROM templates WHERE (?1 IS NULL OR id = ?1)"
+      " ORDER BY id, version DESC LIMIT ?2");
+  s.Bind(1, id).Bind(2, kMaxPage);
+  Json out = Json::array();
+  while (s.Step()) {
+    out.push_back({{"id", s.Text(0)}, {"version", s.Int(1)}, {"body", JsonOrNull(s.Text(2))},
+                   {"published_at", s.Int(3)}});
+  }
+  WEIGE_RETURN_IF_ERROR(s.status());
+  return Result::Ok({{"templates", out}, {"can_publish", AdminOfEverything(q.actor())}});
+}
+
 }  // namespace
 
 void RegisterConsoleQueries(QueryTable* t) {
@@ -412,6 +434,7 @@ void RegisterConsoleQueries(QueryTable* t) {
   (*t)["console.search"] = Search;
   (*t)["console.people"] = People;
   (*t)["console.events"] = Events;
+  (*t)["console.templates"] = Templates;
 }
 
 }  // namespace weige::store

@@ -14,9 +14,10 @@ import { residentReport, residentMine } from './views/resident.js';
 import { gridDash, gridQueue } from './views/gridhead.js';
 import { deptItems } from './views/department.js';
 import { inboxView, dismissedIds } from './views/inbox.js';
+import { consoleTree, consolePeople, consoleAudit, consoleTemplates } from './views/console.js';
 
 const homes = { worker: '#/worker', captain: '#/captain', resident: '#/resident',
-  grid_head: '#/grid', admin: '#/grid', department: '#/dept' };
+  grid_head: '#/grid', admin: '#/console', department: '#/dept' };
 
 const routes = [
   [/^worker$/, workerDue], [/^worker\/items$/, workerItems],
@@ -25,7 +26,17 @@ const routes = [
   [/^resident$/, residentReport], [/^resident\/mine$/, residentMine],
   [/^grid$/, gridDash], [/^grid\/queue$/, gridQueue], [/^dept$/, deptItems],
   [/^inbox$/, inboxView],
+  [/^console$/, consoleTree], [/^console\/people$/, consolePeople], [/^console\/audit$/, consoleAudit],
+  [/^console\/templates$/, consoleTemplates],
 ];
+// An administrator's console reads from the server: a session whose every
+// grant is an administrator's opens no database and replicates nothing.
+const consoleRoutes = /^console(\/|$)/;
+
+function consoleOnly() {
+  const grants = viewGrants();
+  return grants.length > 0 && grants.every((g) => g.role === 'admin');
+}
 
 const root = () => document.getElementById('view');
 const headerEl = () => document.getElementById('header');
@@ -62,6 +73,7 @@ function renderHeader() {
   else if (st.phase === 'pull') syncText = t('sync.pulling', { n: st.pulled });
   else if (st.error && st.online) syncText = t('sync.failed');
   else if (st.pending) syncText = t('sync.pending', { n: st.pending });
+  else if (app.session && app.console) syncText = t('console.online');
   else if (app.session) syncText = t('sync.synced');
   const syncing = st.phase !== 'idle';
   const unread = Math.max(0, (st.rejected || 0) - (app.dismissed || 0));
@@ -84,8 +96,8 @@ function renderHeader() {
       syncing ? h('span', { class: 'weui-primary-loading app-spin', 'aria-hidden': 'true' }) : null,
       h('span', { 'aria-live': 'polite' }, syncText)),
       h('span', { class: 'app-bar__spacer' }),
-      h('a', { href: '#/inbox', class: 'app-inbox-link', id: 'inbox-link', dataset: { count: String(unread) } },
-        t('inbox'), unread ? h('span', { class: 'weui-badge' }, unread) : null),
+      app.console ? null : h('a', { href: '#/inbox', class: 'app-inbox-link', id: 'inbox-link',
+        dataset: { count: String(unread) } }, t('inbox'), unread ? h('span', { class: 'weui-badge' }, unread) : null),
       h('button', { type: 'button', class: 'app-logout', onclick: signOut }, t('logout'))) : null,
     syncing ? h('div', { class: 'app-syncbar app-syncbar_busy', 'aria-hidden': 'true' }, h('div')) : null,
   ].filter(Boolean));
@@ -102,7 +114,7 @@ async function route() {
     showLogin();
     return;
   }
-  if (!app.rt) return;
+  if (!app.rt && !app.console) return;
   if (app.sync && !app.sync.state.seeded) {
     // Nothing to show before the first pull: a live page the pull replaces.
     root().replaceChildren(h('div', { class: 'app-page app-center', dataset: { view: 'first-sync', live: '' } },
@@ -129,7 +141,7 @@ async function route() {
       break;
     }
   }
-  if (!view) {
+  if (!view || (app.console && !consoleRoutes.test(path))) {
     location.replace(homes[app.role.role]);
     return;
   }
@@ -246,6 +258,7 @@ async function signOut() {
   app.sync = null;
   app.role = null;
   app.ctx = null;
+  app.console = false;
   saveSession(null);
   if (token) logout(token);
   location.hash = '';
@@ -257,6 +270,14 @@ async function signOut() {
 async function start() {
   root().replaceChildren(h('div', { class: 'app-page app-center' },
     h('span', { class: 'weui-primary-loading', 'aria-hidden': 'true' }), h('p', null, t('loading'))));
+  app.console = consoleOnly();
+  if (app.console) {
+    chooseRole(localStorage.getItem('weige.role'));
+    renderHeader();
+    route();
+    window.weige = app;
+    return;
+  }
   try {
     await openDatabase();
   } catch (e) {

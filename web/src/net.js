@@ -43,3 +43,40 @@ export async function fetchBlob(sha) {
     return null;
   }
 }
+
+function authHeaders() {
+  return { 'Content-Type': 'application/json', Authorization: `Bearer ${app.session.token}` };
+}
+
+/**
+ * A query run on the server (the console reads online, never from a
+ * replica): resolves its value, rejects with {code, reason, message}.
+ */
+export async function serverQuery(name, params = {}) {
+  const res = await fetch('/api/v1/query', { method: 'POST', headers: authHeaders(),
+    cache: 'no-store', body: JSON.stringify({ name, params }) });
+  return (await json(res)).value;
+}
+
+/** One command run on the server at once (the console's edits): its value. */
+export async function serverCommand(type, payload) {
+  const cmd = { id: crypto.randomUUID(), type, actor: app.session.personId, at: Date.now(), payload };
+  const res = await fetch('/api/v1/sync/push', { method: 'POST', headers: authHeaders(),
+    cache: 'no-store', body: JSON.stringify({ commands: [cmd] }) });
+  const body = await json(res);
+  const a = (body.results || [])[0] || {};
+  if (a.status !== 'accepted') {
+    const err = new Error(a.message || 'refused');
+    err.code = a.code || 'refused';
+    err.reason = a.reason || 'refused';
+    throw err;
+  }
+  return a.value;
+}
+
+/** POST to one of the console's account endpoints (/api/v1/admin/...): its body. */
+export async function adminCall(what, body) {
+  const res = await fetch(`/api/v1/admin/${what}`, { method: 'POST', headers: authHeaders(),
+    cache: 'no-store', body: JSON.stringify(body) });
+  return json(res);
+}

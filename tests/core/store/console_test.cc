@@ -126,5 +126,17 @@ TEST_F(ConsoleTest, EventsFilteredAndScoped) {
                   .size() == 1u);
 }
 
+TEST_F(ConsoleTest, TemplateVersionsNewestFirst) {
+  Json v2 = DoorTemplate(2);
+  MustExec("admin", "template.publish", {{"template", v2}});
+  Json all = MustQuery("radmin", "console.templates", Json::object());
+  ASSERT_EQ(all["templates"].size(), 2u);
+  EXPECT_EQ(all["templates"][0]["version"], 2);
+  EXPECT_EQ(all["templates"][1]["version"], 1);
+  EXPECT_FALSE(all["can_publish"].get<bool>());
+  EXPECT_TRUE(MustQuery("admin", "console.templates", Json::object())["can_publish"].get<bool>());
+  EXPECT_EQ(Query("worker1", "console.templates", Json::object()).status.code, Code::kPermissionDenied);
+}
+
 }  // namespace
 }  // namespace weige::testing

@@ -204,22 +204,24 @@ async function currentTemplate() {
   return templates.find((x) => x.id === 'door_knock') || templates[0] || null;
 }
 
-export async function visitView({ household }) {
-  const tpl = await currentTemplate();
-  const err = errorBox();
-  let outcome = 'met';
+/**
+ * The checklist part of the visit form for a template ({id, version, body}):
+ * {section, questions}. The worker's form and the console's live preview of
+ * a template version render it alike. `findingsOf(answers)` resolves the
+ * question keys whose answers make a finding ("fixed on the spot" is offered
+ * under exactly those); without it no such box is shown.
+ */
+export function checklistForm(tpl, findingsOf = null) {
   const ruleKeys = new Set(((tpl && tpl.body.rules) || []).map((r) => r.question));
   const questions = tpl ? tpl.body.questions.map((q) => questionControl(q, ruleKeys.has(q.key))) : [];
-  // "Fixed on the spot" is offered under exactly the answers that make a
-  // finding: the core's rules say which (template.findings), as it will
-  // when the visit is recorded. 'input' as well as 'change': a number typed
-  // shows the box at once, not when the field loses focus.
+  // 'input' as well as 'change': a number typed shows the box at once, not
+  // when the field loses focus.
   let asked = 0;
   const updateFixes = async (e) => {
     if (questions.some((c) => c.fixBox && c.fixBox.contains(e.target))) return;
     const c = questions.find((x) => x.el.contains(e.target));
     if (c) markMissing(c, false);
-    if (!tpl || !questions.some((x) => x.fixBox)) return;
+    if (!tpl || !findingsOf || !questions.some((x) => x.fixBox)) return;
     const answers = {};
     for (const x of questions) {
       const v = x.q.kind === 'photo' ? null : x.value();
@@ -228,17 +230,29 @@ export async function visitView({ household }) {
     const seq = ++asked;
     let keys = new Set();
     try {
-      const r = await query('template.findings', { template_id: tpl.id, template_version: tpl.version, answers });
-      keys = new Set(r.findings.map((f) => f.question));
+      keys = await findingsOf(answers);
     } catch (err) { /* an answer out of range: no finding offered until it is fixed */ }
     if (seq !== asked) return;
     for (const x of questions) if (x.fixBox) x.fixBox.hidden = !keys.has(x.q.key);
   };
-  const checklist = h('section', { class: 'app-group app-checklist' },
+  const section = h('section', { class: 'app-group app-checklist' },
     tpl ? h('h2', { class: 'weui-cells__title' }, t('visit.checklist', { title: tpl.body.title || t('visit.title') })) : null,
     h('div', { class: 'weui-cells weui-cells_form' }, questions.map((c) => c.el)));
-  checklist.addEventListener('input', updateFixes);
-  checklist.addEventListener('change', updateFixes);
+  section.addEventListener('input', updateFixes);
+  section.addEventListener('change', updateFixes);
+  return { section, questions };
+}
+
+export async function visitView({ household }) {
+  const tpl = await currentTemplate();
+  const err = errorBox();
+  let outcome = 'met';
+  // The core's rules say which answers make a finding (template.findings),
+  // as it will when the visit is recorded.
+  const { section: checklist, questions } = checklistForm(tpl, async (answers) => {
+    const r = await query('template.findings', { template_id: tpl.id, template_version: tpl.version, answers });
+    return new Set(r.findings.map((f) => f.question));
+  });
   const findings = [];
   const findingsBox = h('div');
   const addFinding = button(t('visit.add_finding'), { onclick: () => {

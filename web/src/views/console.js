@@ -1,0 +1,399 @@
+// The operations console (an administrator's home): the region tree, loaded
+// one level and one page at a time from the server, with search; people and
+// their roles; the audit trail. It reads online (serverQuery): an
+// administrator's browser replicates nothing.
+
+import { t, kCategories, categoryName } from '../i18n.js';
+import { h, tabs, button, busy, errorBox, field, input, select, emptyState, errorText, fmtDate, uid } from '../ui.js';
+import { checklistForm } from './worker.js';
+import { serverQuery, serverCommand, adminCall } from '../net.js';
+
+const kPage = 50;
+
+function consoleTabs(active) {
+  return tabs([
+    { key: 'tree', label: t('console.tab_tree'), href: '#/console' },
+    { key: 'people', label: t('console.tab_people'), href: '#/console/people' },
+    { key: 'templates', label: t('console.tab_templates'), href: '#/console/templates' },
+    { key: 'audit', label: t('console.tab_audit'), href: '#/console/audit' },
+  ], active);
+}
+
+function page(view, active, ...children) {
+  return h('div', { class: 'app-page', dataset: { view } }, consoleTabs(active),
+    h('h1', { class: 'app-h1 app-pad' }, t(`console.title_${active}`)), ...children);
+}
+
+function countsText(c) {
+  return t('console.counts', { h: c.households, p: c.people, o: c.open_items });
+}
+
+function nodeLabel(n) {
+  if (n.type === 'household') {
+    const where = [n.unit && t('console.unit', { u: n.unit }), n.room].filter(Boolean).join(' ');
+    return `${where || t('console.household')} · ${n.head_name || t('console.no_head')}`;
+  }
+  if (n.type === 'building') return n.address ? `${n.name}（${n.address}）` : n.name;
+  return n.name;
+}
+
+/** A "more" button that calls load(next) and replaces itself. */
+function moreButton(next, load) {
+  if (!next) return null;
+  const b = button(t('console.more'), { class: 'weui-btn weui-btn_default app-btn app-more',
+    dataset: { more: next }, onclick: async () => {
+      b.disabled = true;
+      try {
+        await load(next);
+        b.remove();
+      } catch (e) {
+        b.disabled = false;
+        b.after(h('p', { class: 'app-error', role: 'alert' }, errorText(e)));
+      }
+    } }, 'default');
+  return b;
+}
+
+/** One tree node: a toggle that loads its children (one page) on first open. */
+function treeNode(n) {
+  const kids = h('ul', { class: 'app-tree__kids', role: 'group', hidden: true });
+  // Notes and the next page's button sit after the group (a group holds tree items only).
+  const tail = h('div', { class: 'app-tree__tail', hidden: true });
+  const li = h('li', { class: 'app-tree__node', role: 'treeitem', dataset: { node: n.id, type: n.type },
+    'aria-expanded': n.has_children ? 'false' : null });
+  let loaded = false;
+  const load = async (after) => {
+    const params = n.type === 'building' ? { building_id: n.id } : { region_id: n.id };
+    const r = await serverQuery('console.children', { ...params, limit: kPage, ...(after ? { after } : {}) });
+    for (const c of r.nodes) kids.append(treeNode(c));
+    if (!r.nodes.length && !after) tail.append(h('p', { class: 'app-muted' }, t('empty')));
+    const more = moreButton(r.next, load);
+    if (more) tail.append(more);
+  };
+  const toggle = h('button', { type: 'button', class: 'app-tree__toggle',
+    disabled: !n.has_children, onclick: async () => {
+      const open = li.getAttribute('aria-expanded') === 'true';
+      if (!loaded) {
+        loaded = true;
+        toggle.setAttribute('aria-busy', 'true');
+        try {
+          await load(null);
+        } catch (e) {
+          loaded = false;
+          tail.replaceChildren(h('p', { class: 'app-error', role: 'alert' }, errorText(e)));
+        }
+        toggle.removeAttribute('aria-busy');
+      }
+      li.setAttribute('aria-expanded', String(!open));
+      kids.hidden = open;
+      tail.hidden = open;
+    } },
+  h('span', { class: 'app-tree__mark', 'aria-hidden': 'true' }, n.has_children ? '▸' : '·'),
+  h('span', { class: 'app-tree__name' }, nodeLabel(n)),
+  n.level ? h('span', { class: 'app-tag' }, t(`level.${n.level}`)) : null);
+  li.append(toggle, h('span', { class: 'app-tree__counts app-muted', dataset: { counts: '' } },
+    countsText(n.counts)), kids, tail);
+  return li;
+}
+
+export async function consoleTree() {
+  const roots = await serverQuery('console.children', {});
+  const tree = h('ul', { class: 'app-tree', role: 'tree', 'aria-label': t('console.tab_tree'), id: 'console-tree' },
+    roots.nodes.map(treeNode));
+  const results = h('div', { id: 'console-results' });
+  const q = input({ type: 'search', id: 'console-q', placeholder: t('console.search_ph'), enterkeyhint: 'search' });
+  const err = errorBox();
+  const submit = button(t('console.search'), { type: 'submit', id: 'console-search' });
+  const list = h('ul', { class: 'app-list' });
+  const load = async (after) => {
+    const r = await serverQuery('console.search', { q: q.value.trim(), limit: kPage, ...(after ? { after } : {}) });
+    for (const n of r.households) {
+      list.append(h('li', { class: 'app-list__row', dataset: { hit: n.id } },
+        h('span', null, `${n.building_name} ${nodeLabel(n)}`),
+        n.address ? h('span', { class: 'app-muted' }, n.address) : null));
+    }
+    const more = moreButton(r.next, load);
+    if (more) list.append(h('li', null, more));
+    return r;
+  };
+  const form = h('form', { class: 'app-pad app-search', role: 'search', onsubmit: (e) => {
+    e.preventDefault();
+    if (!q.value.trim()) return;
+    busy(submit, err, async () => {
+      list.replaceChildren();
+      const r = await load(null);
+      results.replaceChildren(h('h2', { class: 'weui-cells__title' }, t('console.results')),
+        r.households.length ? list : emptyState(t('console.no_results')));
+    });
+  } }, h('div', { class: 'weui-cells weui-cells_form' }, field(t('console.search_label'), q)), submit, err);
+  return page('console-tree', 'tree', form, results, tree);
+}
+
+// ---------------------------------------------------------------- people
+
+function grantText(g) {
+  return `${t(`role.${g.role}`)} · ${g.scope_id === '*' ? t('console.everywhere') : (g.scope_name || t('console.unknown_place'))}`;
+}
+
+/** A person's account actions: a one-time password (shown once), deactivation. */
+function accountActions(p) {
+  const out = h('p', { class: 'app-hint', role: 'status', dataset: { otp: '' } });
+  const err = errorBox();
+  const reset = button(t('console.new_password'), { class: 'weui-btn weui-btn_default app-btn app-btn_inline',
+    dataset: { action: 'password' } }, 'default');
+  reset.addEventListener('click', () => busy(reset, err, async () => {
+    const r = await adminCall('password', { person_id: p.id });
+    out.replaceChildren(t('console.password_once'), ' ', h('code', { class: 'app-otp' }, r.password));
+  }));
+  const off = button(t('console.deactivate'), { class: 'weui-btn weui-btn_warn app-btn app-btn_inline',
+    dataset: { action: 'deactivate' } }, 'warn');
+  off.addEventListener('click', () => {
+    if (!window.confirm(t('console.deactivate_confirm', { name: p.name }))) return;
+    busy(off, err, async () => {
+      const r = await adminCall('deactivate', { person_id: p.id });
+      out.textContent = t('console.deactivated', { n: r.tokens_revoked });
+    });
+  });
+  return h('div', { class: 'app-row-actions' }, reset, off, out, err);
+}
+
+function personForm(onDone) {
+  const err = errorBox();
+  const id = input({ type: 'text', id: 'person-id', autocapitalize: 'none', spellcheck: 'false' });
+  const name = input({ type: 'text', id: 'person-name' });
+  const phone = input({ type: 'tel', id: 'person-phone', inputmode: 'tel' });
+  const role = h('select', { class: 'weui-select', id: 'person-role' },
+    h('option', { value: '' }, t('console.no_role')),
+    ['worker', 'grid_head', 'captain', 'resident', 'department', 'admin'].map((r) =>
+      h('option', { value: r }, t(`role.${r}`))));
+  const scope = input({ type: 'text', id: 'person-scope', autocapitalize: 'none', spellcheck: 'false' });
+  const submit = button(t('console.save_person'), { type: 'submit', id: 'person-save' });
+  return h('form', { class: 'app-card', id: 'person-form', onsubmit: (e) => {
+    e.preventDefault();
+    busy(submit, err, async () => {
+      await serverCommand('person.upsert', { id: id.value.trim(), name: name.value.trim(),
+        ...(phone.value.trim() ? { phone: phone.value.trim() } : {}) });
+      if (role.value) {
+        await serverCommand('role.grant', { person_id: id.value.trim(), role: role.value,
+          scope_id: scope.value.trim() });
+      }
+      onDone(id.value.trim());
+    });
+  } },
+  h('h2', { class: 'weui-cells__title' }, t('console.new_person')),
+  h('div', { class: 'weui-cells weui-cells_form' },
+    field(t('console.person_id'), id, { required: true }), field(t('console.person_name'), name, { required: true }),
+    field(t('console.person_phone'), phone), field(t('console.role'), role),
+    field(t('console.scope'), scope, { hint: t('console.scope_hint') })),
+  h('div', { class: 'app-pad' }, submit, err));
+}
+
+export async function consolePeople() {
+  const list = h('ul', { class: 'app-list', id: 'people-list' });
+  const q = input({ type: 'search', id: 'people-q', placeholder: t('console.people_ph') });
+  const err = errorBox();
+  const load = async (after) => {
+    const r = await serverQuery('console.people', { limit: kPage, ...(q.value.trim() ? { q: q.value.trim() } : {}),
+      ...(after ? { after } : {}) });
+    for (const p of r.people) {
+      list.append(h('li', { class: 'app-list__row', dataset: { person: p.id } },
+        h('span', { class: 'app-list__title' }, p.name),
+        h('span', { class: 'app-muted' }, p.grants.length ? p.grants.map(grantText).join('；') : t('console.no_role')),
+        accountActions(p)));
+    }
+    if (!r.people.length && !after) list.append(h('li', null, emptyState(t('console.no_results'))));
+    const more = moreButton(r.next, load);
+    if (more) list.append(h('li', null, more));
+  };
+  await load(null);
+  const submit = button(t('console.search'), { type: 'submit', id: 'people-search' });
+  const form = h('form', { class: 'app-pad app-search', role: 'search', onsubmit: (e) => {
+    e.preventDefault();
+    busy(submit, err, async () => {
+      list.replaceChildren();
+      await load(null);
+    });
+  } }, h('div', { class: 'weui-cells weui-cells_form' }, field(t('console.people_label'), q)), submit, err);
+  const saved = h('p', { class: 'app-hint', role: 'status', id: 'person-saved' });
+  const pf = personForm(async (pid) => {
+    saved.textContent = t('console.person_saved', { id: pid });
+    q.value = pid;
+    list.replaceChildren();
+    await load(null);
+  });
+  return page('console-people', 'people', form, list, pf, saved);
+}
+
+// ---------------------------------------------------------------- audit
+
+export async function consoleAudit() {
+  const list = h('ul', { class: 'app-list', id: 'audit-list' });
+  const person = input({ type: 'text', id: 'audit-person', autocapitalize: 'none', spellcheck: 'false' });
+  const item = input({ type: 'text', id: 'audit-item', autocapitalize: 'none', spellcheck: 'false' });
+  const region = input({ type: 'text', id: 'audit-region', autocapitalize: 'none', spellcheck: 'false' });
+  const err = errorBox();
+  const filters = () => {
+    const f = {};
+    if (person.value.trim()) f.person_id = person.value.trim();
+    if (item.value.trim()) Object.assign(f, { entity: 'item', entity_id: item.value.trim() });
+    if (region.value.trim()) f.region_id = region.value.trim();
+    return f;
+  };
+  const load = async (before) => {
+    const r = await serverQuery('console.events', { ...filters(), limit: kPage, ...(before ? { before } : {}) });
+    for (const e of r.events) {
+      list.append(h('li', { class: 'app-list__row', dataset: { seq: String(e.seq), type: e.type } },
+        h('span', { class: 'app-list__title' }, t(`ev.${e.type}`) === `ev.${e.type}` ? t("console.event") : t(`ev.${e.type}`)),
+        h('span', { class: 'app-muted' }, `${e.actor_name || t('person.someone')} · ${fmtDate(e.server_at || e.at, true)}`)));
+    }
+    if (!r.events.length && !before) list.append(h('li', null, emptyState(t('console.no_results'))));
+    const more = moreButton(r.next, load);
+    if (more) list.append(h('li', null, more));
+  };
+  await load(null);
+  const submit = button(t('console.filter'), { type: 'submit', id: 'audit-filter' });
+  const form = h('form', { class: 'app-pad', onsubmit: (e) => {
+    e.preventDefault();
+    busy(submit, err, async () => {
+      list.replaceChildren();
+      await load(null);
+    });
+  } }, h('div', { class: 'weui-cells weui-cells_form' },
+    field(t('console.audit_person'), person), field(t('console.audit_item'), item),
+    field(t('console.audit_region'), region)), submit, err);
+  return page('console-audit', 'audit', form, list);
+}
+
+
+// ---------------------------------------------------------------- templates
+
+const kKinds = ['yes_no', 'choice', 'number', 'text', 'photo'];
+
+/** One question's editor row; value() gives the question's JSON. */
+function questionEditor(q, onChange, onRemove) {
+  const key = input({ type: 'text', value: q.key || '', dataset: { field: 'key' }, autocapitalize: 'none', spellcheck: 'false' });
+  const kind = select(kKinds.map((k) => [k, t(`console.kind_${k}`)]), { value: q.kind || 'yes_no', dataset: { field: 'kind' } });
+  const label = input({ type: 'text', value: q.label || '', dataset: { field: 'label' } });
+  const options = input({ type: 'text', value: (q.options || []).join('，'), dataset: { field: 'options' } });
+  const required = h('input', { type: 'checkbox', id: uid('req'), checked: !!q.required, dataset: { field: 'required' } });
+  const optionsRow = field(t('console.q_options'), options, { hint: t('console.q_options_hint') });
+  const sync = () => { optionsRow.hidden = kind.value !== 'choice'; };
+  sync();
+  const el = h('fieldset', { class: 'app-card app-q-editor', dataset: { qeditor: '' },
+    oninput: () => { sync(); onChange(); }, onchange: () => { sync(); onChange(); } },
+  h('legend', { class: 'app-legend' }, t('console.question')),
+  h('div', { class: 'weui-cells weui-cells_form' },
+    field(t('console.q_label'), label, { required: true }), field(t('console.q_key'), key, { required: true }),
+    field(t('console.q_kind'), kind), optionsRow,
+    h('div', { class: 'weui-cell' }, h('label', { for: required.id, class: 'app-check' }, required, ' ', t('console.q_required')))),
+  button(t('console.remove'), { class: 'weui-btn weui-btn_default app-btn app-btn_inline', onclick: () => { el.remove(); onRemove(); } }, 'default'));
+  return {
+    el,
+    value() {
+      const out = { key: key.value.trim(), kind: kind.value, label: label.value.trim() };
+      if (required.checked) out.required = true;
+      if (kind.value === 'choice') out.options = options.value.split(/[,，、]/).map((x) => x.trim()).filter(Boolean);
+      for (const k of ['min', 'max', 'max_length']) if (q[k] !== undefined && q.kind === kind.value) out[k] = q[k];
+      return out;
+    },
+  };
+}
+
+/** One rule's editor row: when a question's answer equals a value, a finding. */
+function ruleEditor(r, onChange, onRemove) {
+  const question = input({ type: 'text', value: r.question || '', dataset: { field: 'question' }, autocapitalize: 'none', spellcheck: 'false' });
+  const eq = r.equals === true ? 'true' : r.equals === false ? 'false' : (r.equals ?? '');
+  const equals = input({ type: 'text', value: String(eq), dataset: { field: 'equals' } });
+  const category = select(kCategories.map((c) => [c, categoryName(c)]), { value: (r.finding && r.finding.category) || kCategories[0] });
+  const title = input({ type: 'text', value: (r.finding && r.finding.title) || '', dataset: { field: 'title' } });
+  const days = input({ type: 'number', min: 0, max: 365, inputmode: 'numeric', value: String((r.finding && r.finding.deadline_days) || 0) });
+  const el = h('fieldset', { class: 'app-card', dataset: { reditor: '' }, oninput: onChange, onchange: onChange },
+    h('legend', { class: 'app-legend' }, t('console.rule')),
+    h('div', { class: 'weui-cells weui-cells_form' },
+      field(t('console.r_question'), question), field(t('console.r_equals'), equals, { hint: t('console.r_equals_hint') }),
+      field(t('finding.category'), category), field(t('finding.title'), title), field(t('finding.deadline_days'), days)),
+    button(t('console.remove'), { class: 'weui-btn weui-btn_default app-btn app-btn_inline', onclick: () => { el.remove(); onRemove(); } }, 'default'));
+  return {
+    el,
+    value() {
+      const out = { question: question.value.trim() };
+      const v = equals.value.trim();
+      if (r.in !== undefined && v === '') out.in = r.in;
+      else if (r.below !== undefined && v === '') out.below = r.below;
+      else if (r.above !== undefined && v === '') out.above = r.above;
+      else out.equals = v === 'true' ? true : v === 'false' ? false : (v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v);
+      out.finding = { category: category.value, title: title.value.trim() };
+      if (Number(days.value) > 0) out.finding.deadline_days = Number(days.value);
+      return out;
+    },
+  };
+}
+
+export async function consoleTemplates() {
+  const { templates, can_publish: canPublish } = await serverQuery('console.templates', {});
+  const newest = new Map();
+  for (const v of templates) if (!newest.has(v.id)) newest.set(v.id, v);
+  const versions = h('ul', { class: 'app-list', id: 'template-versions' }, templates.map((v) =>
+    h('li', { class: 'app-list__row', dataset: { template: v.id, version: String(v.version) } },
+      h('span', { class: 'app-list__title' }, t('console.template_version', { title: v.body.title || t('visit.title'), v: v.version })),
+      h('span', { class: 'app-muted' }, t('console.template_meta', { n: v.body.questions.length, r: (v.body.rules || []).length,
+        date: fmtDate(v.published_at, true) })))));
+  if (!templates.length) versions.append(h('li', null, emptyState()));
+  const base = newest.get('door_knock') || newest.values().next().value;
+  if (!canPublish || !base) {
+    return page('console-templates', 'templates', versions,
+      canPublish ? null : h('p', { class: 'app-hint app-pad' }, t('console.publish_everything_only')));
+  }
+  // The editor starts from the newest version; the preview renders the
+  // worker's own checklist form (checklistForm) from what is being edited.
+  const preview = h('div', { class: 'app-preview', id: 'template-preview', 'aria-label': t('console.preview') });
+  const title = input({ type: 'text', id: 'template-title', value: base.body.title || '' });
+  const qBox = h('div');
+  const rBox = h('div');
+  const qs = [];
+  const rs = [];
+  const body = () => ({ ...base.body, id: base.id, version: base.version + 1, title: title.value.trim(),
+    questions: qs.map((x) => x.value()), rules: rs.map((x) => x.value()) });
+  const render = () => {
+    try {
+      const b = body();
+      preview.replaceChildren(checklistForm({ id: b.id, version: b.version, body: b }).section);
+    } catch (e) {
+      preview.replaceChildren(h('p', { class: 'app-error' }, errorText(e)));
+    }
+  };
+  const addQ = (q) => {
+    const x = questionEditor(q, render, () => { qs.splice(qs.indexOf(x), 1); render(); });
+    qs.push(x);
+    qBox.append(x.el);
+  };
+  const addR = (r) => {
+    const x = ruleEditor(r, render, () => { rs.splice(rs.indexOf(x), 1); render(); });
+    rs.push(x);
+    rBox.append(x.el);
+  };
+  base.body.questions.forEach(addQ);
+  (base.body.rules || []).forEach(addR);
+  title.addEventListener('input', render);
+  render();
+  const err = errorBox();
+  const done = h('p', { class: 'app-hint', role: 'status', id: 'template-published' });
+  const publish = button(t('console.publish', { v: base.version + 1 }), { id: 'template-publish' });
+  publish.addEventListener('click', () => busy(publish, err, async () => {
+    const r = await serverCommand('template.publish', { template: body() });
+    done.textContent = t('console.published', { v: r.version });
+    publish.disabled = true;
+  }));
+  return page('console-templates', 'templates', versions,
+    h('section', { class: 'app-group', id: 'template-editor' },
+      h('h2', { class: 'weui-cells__title' }, t('console.new_version', { v: base.version + 1 })),
+      h('div', { class: 'weui-cells weui-cells_form' }, field(t('console.template_title'), title)),
+      qBox,
+      h('div', { class: 'app-pad' }, button(t('console.add_question'), { id: 'template-add-question',
+        onclick: () => { addQ({ key: `q${qs.length + 1}`, kind: 'yes_no', label: '' }); render(); } }, 'default')),
+      rBox,
+      h('div', { class: 'app-pad' }, button(t('console.add_rule'), { id: 'template-add-rule',
+        onclick: () => { addR({ question: '', equals: true, finding: { category: kCategories[0], title: '' } }); render(); } }, 'default'))),
+    h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('console.preview')), preview),
+    h('div', { class: 'app-pad' }, publish, err, done));
+}
