@@ -23,7 +23,8 @@ struct sqlite3_session;
 namespace weige::store {
 
 // Records what one command changes, with SQLite's session extension, in
-// every content table but the outbox (which the rebase manages itself).
+// every content table but the outbox (a rebase keeps its rows: it reruns
+// commands with ExecOptions::rerun, which leaves them as they are).
 class ChangeRecorder {
  public:
   ChangeRecorder() = default;
