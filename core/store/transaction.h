@@ -9,7 +9,7 @@
 //   return tx.Commit();  // not committed: rolled back when tx goes away
 //
 // Transactions on one store end in the reverse order they began (RAII does
-// this). A nested one is a savepoint: its Commit makes its work part of the
+// this), and before the store is destroyed. A nested one is a savepoint: its Commit makes its work part of the
 // enclosing transaction, its rollback takes back only its own work. Not
 // thread-safe (one thread per Store).
 #pragma once
