@@ -284,18 +284,6 @@ HttpServer::~HttpServer() {
 }
 
 int HttpServer::Bind() {
-  if (options_.max_db_bytes > 0) {
-    // SQLite's own bound on the file: past it, writes fail SQLITE_FULL (503).
-    auto w = pool_->Write();
-    int64_t page = 4096;
-    store::Stmt q = w->db()->Q("PRAGMA page_size");
-    if (q.Step()) page = q.Int(0);
-    if (!w->db()->Exec("PRAGMA max_page_count = " +
-                       std::to_string(std::max<int64_t>(1, options_.max_db_bytes / page)))
-             .ok()) {
-      return -1;
-    }
-  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -552,7 +540,7 @@ bool HttpServer::Authenticate(const Request& req, Reply* out, std::string* perso
   Status s;
   {
     auto r = pool_->Read();
-    s = store::FindToken(*r->db(), hash, &found, &info);
+    s = store::FindToken(*r, hash, &found, &info);
   }
   if (!s.ok()) {
     SendError(out, s);
@@ -576,7 +564,7 @@ void HttpServer::Healthz(const Request&, Reply* out) {
   Status s;
   {
     auto r = pool_->Read();
-    s = store::ChangeLogHead(*r->db(), &head);
+    s = store::ChangeLogHead(*r, &head);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true}, {"head", head}, {"stopping", stopping_flag_.load()}}));
@@ -603,7 +591,7 @@ void HttpServer::Login(const Request& req, Reply* out) {
   Status s;
   {
     auto rd = pool_->Read();
-    s = store::FindCredential(*rd->db(), person, &found, &hash);
+    s = store::FindCredential(*rd, person, &found, &hash);
   }
   if (!s.ok()) return SendError(out, s);
   bool good = false;
@@ -618,7 +606,7 @@ void HttpServer::Login(const Request& req, Reply* out) {
   const int64_t expires = now + options_.token_ttl_ms;
   {
     auto w = pool_->Write();
-    s = store::SaveToken(*w->db(), Sha256Hex(token), person, now, expires);
+    s = store::SaveToken(*w, Sha256Hex(token), person, now, expires);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true},
@@ -634,7 +622,7 @@ void HttpServer::Logout(const Request& req, Reply* out) {
   Status s;
   {
     auto w = pool_->Write();
-    s = store::RevokeToken(*w->db(), hash, NowMs(), &revoked);
+    s = store::RevokeToken(*w, hash, NowMs(), &revoked);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true}, {"revoked", revoked}}));
@@ -647,7 +635,7 @@ void HttpServer::Me(const Request& req, Reply* out) {
   Status s;
   {
     auto r = pool_->Read();
-    s = store::LoadGrants(*r->db(), person, &actor);
+    s = store::LoadGrants(*r, person, &actor);
   }
   if (!s.ok()) return SendError(out, s);
   Json grants = Json::array();
@@ -672,7 +660,7 @@ void HttpServer::Push(const Request& req, Reply* out) {
   {
     auto w = pool_->Write();
     s = sync::PushBatch(w.get(), person, *it, NowMs(), nullptr, &answers);
-    if (s.ok()) s = store::ChangeLogHead(*w->db(), &head);
+    if (s.ok()) s = store::ChangeLogHead(*w, &head);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true}, {"results", answers}, {"head", head}}));
@@ -740,17 +728,17 @@ void HttpServer::AdminPassword(const Request& req, Reply* out) {
   std::string person = r.Id("person_id");
   auto given = r.OptStr("password", kMaxPasswordBytes);
   if (!r.ok()) return SendError(out, r.status());
-  auto check = [&](store::Db& db) -> Status {
-    WEIGE_RETURN_IF_ERROR(store::AdminManages(db, admin, person));
+  auto check = [&](store::Store& st) -> Status {
+    WEIGE_RETURN_IF_ERROR(store::AdminManages(st, admin, person));
     bool exists = false;
-    WEIGE_RETURN_IF_ERROR(store::PersonExists(db, person, &exists));
+    WEIGE_RETURN_IF_ERROR(store::PersonExists(st, person, &exists));
     if (!exists) return NotFound("person.not_found", "no person with id " + person);
     return Status::Ok();
   };
   Status s;
   {
     auto rd = pool_->Read();
-    s = check(*rd->db());
+    s = check(*rd);
   }
   if (!s.ok()) return SendError(out, s);
   const std::string password = given ? *given : NewPassword();
@@ -759,8 +747,8 @@ void HttpServer::AdminPassword(const Request& req, Reply* out) {
   if (!s.ok()) return SendError(out, s);
   {
     auto w = pool_->Write();
-    s = check(*w->db());
-    if (s.ok()) s = store::SetCredential(*w->db(), person, hash, NowMs());
+    s = check(*w);
+    if (s.ok()) s = store::SetCredential(*w, person, hash, NowMs());
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true}, {"person_id", person},
@@ -782,11 +770,11 @@ void HttpServer::AdminDeactivate(const Request& req, Reply* out) {
   Status s;
   {
     auto w = pool_->Write();
-    s = store::AdminManages(*w->db(), admin, person);
+    s = store::AdminManages(*w, admin, person);
     bool exists = false;
-    if (s.ok()) s = store::PersonExists(*w->db(), person, &exists);
+    if (s.ok()) s = store::PersonExists(*w, person, &exists);
     if (s.ok() && !exists) s = NotFound("person.not_found", "no person with id " + person);
-    if (s.ok()) s = store::DeactivateAccount(*w->db(), person, NowMs(), &tokens);
+    if (s.ok()) s = store::DeactivateAccount(*w, person, NowMs(), &tokens);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true}, {"person_id", person}, {"tokens_revoked", tokens}}));
@@ -817,7 +805,7 @@ void HttpServer::PutBlob(const Request& req, Reply* out) {
   Status s;
   {
     auto w = pool_->Write();
-    s = store::PutBlob(*w->db(), sha, req.body, person, NowMs(), &existed);
+    s = store::PutBlob(*w, sha, req.body, person, NowMs(), &existed);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, existed ? 200 : 201,
@@ -833,7 +821,7 @@ void HttpServer::GetBlob(const Request& req, Reply* out) {
   Status s;
   {
     auto r = pool_->Read();
-    s = sync::ReadableBlob(*r->db(), person, sha, &allowed, &bytes);
+    s = sync::ReadableBlob(*r, person, sha, &allowed, &bytes);
   }
   if (!s.ok()) return SendError(out, s);
   // One answer for "no such photo" and "not yours": a hash reveals nothing.

@@ -241,7 +241,7 @@ Status Builder::Build(Json* summary) {
   WEIGE_RETURN_IF_ERROR(store_->Bootstrap(kAdmin, "周建华", t_dir_));
   logins_.push_back({kAdmin, "周建华", "admin", "*"});
   // A larger page cache while building: inserts land all over the indexes.
-  WEIGE_RETURN_IF_ERROR(store_->ExecSql("PRAGMA cache_size = -262144"));
+  WEIGE_RETURN_IF_ERROR(store_->SetCacheKib(256 << 10));
   WEIGE_RETURN_IF_ERROR(run_.Begin());
   Status s = Directory();
   HistoryStats hist;
@@ -252,12 +252,12 @@ Status Builder::Build(Json* summary) {
     }
   }
   if (!s.ok()) {
-    store_->ExecSql("ROLLBACK");
-    store_->ExecSql("PRAGMA cache_size = -2000");
+    run_.Rollback();
+    store_->SetCacheKib(0);
     return s;
   }
   WEIGE_RETURN_IF_ERROR(run_.Commit());
-  WEIGE_RETURN_IF_ERROR(store_->ExecSql("PRAGMA cache_size = -2000"));
+  WEIGE_RETURN_IF_ERROR(store_->SetCacheKib(0));
 
   // One login per role at least; the resident is one who has reports to track.
   bool resident = false;
@@ -322,9 +322,9 @@ DistrictOptions FullScale() {
   return o;
 }
 
-Status Runner::Begin() { return store_->ExecSql("BEGIN"); }
+Status Runner::Begin() { return store_->Begin(&tx_); }
 
-Status Runner::Commit() { return store_->ExecSql("COMMIT"); }
+Status Runner::Commit() { return tx_.Commit(); }
 
 Status Runner::Run(const std::string& type, const std::string& actor, int64_t at, Json payload,
                    Json* value) {

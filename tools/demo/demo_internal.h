@@ -65,13 +65,17 @@ class Runner {
   // Executes one command; a failure is a bug of the generator and stops it.
   Status Run(const std::string& type, const std::string& actor, int64_t at, Json payload,
              Json* value = nullptr);
+  // The outer transaction the commands run in (Run commits it and begins
+  // another every `batch` commands).
   Status Begin();
   Status Commit();
+  void Rollback() { tx_.Rollback(); }
   int64_t commands() const { return n_; }
   const std::map<std::string, int64_t>& by_type() const { return by_type_; }
 
  private:
   store::Store* store_;
+  store::Transaction tx_;
   int batch_;
   int64_t n_ = 0;
   std::map<std::string, int64_t> by_type_;
