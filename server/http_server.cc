@@ -719,11 +719,15 @@ void HttpServer::QueryCall(const Request& req, Reply* out) {
 // manages (store::AdminManages, the rule of person.upsert). The hash is made
 // outside the writer lock; a generated password is answered once and never
 // stored in the clear.
+bool HttpServer::SignedInWithBody(const Request& req, Reply* out, std::string* person,
+                                  Json* body) {
+  return Authenticate(req, out, person, nullptr) && ReadBody(req, out, body);
+}
+
 void HttpServer::AdminPassword(const Request& req, Reply* out) {
   std::string admin;
-  if (!Authenticate(req, out, &admin, nullptr)) return;
   Json body;
-  if (!ReadBody(req, out, &body)) return;
+  if (!SignedInWithBody(req, out, &admin, &body)) return;
   FieldReader r(body, "");
   std::string person = r.Id("person_id");
   auto given = r.OptStr("password", kMaxPasswordBytes);
@@ -757,9 +761,8 @@ void HttpServer::AdminPassword(const Request& req, Reply* out) {
 
 void HttpServer::AdminDeactivate(const Request& req, Reply* out) {
   std::string admin;
-  if (!Authenticate(req, out, &admin, nullptr)) return;
   Json body;
-  if (!ReadBody(req, out, &body)) return;
+  if (!SignedInWithBody(req, out, &admin, &body)) return;
   FieldReader r(body, "");
   std::string person = r.Id("person_id");
   if (!r.ok()) return SendError(out, r.status());

@@ -91,6 +91,8 @@ class HttpServer {
   void Push(const Request& req, Reply* out);
   void PullPage(const Request& req, Reply* out);
   void QueryCall(const Request& req, Reply* out);
+  // Authenticate, then ReadBody; false once `out` holds the error.
+  bool SignedInWithBody(const Request& req, Reply* out, std::string* person, Json* body);
   void AdminPassword(const Request& req, Reply* out);
   void AdminDeactivate(const Request& req, Reply* out);
   void PutBlob(const Request& req, Reply* out);

@@ -79,6 +79,13 @@ class ReachCache {
   RegionChains chains_;
 };
 
+// One page of a filtered scan: the rows, and the key to go on from when the
+// page is full or the scan stopped at kMaxScan rows (else null).
+Result ScanPage(const char* key, Json rows, int64_t limit, int64_t scanned, Json last) {
+  const bool more = static_cast<int64_t>(rows.size()) == limit || scanned == kMaxScan;
+  return Result::Ok({{key, std::move(rows)}, {"next", more ? std::move(last) : Json()}});
+}
+
 // A region filter must name a region the actor reads.
 Status RequireWithin(Db& db, const Actor& a, const std::optional<std::string>& within) {
   if (!within) return Status::Ok();
@@ -289,8 +296,7 @@ Result Search(QueryCtx& q) {
     out.push_back(std::move(n));
   }
   WEIGE_RETURN_IF_ERROR(s.status());
-  const bool more = static_cast<int64_t>(out.size()) == limit || scanned == kMaxScan;
-  return Result::Ok({{"households", out}, {"next", more ? Json(last) : Json()}});
+  return ScanPage("households", std::move(out), limit, scanned, Json(last));
 }
 
 Result People(QueryCtx& q) {
@@ -334,8 +340,7 @@ Result People(QueryCtx& q) {
                    {"grants", grants}});
   }
   WEIGE_RETURN_IF_ERROR(s.status());
-  const bool more = static_cast<int64_t>(out.size()) == limit || scanned == kMaxScan;
-  return Result::Ok({{"people", out}, {"next", more ? Json(last) : Json()}});
+  return ScanPage("people", std::move(out), limit, scanned, Json(last));
 }
 
 Result Events(QueryCtx& q) {
@@ -402,8 +407,7 @@ Result Events(QueryCtx& q) {
                    {"microgrid_id", placed ? Json(s.Text(11)) : Json()}});
   }
   WEIGE_RETURN_IF_ERROR(s.status());
-  const bool more = static_cast<int64_t>(out.size()) == limit || scanned == kMaxScan;
-  return Result::Ok({{"events", out}, {"next", more ? Json(last) : Json()}});
+  return ScanPage("events", std::move(out), limit, scanned, Json(last));
 }
 
 // Every version of every checklist template, newest first within an id

@@ -5,25 +5,14 @@
 // who then signs in as a worker, deactivation ending their session at once,
 // and the audit trail filtered by person. Each view is audited (axe, raw
 // text, screenshots console-*.png in test-out/screenshots/).
-import { startServer, launchChromium, watch, view, shotDir, ensureDir, waitSynced } from './support/harness.js';
+import { useServerAndBrowser, watch, view, shotDir, ensureDir, waitSynced } from './support/harness.js';
 import { kAudited, audit } from './support/audit.js';
 
-let server;
-let browser;
-
-beforeAll(async () => {
-  ensureDir(shotDir);
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+const env = useServerAndBrowser();
+ensureDir(shotDir);
 
 async function adminPage() {
-  const context = await browser.newContext(kAudited);
+  const context = await env.browser.newContext(kAudited);
   const page = await context.newPage();
   const errors = watch(page, 'admin');
   const calls = [];
@@ -31,8 +20,8 @@ async function adminPage() {
     const u = new URL(r.url());
     if (u.pathname.startsWith('/api/')) calls.push({ path: u.pathname, body: r.postData() || '' });
   });
-  const admin = server.who('admin');
-  await page.goto(server.base);
+  const admin = env.server.who('admin');
+  await page.goto(env.server.base);
   await view(page, 'login');
   await page.fill('#login-person', admin.person_id);
   await page.fill('#login-password', admin.password);
@@ -44,7 +33,7 @@ async function adminPage() {
 /** Expands the tree node `id` and waits for its children (or its empty note). */
 async function expand(page, id) {
   const node = page.locator(`[data-node="${id}"]`).first();
-  await node.locator(':scope > .app-tree__toggle').click();
+  await node.locator(':scope > .app-tree__row > .app-tree__toggle').click();
   await page.waitForFunction((nid) => {
     const li = document.querySelector(`[data-node="${nid}"]`);
     return li && li.getAttribute('aria-expanded') === 'true' && (li.querySelector(':scope > ul').children.length > 0 ||
@@ -124,13 +113,6 @@ test('the administrator gets the console, reads online and never replicates', as
 
 test('a new person, granted a role with a one-time password, signs in; deactivated, their session ends at once', async () => {
   const { context, page, errors } = await adminPage();
-  // The micro-grid to grant: the first one down the tree.
-  let id = await page.getAttribute('#console-tree > [data-node]', 'data-node');
-  for (let depth = 0; depth < 4; ++depth) {
-    await expand(page, id);
-    id = (await kids(page, id))[0].id;
-  }
-  const microgrid = id;
   await page.click('a[data-tab=people]');
   await view(page, 'console-people');
   await page.waitForSelector('#people-list [data-person]');
@@ -139,7 +121,18 @@ test('a new person, granted a role with a one-time password, signs in; deactivat
   await page.fill('#person-name', '林晓雨');
   await page.fill('#person-phone', '13800000000');
   await page.selectOption('#person-role', 'worker');
-  await page.fill('#person-scope', microgrid);
+  // The scope picked on the tree: the first micro-grid down it.
+  await page.click('#scope-picker > summary');
+  await page.waitForSelector('#scope-picker [data-node]');
+  let id = await page.getAttribute('#scope-picker [role=tree] > [data-node]', 'data-node');
+  for (let depth = 0; depth < 4; ++depth) {
+    await expand(page, id);
+    id = (await kids(page, id))[0].id;
+  }
+  const microgrid = id;
+  await page.click(`#scope-picker [data-pick="${microgrid}"]`);
+  expect(await page.inputValue('#person-scope')).toBe(microgrid);
+  await page.waitForSelector('#person-scope-picked:not(:empty)');
   await page.click('#person-save');
   await page.waitForSelector('#person-saved:not(:empty)');
   const row = page.locator('#people-list [data-person="p-console-new"]');
@@ -152,9 +145,9 @@ test('a new person, granted a role with a one-time password, signs in; deactivat
   await page.screenshot({ path: `${shotDir}/console-person-password.png` });
 
   // They sign in with it: a worker's device, replicating their micro-grid.
-  const wctx = await browser.newContext(kAudited);
+  const wctx = await env.browser.newContext(kAudited);
   const wpage = await wctx.newPage();
-  await wpage.goto(server.base);
+  await wpage.goto(env.server.base);
   await view(wpage, 'login');
   await wpage.fill('#login-person', 'p-console-new');
   await wpage.fill('#login-password', otp);
@@ -176,13 +169,13 @@ test('a new person, granted a role with a one-time password, signs in; deactivat
   // The audit trail: the administrator's own actions, newest first.
   await page.click('a[data-tab=audit]');
   await view(page, 'console-audit');
-  await page.fill('#audit-person', server.who('admin').person_id);
+  await page.fill('#audit-person', env.server.who('admin').person_id);
   await page.click('#audit-filter');
   await page.waitForSelector('#audit-list [data-type="role.granted"]');
   const types = await page.$$eval('#audit-list [data-type]', (els) => els.slice(0, 2).map((e) => e.dataset.type));
   expect(types).toEqual(['role.granted', 'person.upserted']);
   await audit(page, 'console-audit', { reopen: async () => {
-    await page.fill('#audit-person', server.who('admin').person_id);
+    await page.fill('#audit-person', env.server.who('admin').person_id);
     await page.click('#audit-filter');
     await page.waitForSelector('#audit-list [data-type="role.granted"]');
   } });
@@ -211,11 +204,11 @@ test('a checklist version edited with a live preview, published, is the form a w
   await page.waitForSelector('#template-published:not(:empty)');
 
   // A worker's device pulls the new version: their visit form asks it.
-  const wctx = await browser.newContext(kAudited);
+  const wctx = await env.browser.newContext(kAudited);
   const wpage = await wctx.newPage();
-  await wpage.goto(server.base);
+  await wpage.goto(env.server.base);
   await view(wpage, 'login');
-  const worker = server.who('worker');
+  const worker = env.server.who('worker');
   await wpage.fill('#login-person', worker.person_id);
   await wpage.fill('#login-password', worker.password);
   await wpage.click('#login-submit');

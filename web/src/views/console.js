@@ -54,8 +54,12 @@ function moreButton(next, load) {
   return b;
 }
 
-/** One tree node: a toggle that loads its children (one page) on first open. */
-function treeNode(n) {
+/**
+ * One tree node: a toggle that loads its children (one page) on first open.
+ * With `onPick` (the scope picker of a grant) each node has a button that
+ * picks it.
+ */
+function treeNode(n, opts = {}) {
   const kids = h('ul', { class: 'app-tree__kids', role: 'group', hidden: true });
   // Notes and the next page's button sit after the group (a group holds tree items only).
   const tail = h('div', { class: 'app-tree__tail', hidden: true });
@@ -65,7 +69,7 @@ function treeNode(n) {
   const load = async (after) => {
     const params = n.type === 'building' ? { building_id: n.id } : { region_id: n.id };
     const r = await serverQuery('console.children', { ...params, limit: kPage, ...(after ? { after } : {}) });
-    for (const c of r.nodes) kids.append(treeNode(c));
+    for (const c of r.nodes) kids.append(treeNode(c, opts));
     if (!r.nodes.length && !after) tail.append(h('p', { class: 'app-muted' }, t('empty')));
     const more = moreButton(r.next, load);
     if (more) tail.append(more);
@@ -91,15 +95,17 @@ function treeNode(n) {
   h('span', { class: 'app-tree__mark', 'aria-hidden': 'true' }, n.has_children ? '▸' : '·'),
   h('span', { class: 'app-tree__name' }, nodeLabel(n)),
   n.level ? h('span', { class: 'app-tag' }, t(`level.${n.level}`)) : null);
-  li.append(toggle, h('span', { class: 'app-tree__counts app-muted', dataset: { counts: '' } },
-    countsText(n.counts)), kids, tail);
+  const pick = opts.onPick ? h('button', { type: 'button', class: 'app-tree__pick', dataset: { pick: n.id },
+    onclick: () => opts.onPick(n) }, t('console.pick')) : null;
+  li.append(h('div', { class: 'app-tree__row' }, toggle, pick),
+    h('span', { class: 'app-tree__counts app-muted', dataset: { counts: '' } }, countsText(n.counts)), kids, tail);
   return li;
 }
 
 export async function consoleTree() {
   const roots = await serverQuery('console.children', {});
   const tree = h('ul', { class: 'app-tree', role: 'tree', 'aria-label': t('console.tab_tree'), id: 'console-tree' },
-    roots.nodes.map(treeNode));
+    roots.nodes.map((n) => treeNode(n)));
   const results = h('div', { id: 'console-results' });
   const q = input({ type: 'search', id: 'console-q', placeholder: t('console.search_ph'), enterkeyhint: 'search' });
   const err = errorBox();
@@ -167,6 +173,22 @@ function personForm(onDone) {
     ['worker', 'grid_head', 'captain', 'resident', 'department', 'admin'].map((r) =>
       h('option', { value: r }, t(`role.${r}`))));
   const scope = input({ type: 'text', id: 'person-scope', autocapitalize: 'none', spellcheck: 'false' });
+  // The scope picker: the same lazy tree, each node with a pick button.
+  const picked = h('p', { class: 'app-hint', id: 'person-scope-picked', role: 'status' });
+  const pickerTree = h('ul', { class: 'app-tree', role: 'tree', 'aria-label': t('console.pick_scope') });
+  const picker = h('details', { class: 'app-picker', id: 'scope-picker', ontoggle: async () => {
+    if (!picker.open || pickerTree.children.length) return;
+    try {
+      const r = await serverQuery('console.children', {});
+      pickerTree.replaceChildren(...r.nodes.map((n) => treeNode(n, { onPick: (node) => {
+        scope.value = node.id;
+        picked.textContent = t('console.picked', { name: nodeLabel(node) });
+        picker.open = false;
+      } })));
+    } catch (e) {
+      pickerTree.replaceChildren(h('li', { class: 'app-error', role: 'alert' }, errorText(e)));
+    }
+  } }, h('summary', null, t('console.pick_scope')), pickerTree);
   const submit = button(t('console.save_person'), { type: 'submit', id: 'person-save' });
   return h('form', { class: 'app-card', id: 'person-form', onsubmit: (e) => {
     e.preventDefault();
@@ -185,6 +207,7 @@ function personForm(onDone) {
     field(t('console.person_id'), id, { required: true }), field(t('console.person_name'), name, { required: true }),
     field(t('console.person_phone'), phone), field(t('console.role'), role),
     field(t('console.scope'), scope, { hint: t('console.scope_hint') })),
+  h('div', { class: 'app-pad' }, picker, picked),
   h('div', { class: 'app-pad' }, submit, err));
 }
 
