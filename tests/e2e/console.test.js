@@ -144,13 +144,30 @@ test('a new person, granted a role with a one-time password, signs in; deactivat
   expect(otp).toMatch(/^[A-Za-z0-9]{14}$/);
   await page.screenshot({ path: `${shotDir}/console-person-password.png` });
 
-  // They sign in with it: a worker's device, replicating their micro-grid.
+  // Edited: the form takes the listed person; a second grant, then revoked.
+  await row.locator('[data-action=edit]').click();
+  expect(await page.inputValue('#person-name')).toBe('林晓雨');
+  await page.fill('#person-name', '林晓雨（网格员）');
+  await page.selectOption('#person-role', 'grid_head');
+  await page.fill('#person-scope', microgrid);
+  await page.click('#person-save');
+  const row2 = page.locator('#people-list [data-person="p-console-new"]');
+  await row2.locator(`[data-revoke="grid_head:${microgrid}"]`).waitFor();
+  expect(await row2.textContent()).toContain('林晓雨（网格员）');
+  await row2.locator(`[data-revoke="grid_head:${microgrid}"]`).click();
+  await row2.locator('.app-grant:has-text("已收回")').waitFor();
+  await row2.locator('[data-action=password]').click();
+  await row2.locator('.app-otp').waitFor();
+  const otp2 = (await row2.locator('.app-otp').textContent()).trim();
+  expect(otp2).not.toBe(otp);
+
+  // They sign in with the newest one: a worker's device, replicating their micro-grid.
   const wctx = await env.browser.newContext(kAudited);
   const wpage = await wctx.newPage();
   await wpage.goto(env.server.base);
   await view(wpage, 'login');
   await wpage.fill('#login-person', 'p-console-new');
-  await wpage.fill('#login-password', otp);
+  await wpage.fill('#login-password', otp2);
   await wpage.click('#login-submit');
   await waitSynced(wpage);
   await view(wpage, 'worker');
@@ -161,8 +178,8 @@ test('a new person, granted a role with a one-time password, signs in; deactivat
 
   // Deactivated: the very next request is refused.
   page.once('dialog', (d) => d.accept());
-  await row.locator('[data-action=deactivate]').click();
-  await row.locator('[data-otp]:has-text("已停用")').waitFor();
+  await row2.locator('[data-action=deactivate]').click();
+  await row2.locator('[data-otp]:has-text("已停用")').waitFor();
   expect(await me()).toBe(401);
   await wctx.close();
 
@@ -171,9 +188,9 @@ test('a new person, granted a role with a one-time password, signs in; deactivat
   await view(page, 'console-audit');
   await page.fill('#audit-person', env.server.who('admin').person_id);
   await page.click('#audit-filter');
-  await page.waitForSelector('#audit-list [data-type="role.granted"]');
+  await page.waitForSelector('#audit-list [data-type="role.revoked"]');
   const types = await page.$$eval('#audit-list [data-type]', (els) => els.slice(0, 2).map((e) => e.dataset.type));
-  expect(types).toEqual(['role.granted', 'person.upserted']);
+  expect(types).toEqual(['role.revoked', 'role.granted']);
   await audit(page, 'console-audit', { reopen: async () => {
     await page.fill('#audit-person', env.server.who('admin').person_id);
     await page.click('#audit-filter');

@@ -141,6 +141,19 @@ function grantText(g) {
   return `${t(`role.${g.role}`)} · ${g.scope_id === '*' ? t('console.everywhere') : (g.scope_name || t('console.unknown_place'))}`;
 }
 
+/** One grant of a person, with the button that revokes it. */
+function grantRow(p, g) {
+  const err = errorBox();
+  const revoke = button(t('console.revoke'), { class: 'weui-btn weui-btn_default app-btn app-btn_inline',
+    dataset: { revoke: `${g.role}:${g.scope_id}` } }, 'default');
+  const row = h('li', { class: 'app-grant' }, h('span', null, grantText(g)), revoke, err);
+  revoke.addEventListener('click', () => busy(revoke, err, async () => {
+    await serverCommand('role.revoke', { person_id: p.id, role: g.role, scope_id: g.scope_id });
+    row.replaceChildren(h('s', null, grantText(g)), ' ', t('console.revoked'));
+  }));
+  return row;
+}
+
 /** A person's account actions: a one-time password (shown once), deactivation. */
 function accountActions(p) {
   const out = h('p', { class: 'app-hint', role: 'status', dataset: { otp: '' } });
@@ -190,7 +203,7 @@ function personForm(onDone) {
     }
   } }, h('summary', null, t('console.pick_scope')), pickerTree);
   const submit = button(t('console.save_person'), { type: 'submit', id: 'person-save' });
-  return h('form', { class: 'app-card', id: 'person-form', onsubmit: (e) => {
+  const form = h('form', { class: 'app-card', id: 'person-form', onsubmit: (e) => {
     e.preventDefault();
     busy(submit, err, async () => {
       await serverCommand('person.upsert', { id: id.value.trim(), name: name.value.trim(),
@@ -209,6 +222,17 @@ function personForm(onDone) {
     field(t('console.scope'), scope, { hint: t('console.scope_hint') })),
   h('div', { class: 'app-pad' }, picker, picked),
   h('div', { class: 'app-pad' }, submit, err));
+  /** Fills the form with a listed person, to edit them. */
+  form.edit = (p) => {
+    id.value = p.id;
+    name.value = p.name;
+    phone.value = p.phone || '';
+    role.value = '';
+    scope.value = '';
+    form.scrollIntoView({ block: 'start' });
+    name.focus({ preventScroll: true });
+  };
+  return form;
 }
 
 export async function consolePeople() {
@@ -221,7 +245,11 @@ export async function consolePeople() {
     for (const p of r.people) {
       list.append(h('li', { class: 'app-list__row', dataset: { person: p.id } },
         h('span', { class: 'app-list__title' }, p.name),
-        h('span', { class: 'app-muted' }, p.grants.length ? p.grants.map(grantText).join('；') : t('console.no_role')),
+        p.grants.length ? h('ul', { class: 'app-grants' }, p.grants.map((g) => grantRow(p, g)))
+          : h('span', { class: 'app-muted' }, t('console.no_role')),
+        h('div', { class: 'app-row-actions' }, button(t('console.edit'), {
+          class: 'weui-btn weui-btn_default app-btn app-btn_inline', dataset: { action: 'edit' },
+          onclick: () => pf.edit(p) }, 'default')),
         accountActions(p)));
     }
     if (!r.people.length && !after) list.append(h('li', null, emptyState(t('console.no_results'))));
