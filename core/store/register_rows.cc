@@ -15,6 +15,13 @@ CommandBatch::~CommandBatch() {
 
 Status CommandBatch::Begin() {
   if (open_) return FailedPrecondition("batch.open", "a batch is already open");
+  if (!cache_raised_) {
+    // A batch of 1,000 households dirties ~3 MB of pages (table, indexes,
+    // events, outbox); SQLite's default 2 MB cache spilled them into the WAL
+    // mid-transaction, a quarter of an import's time in pwrite.
+    WEIGE_RETURN_IF_ERROR(store_->db()->Exec("PRAGMA cache_size = -65536"));
+    cache_raised_ = true;
+  }
   WEIGE_RETURN_IF_ERROR(store_->db()->Q("BEGIN").Run());
   open_ = true;
   return Status::Ok();

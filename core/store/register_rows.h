@@ -40,7 +40,8 @@ struct RowOutcome {
 // one changed something; rolled back otherwise, so a refused row, or one
 // whose upserts all answered {"unchanged": true}, leaves no trace (not even
 // an outbox row). Rolling the whole transaction back is a dry run with the
-// same rules as the real one. Not thread-safe (one Store, one thread).
+// same rules as the real one. The first Begin raises the connection's page
+// cache to 64 MiB (kept: the connection is the store's). Not thread-safe.
 class CommandBatch {
  public:
   explicit CommandBatch(Store* store) : store_(store) {}
@@ -57,6 +58,7 @@ class CommandBatch {
  private:
   Store* store_;
   bool open_ = false;
+  bool cache_raised_ = false;
 };
 
 // A person's grants as (role, scope_id) pairs, in (role, scope_id) order;
