@@ -21,6 +21,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "core/registers/export.h"
 #include "core/registers/import.h"
@@ -61,38 +62,26 @@ bool ParseMs(const char* s, std::optional<int64_t>* out) {
 }
 
 bool ParseFlags(int argc, char** argv, Flags* f) {
+  static const std::pair<const char*, std::string Flags::*> kValues[] = {
+      {"--db", &Flags::db},         {"--actor", &Flags::actor}, {"--kind", &Flags::kind},
+      {"--format", &Flags::format}, {"--out", &Flags::out},     {"--region", &Flags::region},
+      {"--from", &Flags::from},     {"--to", &Flags::to},       {"--errors", &Flags::errors}};
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
-    auto value = [&](std::string* out) {
+    bool known = false;
+    for (const auto& [name, field] : kValues) {
+      if (a != name) continue;
       if (i + 1 >= argc) return false;
-      *out = argv[++i];
-      return true;
-    };
-    std::string ms;
-    if (a == "--db") {
-      if (!value(&f->db)) return false;
-    } else if (a == "--actor") {
-      if (!value(&f->actor)) return false;
-    } else if (a == "--kind") {
-      if (!value(&f->kind)) return false;
-    } else if (a == "--format") {
-      if (!value(&f->format)) return false;
-    } else if (a == "--out") {
-      if (!value(&f->out)) return false;
-    } else if (a == "--region") {
-      if (!value(&f->region)) return false;
-    } else if (a == "--from") {
-      if (!value(&f->from)) return false;
-    } else if (a == "--to") {
-      if (!value(&f->to)) return false;
-    } else if (a == "--errors") {
-      if (!value(&f->errors)) return false;
-    } else if (a == "--dry-run") {
+      f->*field = argv[++i];
+      known = true;
+    }
+    if (known) continue;
+    if (a == "--dry-run") {
       f->dry_run = true;
     } else if (a == "--apply-valid") {
       f->apply_valid = true;
     } else if (a == "--at" || a == "--now") {
-      if (!value(&ms) || !ParseMs(ms.c_str(), a == "--at" ? &f->at : &f->now)) return false;
+      if (i + 1 >= argc || !ParseMs(argv[++i], a == "--at" ? &f->at : &f->now)) return false;
     } else if (a.rfind("--", 0) == 0 || !f->file.empty()) {
       return false;
     } else {

@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <initializer_list>
 #include <memory>
+#include <utility>
 
 #include "core/store/register_rows.h"
 
@@ -52,29 +54,21 @@ const std::vector<std::string> kFigureTitles = {
     "逾期",     "销号率",   "销号用时中位数(小时)", "已评价", "满意",   "满意率",
 };
 
-const char* ItemStateZh(const std::string& s) {
-  if (s == "open") return "待派单";
-  if (s == "assigned") return "整改中";
-  if (s == "fixed") return "待验收";
-  if (s == "closed") return "已销号";
-  return nullptr;
-}
+// zh-CN labels of stored keys.
+using Labels = std::initializer_list<std::pair<const char*, const char*>>;
+constexpr Labels kItemStates = {
+    {"open", "待派单"}, {"assigned", "整改中"}, {"fixed", "待验收"}, {"closed", "已销号"}};
+constexpr Labels kOutcomes = {
+    {"met", "已入户"}, {"not_home", "不在家"}, {"refused", "拒访"}, {"vacant", "空置"}};
+constexpr Labels kLevelLabels = {{"district", "区"},      {"street", "街道"}, {"community", "社区"},
+                                 {"grid", "网格"},        {"microgrid", "微网格"}};
 
-const char* OutcomeZh(const std::string& s) {
-  if (s == "met") return "已入户";
-  if (s == "not_home") return "不在家";
-  if (s == "refused") return "拒访";
-  if (s == "vacant") return "空置";
-  return nullptr;
-}
-
-const char* LevelZh(const std::string& s) {
-  if (s == "district") return "区";
-  if (s == "street") return "街道";
-  if (s == "community") return "社区";
-  if (s == "grid") return "网格";
-  if (s == "microgrid") return "微网格";
-  return nullptr;
+// The label of `key`, or the key itself.
+std::string Label(Labels labels, const std::string& key) {
+  for (const auto& [k, zh] : labels) {
+    if (key == k) return zh;
+  }
+  return key;
 }
 
 std::vector<FileCell> FormatRow(const std::vector<OutColumn>& cols, const store::Row& row) {
@@ -91,16 +85,8 @@ std::vector<FileCell> FormatRow(const std::vector<OutColumn>& cols, const store:
       case As::kNumber: out.push_back(FileCell{c.text, true}); break;
       case As::kTime: out.push_back(FileCell{FormatTime(std::strtoll(c.text.c_str(), nullptr, 10)), false}); break;
       case As::kYesNo: out.push_back(FileCell{c.text == "1" ? "是" : "否", false}); break;
-      case As::kItemState: {
-        const char* zh = ItemStateZh(c.text);
-        out.push_back(FileCell{zh ? zh : c.text, false});
-        break;
-      }
-      case As::kOutcome: {
-        const char* zh = OutcomeZh(c.text);
-        out.push_back(FileCell{zh ? zh : c.text, false});
-        break;
-      }
+      case As::kItemState: out.push_back(FileCell{Label(kItemStates, c.text), false}); break;
+      case As::kOutcome: out.push_back(FileCell{Label(kOutcomes, c.text), false}); break;
       case As::kList: {
         std::string t = c.text;
         for (size_t p = t.find('\n'); p != std::string::npos; p = t.find('\n', p)) t.replace(p, 1, "；");
@@ -160,10 +146,9 @@ std::vector<FileCell> FigureRow(const Json& f, const std::string& id, const std:
     std::snprintf(buf, sizeof buf, "%.1f", median.get<double>() / 3600000.0);
     hours = buf;
   }
-  const char* lz = LevelZh(level);
   return {FileCell{id, false},
           FileCell{name, false},
-          FileCell{lz ? lz : level, false},
+          FileCell{Label(kLevelLabels, level), false},
           FileCell{cycle, false},
           num(f["households"]),
           num(f["visited"]),

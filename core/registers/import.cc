@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 
@@ -63,15 +64,6 @@ Status MapHeader(Kind kind, const std::vector<std::string>& header, std::vector<
   return Status::Ok();
 }
 
-uint64_t Fnv(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 // One pass over the file: every row through the store in batches, kept
 // (`commit`) or rolled back.
 class Pass {
@@ -81,7 +73,9 @@ class Pass {
       : store_(store), actor_(actor), kind_(kind), bytes_(bytes), o_(o), report_(report),
         batch_(store) {
     char h[17];
-    std::snprintf(h, sizeof h, "%08llx", static_cast<unsigned long long>(Fnv(bytes) & 0xffffffffu));
+    // Two files imported in the same millisecond get distinct command ids.
+    std::snprintf(h, sizeof h, "%08llx",
+                  static_cast<unsigned long long>(std::hash<std::string_view>{}(bytes) & 0xffffffffu));
     prefix_ = "imp." + std::to_string(o.at) + "." + h;
   }
 

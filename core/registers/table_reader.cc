@@ -284,27 +284,24 @@ const char* Attr(const char** atts, const char* local, const char* uri_suffix = 
   return nullptr;
 }
 
-// One expat parse over a part: handlers get the parser's user data.
-class XmlPart {
- public:
-  explicit XmlPart(void* user) : parser_(XML_ParserCreateNS(nullptr, '|')) {
-    XML_SetUserData(parser_, user);
-  }
-  ~XmlPart() { XML_ParserFree(parser_); }
-  XML_Parser get() { return parser_; }
-  // Feeds a chunk; `stopped` is the handlers' own error (already set).
-  Status Feed(const char* data, size_t n, bool last, const Status& handler_status,
-              const std::string& part) {
-    if (XML_Parse(parser_, data, static_cast<int>(n), last ? 1 : 0) == XML_STATUS_ERROR) {
-      if (!handler_status.ok()) return handler_status;
-      return XlsxInvalid(part + ": " + XML_ErrorString(XML_GetErrorCode(parser_)));
+// Parses the part `name` with a namespace-aware expat parser whose handlers
+// `setup` installs (they get `user`); `handler_status`, when given, is the
+// handlers' own error (they stop the parser after setting it).
+Status ParsePart(zip_t* zip, const Limits& limits, const std::string& name, bool required,
+                 void* user, const Status* handler_status,
+                 const std::function<void(XML_Parser)>& setup) {
+  std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreateNS(nullptr, '|'),
+                                                                 XML_ParserFree);
+  XML_SetUserData(parser.get(), user);
+  setup(parser.get());
+  return ReadPart(zip, limits, name, required, [&](const char* d, size_t n, bool last) {
+    if (XML_Parse(parser.get(), d, static_cast<int>(n), last ? 1 : 0) == XML_STATUS_ERROR) {
+      if (handler_status != nullptr && !handler_status->ok()) return *handler_status;
+      return XlsxInvalid(name + ": " + XML_ErrorString(XML_GetErrorCode(parser.get())));
     }
-    return handler_status;
-  }
-
- private:
-  XML_Parser parser_;
-};
+    return handler_status != nullptr ? *handler_status : Status::Ok();
+  });
+}
 
 struct Workbook {
   std::string first_sheet_rid, sheet_target, shared_target;
@@ -582,54 +579,37 @@ Status ReadXlsx(std::string_view bytes, const Limits& limits, const RowFn& on_ro
 
   // The first sheet: workbook.xml names it, its rels give its part.
   Workbook wb;
-  {
-    XmlPart x(&wb);
-    XML_SetStartElementHandler(x.get(), WorkbookStart);
-    WEIGE_RETURN_IF_ERROR(ReadPart(zip.get(), limits, "xl/workbook.xml", true,
-                                   [&](const char* d, size_t n, bool last) {
-                                     return x.Feed(d, n, last, Status::Ok(), "workbook.xml");
-                                   }));
-  }
+  WEIGE_RETURN_IF_ERROR(ParsePart(zip.get(), limits, "xl/workbook.xml", true, &wb, nullptr,
+                                  [](XML_Parser p) { XML_SetStartElementHandler(p, WorkbookStart); }));
   if (wb.first_sheet_rid.empty()) return XlsxInvalid("the workbook has no sheet");
   Rels rels;
   rels.want_id = wb.first_sheet_rid;
-  {
-    XmlPart x(&rels);
-    XML_SetStartElementHandler(x.get(), RelsStart);
-    WEIGE_RETURN_IF_ERROR(ReadPart(zip.get(), limits, "xl/_rels/workbook.xml.rels", true,
-                                   [&](const char* d, size_t n, bool last) {
-                                     return x.Feed(d, n, last, Status::Ok(), "workbook.xml.rels");
-                                   }));
-  }
+  WEIGE_RETURN_IF_ERROR(ParsePart(zip.get(), limits, "xl/_rels/workbook.xml.rels", true, &rels,
+                                  nullptr,
+                                  [](XML_Parser p) { XML_SetStartElementHandler(p, RelsStart); }));
   if (rels.target.empty()) return XlsxInvalid("the first sheet has no part");
 
   SharedStrings sst;
   sst.limits = &limits;
-  {
-    XmlPart x(&sst);
-    sst.parser = x.get();
-    XML_SetElementHandler(x.get(), SstStart, SstEnd);
-    XML_SetCharacterDataHandler(x.get(), SstText);
-    std::string part = rels.shared.empty() ? "xl/sharedStrings.xml" : PartPath(rels.shared);
-    WEIGE_RETURN_IF_ERROR(ReadPart(zip.get(), limits, part, false,
-                                   [&](const char* d, size_t n, bool last) {
-                                     return x.Feed(d, n, last, sst.status, part);
-                                   }));
-  }
+  WEIGE_RETURN_IF_ERROR(ParsePart(
+      zip.get(), limits, rels.shared.empty() ? "xl/sharedStrings.xml" : PartPath(rels.shared),
+      false, &sst, &sst.status, [&](XML_Parser p) {
+        sst.parser = p;
+        XML_SetElementHandler(p, SstStart, SstEnd);
+        XML_SetCharacterDataHandler(p, SstText);
+      }));
 
   Sheet sheet;
   sheet.limits = &limits;
   sheet.on_row = &on_row;
   sheet.shared = &sst.strings;
   sheet.error_cell = error_cell;
-  XmlPart x(&sheet);
-  sheet.parser = x.get();
-  XML_SetElementHandler(x.get(), SheetStart, SheetEnd);
-  XML_SetCharacterDataHandler(x.get(), SheetText);
-  const std::string part = PartPath(rels.target);
-  return ReadPart(zip.get(), limits, part, true, [&](const char* d, size_t n, bool last) {
-    return x.Feed(d, n, last, sheet.status, part);
-  });
+  return ParsePart(zip.get(), limits, PartPath(rels.target), true, &sheet, &sheet.status,
+                   [&](XML_Parser p) {
+                     sheet.parser = p;
+                     XML_SetElementHandler(p, SheetStart, SheetEnd);
+                     XML_SetCharacterDataHandler(p, SheetText);
+                   });
 }
 
 Status ReadTable(std::string_view bytes, const Limits& limits, const RowFn& on_row,

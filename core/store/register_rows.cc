@@ -380,38 +380,25 @@ Status ForEachRow(Store* store, RowSet set, const RowFilter& filter, const Sink&
   Db& db = *store->db();
   const bool own_txn = sqlite3_get_autocommit(db.raw()) != 0;
   if (own_txn) WEIGE_RETURN_IF_ERROR(db.Q("BEGIN").Run());
+  // Who may read each set, and how it is read.
+  struct Way {
+    Action action;
+    bool admin_only;
+    Status (Reader::*read)();
+  };
+  static const Way kWays[] = {
+      {Action::kRegionRead, false, &Reader::Regions},        // kRegions
+      {Action::kManageBuilding, false, &Reader::Buildings},  // kBuildings
+      {Action::kManageHousehold, false, &Reader::Households},
+      {Action::kManageDirectory, true, &Reader::People},
+      {Action::kRegionRead, false, &Reader::Items},
+      {Action::kRegionRead, false, &Reader::Visits},
+      {Action::kRegionRead, false, &Reader::Reports},
+  };
+  const Way& way = kWays[static_cast<size_t>(set)];
   Reader reader(db, filter, sink);
-  Status s;
-  switch (set) {
-    case RowSet::kRegions:
-      s = reader.Start(Action::kRegionRead, false);
-      if (s.ok()) s = reader.Regions();
-      break;
-    case RowSet::kBuildings:
-      s = reader.Start(Action::kManageBuilding, false);
-      if (s.ok()) s = reader.Buildings();
-      break;
-    case RowSet::kHouseholds:
-      s = reader.Start(Action::kManageHousehold, false);
-      if (s.ok()) s = reader.Households();
-      break;
-    case RowSet::kPeople:
-      s = reader.Start(Action::kManageDirectory, true);
-      if (s.ok()) s = reader.People();
-      break;
-    case RowSet::kItems:
-      s = reader.Start(Action::kRegionRead, false);
-      if (s.ok()) s = reader.Items();
-      break;
-    case RowSet::kVisits:
-      s = reader.Start(Action::kRegionRead, false);
-      if (s.ok()) s = reader.Visits();
-      break;
-    case RowSet::kReports:
-      s = reader.Start(Action::kRegionRead, false);
-      if (s.ok()) s = reader.Reports();
-      break;
-  }
+  Status s = reader.Start(way.action, way.admin_only);
+  if (s.ok()) s = (reader.*way.read)();
   if (own_txn) db.Q("COMMIT").Run();
   return s;
 }

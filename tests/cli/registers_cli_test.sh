@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
 # weige import / export / template as a user runs them (ctest:
 # weige_registers_cli_test). $1: the weige binary.
-set -uo pipefail
-weige="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # name, condition result
-  if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi
-}
+source "$(dirname "$0")/lib.sh"
 now=1795000000000
 
 "$weige" demo --db "$tmp/demo.db" >/dev/null || { echo "FAIL demo"; exit 1; }
