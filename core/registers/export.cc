@@ -173,24 +173,15 @@ Status ResolveRegion(store::Store* store, const std::string& actor, const std::s
   f.actor = actor;
   f.region_id = region_id;
   f.page_rows = 1;
+  f.include_root = true;
+  // The root comes first (parents before children): stop there.
   const Status found = Conflict("export.found", "");
-  bool have = false;
   Status s = store::ForEachRow(store, store::RowSet::kRegions, f, [&](const store::Row& r) {
-    if (region_id.empty() || r[0].text == region_id) {
-      *region = r;
-      have = true;
-      return found;
-    }
-    return Status::Ok();
+    *region = r;
+    return found;
   });
-  if (!s.ok() && s.reason != "export.found") return s;
-  if (!have) {
-    // A region below the district (not in its own export): read its figures'
-    // name from the rollup instead.
-    region->assign(5, store::Cell{});
-    (*region)[0] = store::Cell{false, false, region_id};
-  }
-  return Status::Ok();
+  if (s.reason == "export.found") return Status::Ok();
+  return s.ok() ? NotFound("region.not_found", "no region to export") : s;
 }
 
 Status Figures(store::Store* store, const std::string& actor, const ExportOptions& o,
@@ -206,12 +197,12 @@ Status Figures(store::Store* store, const std::string& actor, const ExportOption
       Json mp = {{"actor", actor}, {"microgrid_id", id}, {"cycle", cycle}, {"now", o.now}};
       r = store->Query("stats.microgrid", mp);
       if (!r.ok()) return r.status;
-      WEIGE_RETURN_IF_ERROR(w->Row(FigureRow(r.value, id, "", "microgrid", cycle)));
+      WEIGE_RETURN_IF_ERROR(w->Row(FigureRow(r.value, id, region[3].text, "microgrid", cycle)));
       ++*rows;
       continue;
     }
     if (!r.ok()) return r.status;
-    std::string name = region.size() > 3 && !region[3].null ? region[3].text : "";
+    std::string name = region[3].text;
     WEIGE_RETURN_IF_ERROR(w->Row(FigureRow(r.value, id, name, r.value.value("level", ""), cycle)));
     ++*rows;
     for (const Json& c : r.value["children"]) {

@@ -180,10 +180,13 @@ class Reader {
 
   Status Regions() {
     const char* col = AncestorColumn(level_);
-    if (col == nullptr) return Status::Ok();  // nothing below a micro-grid
+    const bool root = f_.include_root || level_ == "district";
+    std::string where = col == nullptr ? std::string("id = ?1")
+                        : root        ? std::string(col) + " = ?1"
+                                      : std::string(col) + " = ?1 AND id <> ?1";
+    if (col == nullptr && !root) return Status::Ok();  // nothing below a micro-grid
     std::string sql = std::string("SELECT id, parent_id, level, name, code, ") + kDepth +
-                      " FROM regions WHERE " + col + " = ?1" +
-                      (level_ == "district" ? "" : " AND id <> ?1") + " AND (" + kDepth +
+                      " FROM regions WHERE " + where + " AND (" + kDepth +
                       ", id) > (?2, ?3) ORDER BY " + kDepth + ", id LIMIT ?4";
     int64_t depth = -1;
     std::string id;

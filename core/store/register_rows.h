@@ -74,6 +74,7 @@ struct RowFilter {
   std::optional<int64_t> from, to;   // [from, to) in ms, on the row's time (see below)
   int64_t now = 0;                   // for items' overdue flag
   size_t page_rows = 1000;           // rows per SELECT
+  bool include_root = false;         // regions: the region itself too, whatever its level
 };
 
 // A cell: null, or its text (numbers in decimal; `number` says which).

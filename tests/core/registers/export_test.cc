@@ -136,7 +136,15 @@ TEST_F(ExportTest, VisitsReportsAndFigures) {
   o.region_id = "mg1";
   Table m = ReadBack(Export(ExportKind::kFigures, Format::kCsv, o));
   ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(At(m, 1, "名称"), "Region mg1");
   EXPECT_EQ(At(m, 1, "覆盖率"), "33.3");
+  // A grid's: the grid (named) and its micro-grids.
+  o.region_id = "g1";
+  Table g = ReadBack(Export(ExportKind::kFigures, Format::kCsv, o, "head1"));
+  ASSERT_EQ(g.size(), 4u);
+  EXPECT_EQ(At(g, 1, "名称"), "Region g1");
+  EXPECT_EQ(At(g, 1, "层级"), "网格");
+  EXPECT_EQ(At(g, 2, "区域编号"), "mg1");
 }
 
 TEST_F(ExportTest, ScopeDecidesWhoExportsWhat) {
