@@ -284,28 +284,42 @@ const char* Attr(const char** atts, const char* local, const char* uri_suffix = 
   return nullptr;
 }
 
+// What every part's handlers share (each part's state derives from it): the
+// parser, and the handlers' own error (set before they stop the parser).
+struct PartState {
+  XML_Parser parser = nullptr;
+  Status status;
+};
+
+// No part of a workbook has a DTD; one that does is refused before any
+// entity it declares is expanded ("billion laughs").
+void RefuseDoctype(void* user, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+  auto* st = static_cast<PartState*>(user);
+  if (st->status.ok()) st->status = XlsxInvalid("a part declares a DTD");
+  XML_StopParser(st->parser, XML_FALSE);
+}
+
 // Parses the part `name` with a namespace-aware expat parser whose handlers
-// `setup` installs (they get `user`); `handler_status`, when given, is the
-// handlers' own error (they stop the parser after setting it).
+// `setup` installs (they get `state`).
 Status ParsePart(zip_t* zip, const Limits& limits, const std::string& name, bool required,
-                 void* user, const Status* handler_status,
-                 const std::function<void(XML_Parser)>& setup) {
+                 PartState* state, const std::function<void(XML_Parser)>& setup) {
   std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreateNS(nullptr, '|'),
                                                                  XML_ParserFree);
-  XML_SetUserData(parser.get(), user);
+  state->parser = parser.get();
+  XML_SetUserData(parser.get(), state);
+  XML_SetStartDoctypeDeclHandler(parser.get(), RefuseDoctype);
   setup(parser.get());
   return ReadPart(zip, limits, name, required, [&](const char* d, size_t n, bool last) {
     if (XML_Parse(parser.get(), d, static_cast<int>(n), last ? 1 : 0) == XML_STATUS_ERROR) {
-      if (handler_status != nullptr && !handler_status->ok()) return *handler_status;
+      if (!state->status.ok()) return state->status;
       return XlsxInvalid(name + ": " + XML_ErrorString(XML_GetErrorCode(parser.get())));
     }
-    return handler_status != nullptr ? *handler_status : Status::Ok();
+    return state->status;
   });
 }
 
-struct Workbook {
-  std::string first_sheet_rid, sheet_target, shared_target;
-  Status status;
+struct Workbook : PartState {
+  std::string first_sheet_rid;
 };
 
 void WorkbookStart(void* user, const char* name, const char** atts) {
@@ -316,7 +330,7 @@ void WorkbookStart(void* user, const char* name, const char** atts) {
   }
 }
 
-struct Rels {
+struct Rels : PartState {
   std::string want_id, target, shared;
 };
 
@@ -336,15 +350,13 @@ std::string PartPath(const std::string& target) {
   return "xl/" + target;
 }
 
-struct SharedStrings {
+struct SharedStrings : PartState {
   const Limits* limits;
   std::vector<std::string> strings;
   std::string cur;
   int in_t = 0, in_rph = 0;
   bool in_si = false;
   uint64_t bytes = 0;
-  Status status;
-  XML_Parser parser = nullptr;
 };
 
 void SstStart(void* user, const char* name, const char**) {
@@ -386,13 +398,11 @@ void SstText(void* user, const char* text, int len) {
   s->cur.append(text, static_cast<size_t>(len));
 }
 
-struct Sheet {
+struct Sheet : PartState {
   const Limits* limits;
   const RowFn* on_row;
   const std::vector<std::string>* shared;
   std::string* error_cell;
-  XML_Parser parser = nullptr;
-  Status status;
   std::vector<std::string> cells;
   size_t row = 0, next_row = 1, col = 0, next_col = 0, rows_seen = 0;
   std::string type, ref, value, inline_text;
@@ -579,13 +589,12 @@ Status ReadXlsx(std::string_view bytes, const Limits& limits, const RowFn& on_ro
 
   // The first sheet: workbook.xml names it, its rels give its part.
   Workbook wb;
-  WEIGE_RETURN_IF_ERROR(ParsePart(zip.get(), limits, "xl/workbook.xml", true, &wb, nullptr,
+  WEIGE_RETURN_IF_ERROR(ParsePart(zip.get(), limits, "xl/workbook.xml", true, &wb,
                                   [](XML_Parser p) { XML_SetStartElementHandler(p, WorkbookStart); }));
   if (wb.first_sheet_rid.empty()) return XlsxInvalid("the workbook has no sheet");
   Rels rels;
   rels.want_id = wb.first_sheet_rid;
   WEIGE_RETURN_IF_ERROR(ParsePart(zip.get(), limits, "xl/_rels/workbook.xml.rels", true, &rels,
-                                  nullptr,
                                   [](XML_Parser p) { XML_SetStartElementHandler(p, RelsStart); }));
   if (rels.target.empty()) return XlsxInvalid("the first sheet has no part");
 
@@ -593,8 +602,7 @@ Status ReadXlsx(std::string_view bytes, const Limits& limits, const RowFn& on_ro
   sst.limits = &limits;
   WEIGE_RETURN_IF_ERROR(ParsePart(
       zip.get(), limits, rels.shared.empty() ? "xl/sharedStrings.xml" : PartPath(rels.shared),
-      false, &sst, &sst.status, [&](XML_Parser p) {
-        sst.parser = p;
+      false, &sst, [&](XML_Parser p) {
         XML_SetElementHandler(p, SstStart, SstEnd);
         XML_SetCharacterDataHandler(p, SstText);
       }));
@@ -604,9 +612,8 @@ Status ReadXlsx(std::string_view bytes, const Limits& limits, const RowFn& on_ro
   sheet.on_row = &on_row;
   sheet.shared = &sst.strings;
   sheet.error_cell = error_cell;
-  return ParsePart(zip.get(), limits, PartPath(rels.target), true, &sheet, &sheet.status,
+  return ParsePart(zip.get(), limits, PartPath(rels.target), true, &sheet,
                    [&](XML_Parser p) {
-                     sheet.parser = p;
                      XML_SetElementHandler(p, SheetStart, SheetEnd);
                      XML_SetCharacterDataHandler(p, SheetText);
                    });

@@ -143,6 +143,22 @@ TEST_F(BadFileTest, EachGivesItsErrorAndWritesNothing) {
       {"zip that is no workbook", [] { return std::string("PK\x03\x04garbage", 11); },
        "import.xlsx_invalid"},
       {"zip bomb disguised as xlsx", ZipBomb, "import.xlsx_bomb"},
+      {"billion laughs in the sheet",
+       [] {
+         std::string dtd = "<!DOCTYPE w [<!ENTITY a0 \"xxxxxxxxxx\">";
+         for (int i = 1; i < 10; ++i) {
+           dtd += "<!ENTITY a" + std::to_string(i) + " \"";
+           for (int k = 0; k < 10; ++k) dtd += "&a" + std::to_string(i - 1) + ";";
+           dtd += "\">";
+         }
+         dtd += "]>";
+         return ZipWorkbook(dtd + R"(<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">)"
+                                  R"(<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&a9;</t></is></c></row>)"
+                                  R"(</sheetData></worksheet>)");
+       },
+       "import.xlsx_invalid"},
+      {"sheet that is not xml",
+       [] { return ZipWorkbook("<worksheet><sheetData><row><c>"); }, "import.xlsx_invalid"},
       {"file over the size cap",
        [] { return std::string(1025, 'a'); },
        "import.too_large", "", [] {
