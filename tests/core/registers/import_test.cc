@@ -21,14 +21,24 @@ Table Households() {
 class ImportTest : public RegistersTest {
  protected:
   int64_t Events() { return Count("SELECT COUNT(*) FROM events"); }
-  std::string Tags(const std::string& hh) {
-    store::Stmt s = store().db()->Q("SELECT COALESCE(tags, '') FROM households WHERE id = ?");
-    s.Bind(1, hh);
-    return s.Step() ? s.Text(0) : "<none>";
+  // A stored row, read back through store::ForEachRow (columns as
+  // register_rows.h lists them), within `region` ("" for the district).
+  store::Row Stored(store::RowSet set, const std::string& id, const std::string& region = "") {
+    store::RowFilter f;
+    f.actor = "admin";
+    f.region_id = region;
+    store::Row found;
+    Status s = store::ForEachRow(&store(), set, f, [&](const store::Row& r) {
+      if (r[0].text == id) found = r;
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.message;
+    if (found.empty()) ADD_FAILURE() << "no row " << id;
+    return found;
   }
-  std::string Field(const std::string& sql) {
-    store::Stmt s = store().db()->Q(sql);
-    return s.Step() ? s.Text(0) : "<none>";
+  std::string Household(const std::string& id, size_t column) {
+    store::Row r = Stored(store::RowSet::kHouseholds, id);
+    return r.empty() ? "<none>" : r[column].text;
   }
 };
 
@@ -43,11 +53,11 @@ TEST_F(ImportTest, HouseholdsCsvApplyThenReimportChangesNothing) {
   EXPECT_TRUE(r.applied);
   EXPECT_EQ(r.encoding, "utf-8");
   EXPECT_EQ(Events(), events + 3);  // one household.upserted each, as by hand
-  EXPECT_EQ(Tags("n1"), "[\"出租房\"]");
-  EXPECT_EQ(Tags("n2"), "[\"独居老人\",\"流动人口\"]");
-  EXPECT_EQ(Tags("n3"), "[\"党员\",\"低保户\"]");
-  EXPECT_EQ(Field("SELECT floor FROM households WHERE id = 'n3'"), "-1");
-  EXPECT_EQ(Field("SELECT microgrid_id FROM households WHERE id = 'n3'"), "mg2");
+  EXPECT_EQ(Household("n1", 8), "[\"出租房\"]");
+  EXPECT_EQ(Household("n2", 8), "[\"独居老人\",\"流动人口\"]");
+  EXPECT_EQ(Household("n3", 8), "[\"党员\",\"低保户\"]");
+  EXPECT_EQ(Household("n3", 3), "-1");
+  EXPECT_EQ(Stored(store::RowSet::kHouseholds, "n3", "mg2")[1].text, "b3");  // placed in mg2
 
   std::string before = Digest();
   auto again = Import(Kind::kHouseholds, csv);
@@ -70,7 +80,7 @@ TEST_F(ImportTest, CorrectedFileUpdatesByIdWithoutDuplicating) {
   EXPECT_EQ(r.unchanged, 2u);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM households"), households);
   EXPECT_EQ(Events(), events + 1);
-  EXPECT_EQ(Field("SELECT head_name FROM households WHERE id = 'n2'"), "李娜娜");
+  EXPECT_EQ(Household("n2", 5), "李娜娜");
 }
 
 TEST_F(ImportTest, Gb18030AndBomAndXlsxReadTheSame) {
@@ -100,8 +110,8 @@ TEST_F(ImportTest, Gb18030AndBomAndXlsxReadTheSame) {
   }
   // The GB18030 file's Chinese arrives intact.
   ASSERT_TRUE(Import(Kind::kHouseholds, ToGb18030(utf8)).applied);
-  EXPECT_EQ(Field("SELECT head_name FROM households WHERE id = 'n2'"), "李娜");
-  EXPECT_EQ(Field("SELECT unit FROM households WHERE id = 'n1'"), "2单元");
+  EXPECT_EQ(Household("n2", 5), "李娜");
+  EXPECT_EQ(Household("n1", 2), "2单元");
   // The same rows from XLSX change nothing (numbers read back as integers).
   std::string digest = Digest();
   auto x = Import(Kind::kHouseholds, Xlsx(Households(), false));
@@ -180,7 +190,7 @@ TEST_F(ImportTest, RegionsMayNameParentsEarlierInTheFile) {
   o.batch_rows = 1;  // every row its own transaction: parents committed first
   auto r = Import(Kind::kRegions, Csv(t), false, "admin", o);
   EXPECT_TRUE(r.applied) << Errors(r);
-  EXPECT_EQ(Field("SELECT grid_id FROM regions WHERE id = 'm9'"), "g9");
+  EXPECT_EQ(Stored(store::RowSet::kRegions, "m9")[1].text, "g9");
   // A child before its parent is refused: the parent is not known yet.
   Table backwards = {t[0], {"m8", "g8", "微网格", "x", ""}, {"g8", "c9", "网格", "y", ""}};
   auto b = Import(Kind::kRegions, Csv(backwards), true);
@@ -223,15 +233,14 @@ TEST_F(ImportTest, PeopleRowsGrantAndRevokeToMatchTheFile) {
              {"w10", "钱进", "", "", ""}};
   auto r = Import(Kind::kPeople, Csv(t));
   ASSERT_TRUE(r.applied) << Errors(r);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM roles WHERE person_id = 'w9'"), 2);
+  EXPECT_EQ(Stored(store::RowSet::kPeople, "w9")[3].text, "captain b1\nworker mg1");
   // The corrected file drops the captain role and moves the worker.
   t[1][3] = "worker";
   t[1][4] = "mg2";
   auto c = Import(Kind::kPeople, Csv(t));
   ASSERT_TRUE(c.applied) << Errors(c);
   EXPECT_EQ(c.changed, 1u);
-  EXPECT_EQ(Field("SELECT role || ' ' || scope_id FROM roles WHERE person_id = 'w9'"), "worker mg2");
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM roles WHERE person_id = 'w9'"), 1);
+  EXPECT_EQ(Stored(store::RowSet::kPeople, "w9")[3].text, "worker mg2");
   std::string digest = Digest();
   EXPECT_EQ(Import(Kind::kPeople, Csv(t)).unchanged, 2u);
   EXPECT_EQ(Digest(), digest);
@@ -251,7 +260,8 @@ TEST_F(ImportTest, EnglishHeadersAndAnyColumnOrder) {
              {"40号楼", "mg2", "b40", "3", "18", "通胡大街40号"}};
   auto r = Import(Kind::kBuildings, Csv(t));
   ASSERT_TRUE(r.applied) << Errors(r);
-  EXPECT_EQ(Field("SELECT name || '/' || floors FROM buildings WHERE id = 'b40'"), "40号楼/18");
+  store::Row b40 = Stored(store::RowSet::kBuildings, "b40");
+  EXPECT_EQ(b40[2].text + "/" + b40[5].text, "40号楼/18");
 }
 
 TEST_F(ImportTest, ProgressIsReportedPerBatch) {
