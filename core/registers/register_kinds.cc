@@ -373,8 +373,12 @@ RowCommands ToCommands(Kind kind, const std::vector<std::string>& cells,
       for (const auto& g : want) {
         if (std::find(grants.begin(), grants.end(), g) == grants.end()) change("role.grant", g);
       }
+      // An import never takes the importing administrator's own grants away
+      // (a file could otherwise lock its importer out).
       for (const auto& g : grants) {
-        if (std::find(want.begin(), want.end(), g) == want.end()) change("role.revoke", g);
+        if (id != actor && std::find(want.begin(), want.end(), g) == want.end()) {
+          change("role.revoke", g);
+        }
       }
       break;
     }

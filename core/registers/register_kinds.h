@@ -46,8 +46,8 @@ std::vector<std::string> SplitList(std::string_view cell);
 
 // A data row's cells, in Columns(kind) order, as the core's commands.
 // `grants` (people only) are the person's current (role, scope) grants: the
-// row's roles are granted when missing and the others revoked; an empty
-// roles cell leaves the grants as they are. A conversion error (a number,
+// row's roles are granted when missing and the others revoked (never the
+// importing actor's own); an empty roles cell leaves the grants as they are. A conversion error (a number,
 // level, flag or role that does not parse) fills `error` and `column`.
 struct RowCommands {
   std::vector<Json> commands;

@@ -244,6 +244,11 @@ TEST_F(ImportTest, PeopleRowsGrantAndRevokeToMatchTheFile) {
   std::string digest = Digest();
   EXPECT_EQ(Import(Kind::kPeople, Csv(t)).unchanged, 2u);
   EXPECT_EQ(Digest(), digest);
+  // The importer's own row adds a grant but takes none of its own away.
+  Table self = {t[0], {"admin", "Admin", "", "网格员", "mg1"}};
+  auto own = Import(Kind::kPeople, Csv(self));
+  ASSERT_TRUE(own.applied) << Errors(own);
+  EXPECT_EQ(Stored(store::RowSet::kPeople, "admin")[3].text, "admin *\nworker mg1");
   // A role that does not parse, and a scope that does not exist.
   t[1][3] = "队长";
   t[2][3] = "网格员";
