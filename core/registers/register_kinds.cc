@@ -251,10 +251,14 @@ std::string ErrorMessage(const Status& error) {
   return "该行被拒绝 (" + error.message + ")";
 }
 
+bool NeedsQuote(std::string_view cell) {
+  size_t i = 0;
+  while (i < cell.size() && cell[i] == '\'') ++i;  // "'=x" must stay "'=x" after a round trip
+  return i < cell.size() && std::strchr("=+-@\t\r", cell[i]) != nullptr;
+}
+
 std::string Unneutralise(std::string_view cell) {
-  if (cell.size() >= 2 && cell[0] == '\'' && std::strchr("=+-@\t\r", cell[1]) != nullptr) {
-    cell.remove_prefix(1);
-  }
+  if (!cell.empty() && cell[0] == '\'' && NeedsQuote(cell.substr(1))) cell.remove_prefix(1);
   return std::string(cell);
 }
 

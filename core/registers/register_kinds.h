@@ -39,7 +39,11 @@ std::string ErrorColumn(Kind kind, const Status& error, size_t command_index);
 // zh-CN first, then the core's English message.
 std::string ErrorMessage(const Status& error);
 
-// A file cell as it was before export neutralised it ("'=x" -> "=x").
+// Whether a spreadsheet would run `cell` (it starts with = + - @, tab or CR,
+// after any leading quotes): export then writes it with one more leading '.
+bool NeedsQuote(std::string_view cell);
+// A file cell as it was before export neutralised it ("'=x" -> "=x",
+// "''=x" -> "'=x").
 std::string Unneutralise(std::string_view cell);
 // Splits a list cell ("a、b；c") into its items.
 std::vector<std::string> SplitList(std::string_view cell);

@@ -8,9 +8,7 @@
 namespace weige::registers {
 
 std::string Neutralise(std::string_view cell) {
-  if (!cell.empty() && std::strchr("=+-@\t\r", cell[0]) != nullptr) {
-    return "'" + std::string(cell);
-  }
+  if (NeedsQuote(cell)) return "'" + std::string(cell);
   return std::string(cell);
 }
 

@@ -21,7 +21,7 @@ namespace weige::registers {
 
 using ByteSink = std::function<Status(std::string_view)>;
 
-// "'" + cell when a spreadsheet would run it; the cell otherwise.
+// "'" + cell when a spreadsheet would run it (NeedsQuote); the cell otherwise.
 std::string Neutralise(std::string_view cell);
 
 class TableWriter {

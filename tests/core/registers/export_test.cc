@@ -39,6 +39,8 @@ TEST_F(ExportTest, EveryRegisterRoundTripsUnchangedInBothFormats) {
             {"units", 2}, {"floors", 6}});
   MustExec("admin", "region.upsert",
            {{"id", "g1"}, {"parent_id", "c1"}, {"level", "grid"}, {"name", "-网格一"}, {"code", "0101"}});
+  MustExec("admin", "household.upsert", {{"id", "h2"}, {"building_id", "b1"}, {"head_name", "'=quoted"}});
+  MustExec("admin", "household.upsert", {{"id", "h3"}, {"building_id", "b2"}, {"head_name", "'plain"}});
   for (Kind kind : {Kind::kRegions, Kind::kBuildings, Kind::kHouseholds, Kind::kPeople}) {
     for (Format format : {Format::kCsv, Format::kXlsx}) {
       SCOPED_TRACE(std::string(registers::KindName(kind)) + (format == Format::kCsv ? " csv" : " xlsx"));
