@@ -336,7 +336,7 @@ class Reader {
                                 : std::string("SELECT id FROM regions WHERE id = ?1");
       std::string mgs = col ? std::string("SELECT id FROM regions WHERE level = 'microgrid' AND ") +
                                   col + " = ?1"
-                            : std::string("SELECT ?1");
+                            : std::string("SELECT id FROM regions WHERE id = ?1");
       cond = " AND EXISTS (SELECT 1 FROM roles g WHERE g.person_id = p.id AND (g.scope_id IN (" +
              regions + ") OR g.scope_id IN (SELECT id FROM buildings WHERE microgrid_id IN (" +
              mgs + ")) OR g.scope_id IN (SELECT id FROM households WHERE microgrid_id IN (" + mgs +

@@ -166,6 +166,12 @@ TEST_F(ExportTest, ScopeDecidesWhoExportsWhat) {
   std::vector<std::string> ids;
   for (size_t r = 1; r < people.size(); ++r) ids.push_back(people[r][0]);
   EXPECT_EQ(ids, (std::vector<std::string>{"head2", "radmin", "worker3"}));
+  o.region_id = "mg2";  // a micro-grid: its worker, and the captain and resident inside it
+  people = ReadBack(Export(ExportKind::kPeople, Format::kCsv, o, "admin"));
+  ids.clear();
+  for (size_t r = 1; r < people.size(); ++r) ids.push_back(people[r][0]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"captain3", "resident4", "worker2"}));
+  o.region_id = "g2";
   // The subtree's regions, without its root (an existing parent).
   Table regions = ReadBack(Export(ExportKind::kRegions, Format::kCsv, o, "radmin"));
   ASSERT_EQ(regions.size(), 2u);
