@@ -79,9 +79,15 @@ class Pass {
     prefix_ = "imp." + std::to_string(o.at) + "." + h;
   }
 
-  // `commit`: batches are committed, else rolled back.
-  Status Run(bool commit, size_t total) {
-    commit_ = commit;
+  enum class Phase {
+    kScan,   // the file alone: its header, cells and size (no store)
+    kCheck,  // every row through the store, rolled back
+    kApply,  // every row through the store, committed batch by batch
+  };
+
+  Status Run(Phase phase, size_t total) {
+    phase_ = phase;
+    commit_ = phase == Phase::kApply;
     total_ = total;
     Status s = ReadTable(bytes_, o_.limits,
                          [&](size_t row, std::vector<std::string>& cells) { return Row(row, cells); },
@@ -91,8 +97,8 @@ class Pass {
     }
     if (s.ok() && batch_.open()) s = EndBatch();
     if (!s.ok() && batch_.open()) (void)batch_.Rollback();
-    if (s.ok() && o_.progress && reported_ != done_) {
-      o_.progress({commit ? "apply" : "check", done_, total_});
+    if (s.ok() && o_.progress && reported_ != done_ && phase != Phase::kScan) {
+      o_.progress({commit_ ? "apply" : "check", done_, total_});
     }
     return s;
   }
@@ -109,6 +115,7 @@ class Pass {
     }
     ++report_->rows;
     ++done_;
+    if (phase_ == Phase::kScan) return Status::Ok();
     if (!batch_.open()) WEIGE_RETURN_IF_ERROR(batch_.Begin());
     RunRow(row, ordered);
     // Regions refer to regions earlier in the file: a dry run keeps one
@@ -182,6 +189,7 @@ class Pass {
   ImportReport* report_;
   store::CommandBatch batch_;
   std::string prefix_;
+  Phase phase_ = Phase::kScan;
   bool commit_ = false, header_done_ = false;
   size_t in_batch_ = 0, done_ = 0, total_ = 0, reported_ = SIZE_MAX;
   std::vector<size_t> map_;
@@ -216,18 +224,21 @@ ImportReport ImportFile(store::Store* store, const std::string& actor, Kind kind
     if (!report.status.ok()) ResetCounts(&report);
     return report;
   };
+  // A file error stops every phase before its first write: with
+  // apply_valid, a scan of the file alone comes first instead of the check.
+  const bool one_pass = options.apply_valid && !options.dry_run;
   {
-    Pass check(store, actor, kind, bytes, options, &report);
-    Status s = check.Run(false, 0);
+    Pass first(store, actor, kind, bytes, options, &report);
+    Status s = first.Run(one_pass ? Pass::Phase::kScan : Pass::Phase::kCheck, 0);
     if (!s.ok()) return finish(s);
   }
-  if (options.dry_run || (report.refused > 0 && !options.apply_valid) || report.changed == 0) {
+  if (options.dry_run || (!one_pass && (report.refused > 0 || report.changed == 0))) {
     return finish(Status::Ok());
   }
   size_t total = report.rows;
   ResetCounts(&report);
   Pass apply(store, actor, kind, bytes, options, &report);
-  Status s = apply.Run(true, total);
+  Status s = apply.Run(Pass::Phase::kApply, total);
   report.applied = s.ok() && report.changed > 0;
   return finish(s);
 }

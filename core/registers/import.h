@@ -14,8 +14,10 @@
 // (the dry run: the core's checks, parents earlier in the file included),
 // so all errors are known before anything is written. Then, unless dry_run,
 // the rows are applied in batches of `batch_rows` committed transactions:
-// all rows when none was refused; the valid rows only when `apply_valid`;
-// nothing otherwise. A row whose upserts change nothing is rolled back too,
+// all rows when none was refused; nothing otherwise. With `apply_valid`
+// (what the console sends after its dry run) there is one pass: the file
+// alone is read first (every file error stops before a write), then the
+// rows are applied and the refused ones reported. A row whose upserts change nothing is rolled back too,
 // so re-importing a file writes nothing (no event, no outbox row), and a
 // corrected file updates rows by their id.
 //
