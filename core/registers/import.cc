@@ -91,7 +91,7 @@ class Pass {
     total_ = total;
     Status s = ReadTable(bytes_, o_.limits,
                          [&](size_t row, std::vector<std::string>& cells) { return Row(row, cells); },
-                         &report_->cell);
+                         &report_->cell, &report_->encoding);
     if (s.ok() && !header_done_) {
       s = InvalidArgument("import.empty", "文件为空,没有表头 (the file has no header row)");
     }
@@ -212,12 +212,6 @@ ImportReport ImportFile(store::Store* store, const std::string& actor, Kind kind
         "import.too_large", "文件超过 " + std::to_string(options.limits.max_file_bytes >> 20) +
                                 " MiB 上限 (the file is over the size limit)");
     return report;
-  }
-  if (report.format == "csv") {
-    std::string probe;
-    bool gb = false;
-    // Cheap next to the store's work; the reader decodes again by itself.
-    if (DecodeText(bytes, &probe, &gb).ok()) report.encoding = gb ? "gb18030" : "utf-8";
   }
   auto finish = [&](Status s) {
     report.status = std::move(s);

@@ -165,12 +165,14 @@ void CsvRow(int, void* user) {
 }  // namespace
 
 Status ReadCsv(std::string_view bytes, const Limits& limits, const RowFn& on_row,
-               std::string* error_cell) {
+               std::string* error_cell, std::string* encoding) {
   if (bytes.size() > limits.max_file_bytes) {
     return InvalidArgument("import.too_large", "文件过大 (the file is over the size limit)");
   }
   std::string text;
-  WEIGE_RETURN_IF_ERROR(DecodeText(bytes, &text));
+  bool gb = false;
+  WEIGE_RETURN_IF_ERROR(DecodeText(bytes, &text, &gb));
+  if (encoding != nullptr) *encoding = gb ? "gb18030" : "utf-8";
   struct csv_parser parser;
   if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
     return Internal("import.csv", "cannot start the CSV parser");
@@ -620,9 +622,9 @@ Status ReadXlsx(std::string_view bytes, const Limits& limits, const RowFn& on_ro
 }
 
 Status ReadTable(std::string_view bytes, const Limits& limits, const RowFn& on_row,
-                 std::string* error_cell) {
+                 std::string* error_cell, std::string* encoding) {
   if (LooksLikeXlsx(bytes)) return ReadXlsx(bytes, limits, on_row, error_cell);
-  return ReadCsv(bytes, limits, on_row, error_cell);
+  return ReadCsv(bytes, limits, on_row, error_cell, encoding);
 }
 
 }  // namespace weige::registers

@@ -52,13 +52,14 @@ bool LooksLikeXlsx(std::string_view bytes);
 // UTF-8 (a BOM dropped) or GB18030 into UTF-8; "import.encoding" otherwise.
 Status DecodeText(std::string_view bytes, std::string* utf8, bool* was_gb18030 = nullptr);
 
+// `encoding`, when given, is set to "utf-8" or "gb18030" once decoded.
 Status ReadCsv(std::string_view bytes, const Limits& limits, const RowFn& on_row,
-               std::string* error_cell);
+               std::string* error_cell, std::string* encoding = nullptr);
 Status ReadXlsx(std::string_view bytes, const Limits& limits, const RowFn& on_row,
                 std::string* error_cell);
-// Either, by content.
+// Either, by content (`encoding` stays untouched for XLSX).
 Status ReadTable(std::string_view bytes, const Limits& limits, const RowFn& on_row,
-                 std::string* error_cell);
+                 std::string* error_cell, std::string* encoding = nullptr);
 
 // "A1"-style reference of a 0-based column and 1-based row.
 std::string CellRef(size_t column, size_t row);
