@@ -11,11 +11,12 @@
 # (reconnect storm, first sync), pouchdb (Weige vs PouchDB sync), web (first
 # load, time to the worker's list), miniprogram (main package size), fuzz
 # (each libFuzzer target for 600 s: execs, coverage, crashes), crash (1,000
-# device SIGKILLs and 300 power cuts: integrity failures, lost acknowledged).
+# device SIGKILLs and 300 power cuts: integrity failures, lost acknowledged),
+# registers (full-scale register import and exports: rows/s, wall, peak memory).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(core wasm server pouchdb web miniprogram fuzz crash)
+[ ${#suites[@]} -gt 0 ] || suites=(core wasm server pouchdb web miniprogram fuzz crash registers)
 failed=0
 for s in "${suites[@]}"; do
   script="$root/build-scripts/bench-$s.sh"

@@ -6,6 +6,7 @@
 //                                                  one JSON result per line on stdout
 //   weige query --db FILE NAME [JSON]              run one query, print its result
 //   weige pending --db FILE [--limit N]            the outbox's pending commands
+//   weige import | export | template ...            registers (tools/registers_cli.cc)
 //
 // Exit status: 0 on success, 1 when a command/query fails (exec: when any
 // line failed), 2 on bad usage or when the store cannot be opened.
@@ -18,6 +19,7 @@
 #include "core/store/store.h"
 #include "core/sync/outbox.h"
 #include "tools/demo/demo_district.h"
+#include "tools/registers_cli.h"
 
 namespace {
 
@@ -33,7 +35,8 @@ int Usage() {
                "  weige demo  --db FILE [--full-scale]\n"
                "  weige exec  --db FILE [--server-time MS]   (JSON lines on stdin)\n"
                "  weige query --db FILE NAME [JSON]\n"
-               "  weige pending --db FILE [--limit N]\n");
+               "  weige pending --db FILE [--limit N]\n"
+               "  weige import | export | template ...   (weige import --help)\n");
   return 2;
 }
 
@@ -181,6 +184,9 @@ int Exec(Store* store, const Args& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && weige::tools::IsRegistersVerb(argv[1])) {
+    return weige::tools::RunRegistersVerb(argc, argv);
+  }
   Args a;
   if (!Parse(argc, argv, &a)) return Usage();
   std::unique_ptr<Store> store;

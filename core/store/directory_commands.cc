@@ -46,6 +46,23 @@ Status RequireAdminOver(const Actor& actor, Role role, const std::string& scope,
   return PermissionDenied("permission.denied", "no administrator scope over " + scope);
 }
 
+// The end of an upsert whose INSERT ... ON CONFLICT DO UPDATE ... WHERE
+// <some column differs> just ran: an upsert that changed nothing writes no
+// event and answers {"<entity>_id": id, "unchanged": true} (a register
+// imported twice leaves the event log as it was). `changed` overrides the
+// statement's own change count (a building's upsert runs a second UPDATE).
+Result Upserted(Tx& tx, const char* entity, const std::string& id,
+                std::optional<bool> changed = std::nullopt) {
+  Json value = {{std::string(entity) + "_id", id}};
+  if (!changed.value_or(tx.db().Changes() > 0)) {
+    value["unchanged"] = true;
+    return Result::Ok(value);
+  }
+  Status s = tx.Event(entity, id, std::string(entity) + ".upserted", "", *tx.payload);
+  if (!s.ok()) return Result::Fail(s);
+  return Result::Ok(value);
+}
+
 Result RegionUpsert(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string id = r.Id("id");
@@ -85,13 +102,14 @@ Result RegionUpsert(Tx& tx) {
   Stmt w = tx.db().Q(
       "INSERT INTO regions(id, parent_id, level, name, code, district_id, street_id,"
       " community_id, grid_id) VALUES(?,?,?,?,?,?,?,?,?)"
-      " ON CONFLICT(id) DO UPDATE SET name = excluded.name, code = excluded.code");
+      " ON CONFLICT(id) DO UPDATE SET name = excluded.name, code = excluded.code"
+      " WHERE regions.name IS DISTINCT FROM excluded.name"
+      " OR regions.code IS DISTINCT FROM excluded.code");
   w.Bind(1, id).Bind(2, parent).Bind(3, level).Bind(4, name).Bind(5, code);
   for (int i = 0; i < 4; ++i) w.BindOrNull(6 + i, ancestors[static_cast<size_t>(i)]);
   s = w.Run();
-  if (s.ok()) s = tx.Event("region", id, "region.upserted", "", *tx.payload);
   if (!s.ok()) return Result::Fail(s);
-  return Result::Ok({{"region_id", id}});
+  return Upserted(tx, "region", id);
 }
 
 Result DepartmentUpsert(Tx& tx) {
@@ -104,11 +122,12 @@ Result DepartmentUpsert(Tx& tx) {
   if (!s.ok()) return Result::Fail(s);
   Stmt w = tx.db().Q(
       "INSERT INTO departments(id, name, kind) VALUES(?,?,?) ON CONFLICT(id) DO UPDATE SET"
-      " name = excluded.name, kind = excluded.kind");
+      " name = excluded.name, kind = excluded.kind"
+      " WHERE departments.name IS DISTINCT FROM excluded.name"
+      " OR departments.kind IS DISTINCT FROM excluded.kind");
   s = w.Bind(1, id).Bind(2, name).Bind(3, kind).Run();
-  if (s.ok()) s = tx.Event("department", id, "department.upserted", "", *tx.payload);
   if (!s.ok()) return Result::Fail(s);
-  return Result::Ok({{"department_id", id}});
+  return Upserted(tx, "department", id);
 }
 
 Result BuildingUpsert(Tx& tx) {
@@ -134,17 +153,22 @@ Result BuildingUpsert(Tx& tx) {
       "INSERT INTO buildings(id, microgrid_id, name, address, units, floors) VALUES(?,?,?,?,?,?)"
       " ON CONFLICT(id) DO UPDATE SET microgrid_id = excluded.microgrid_id,"
       " name = excluded.name, address = excluded.address, units = excluded.units,"
-      " floors = excluded.floors");
+      " floors = excluded.floors"
+      " WHERE buildings.microgrid_id IS DISTINCT FROM excluded.microgrid_id"
+      " OR buildings.name IS DISTINCT FROM excluded.name"
+      " OR buildings.address IS DISTINCT FROM excluded.address"
+      " OR buildings.units IS DISTINCT FROM excluded.units"
+      " OR buildings.floors IS DISTINCT FROM excluded.floors");
   s = w.Bind(1, id).Bind(2, mg).Bind(3, name).Bind(4, address).Bind(5, units).Bind(6, floors).Run();
+  const bool changed = s.ok() && tx.db().Changes() > 0;
   // Only a moved building moves its households: the UPDATE scans every
   // household (no index on building_id): ~45 ms at full scale (630k).
   if (s.ok() && !old_mg.empty() && old_mg != mg) {
     Stmt hh = tx.db().Q("UPDATE households SET microgrid_id = ? WHERE building_id = ?");
     s = hh.Bind(1, mg).Bind(2, id).Run();
   }
-  if (s.ok()) s = tx.Event("building", id, "building.upserted", "", *tx.payload);
   if (!s.ok()) return Result::Fail(s);
-  return Result::Ok({{"building_id", id}});
+  return Upserted(tx, "building", id, changed);
 }
 
 Result HouseholdUpsert(Tx& tx) {
@@ -183,7 +207,15 @@ Result HouseholdUpsert(Tx& tx) {
       " building_id = excluded.building_id, microgrid_id = excluded.microgrid_id,"
       " unit = excluded.unit, floor = excluded.floor, room = excluded.room,"
       " head_name = excluded.head_name, members = excluded.members, phone = excluded.phone,"
-      " tags = excluded.tags");
+      " tags = excluded.tags"
+      " WHERE households.building_id IS DISTINCT FROM excluded.building_id"
+      " OR households.unit IS DISTINCT FROM excluded.unit"
+      " OR households.floor IS DISTINCT FROM excluded.floor"
+      " OR households.room IS DISTINCT FROM excluded.room"
+      " OR households.head_name IS DISTINCT FROM excluded.head_name"
+      " OR households.members IS DISTINCT FROM excluded.members"
+      " OR households.phone IS DISTINCT FROM excluded.phone"
+      " OR households.tags IS DISTINCT FROM excluded.tags");
   w.Bind(1, id).Bind(2, building).Bind(3, mg).Bind(4, unit).Bind(5, floor).Bind(6, room);
   w.Bind(7, head).Bind(8, members).Bind(9, phone);
   if (tags != nullptr) {
@@ -192,9 +224,8 @@ Result HouseholdUpsert(Tx& tx) {
     w.Bind(10, nullptr);
   }
   s = w.Run();
-  if (s.ok()) s = tx.Event("household", id, "household.upserted", "", *tx.payload);
   if (!s.ok()) return Result::Fail(s);
-  return Result::Ok({{"household_id", id}});
+  return Upserted(tx, "household", id);
 }
 
 Status ScopeTarget(Db& db, Role role, const std::string& scope, Target* t);
@@ -217,11 +248,12 @@ Result PersonUpsert(Tx& tx) {
   if (!s.ok()) return Result::Fail(s);
   Stmt w = tx.db().Q(
       "INSERT INTO people(id, name, phone) VALUES(?,?,?) ON CONFLICT(id) DO UPDATE SET"
-      " name = excluded.name, phone = excluded.phone");
+      " name = excluded.name, phone = excluded.phone"
+      " WHERE people.name IS DISTINCT FROM excluded.name"
+      " OR people.phone IS DISTINCT FROM excluded.phone");
   s = w.Bind(1, id).Bind(2, name).Bind(3, phone).Run();
-  if (s.ok()) s = tx.Event("person", id, "person.upserted", "", *tx.payload);
   if (!s.ok()) return Result::Fail(s);
-  return Result::Ok({{"person_id", id}});
+  return Upserted(tx, "person", id);
 }
 
 // The target a grant's scope stands for, checking it exists and fits the role.

@@ -1,13 +1,6 @@
 #!/usr/bin/env bash
 # The weige CLI as a user runs it (ctest: weige_cli_test). $1: the weige binary.
-set -uo pipefail
-weige="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # name, condition result
-  if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi
-}
+source "$(dirname "$0")/lib.sh"
 
 # An unknown verb prints the usage and exits 2 without creating --db.
 "$weige" frobnicate --db "$tmp/new.db" >"$tmp/out" 2>"$tmp/err"; rc=$?

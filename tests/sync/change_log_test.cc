@@ -220,7 +220,8 @@ TEST_F(ChangeLogTest, FailedCommandsAndNoOpUpdatesRecordNothing) {
   EXPECT_FALSE(Exec("worker2", "item.open", {{"item_id", "x"}, {"household_id", "h1"},
                                              {"category", "c"}, {"title", "t"}}).ok());
   EXPECT_EQ(Head(), head);
-  // building.upsert with the same values changes nothing; the event is logged.
+  // building.upsert with the same values changes nothing (and writes no event:
+  // upsert_unchanged_test.cc).
   MustExec("admin", "building.upsert", {{"id", "b1"}, {"microgrid_id", "mg1"},
                                         {"name", "Building b1"}});
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sync_changes WHERE seq > " + std::to_string(head) +
