@@ -15,9 +15,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <vector>
 
 #include "core/domain/json_reader.h"
+#include "core/registers/export.h"
+#include "core/registers/import.h"
 #include "core/store/sync_store.h"
 #include "core/sync/pull.h"
 #include "core/sync/push.h"
@@ -84,6 +87,8 @@ struct Route {
 namespace {
 
 constexpr size_t kNoBody = 0;
+// A register file uploaded to the console (the engine refuses more itself).
+constexpr size_t kMaxImportBytes = size_t{64} << 20;
 // A refused body (too large, compressed) up to this size is read and dropped
 // so the client sees the answer; beyond it the connection is closed.
 constexpr uint64_t kMaxDroppedBytes = 16 << 20;
@@ -99,6 +104,9 @@ const Route kRoutes[] = {
     {"POST", "/api/v1/query", false, kMaxSmallBodyBytes, &HttpServer::QueryCall},
     {"POST", "/api/v1/admin/password", false, kMaxSmallBodyBytes, &HttpServer::AdminPassword},
     {"POST", "/api/v1/admin/deactivate", false, kMaxSmallBodyBytes, &HttpServer::AdminDeactivate},
+    {"POST", "/api/v1/console/import", false, kMaxImportBytes, &HttpServer::ConsoleImport},
+    {"GET", "/api/v1/console/export", false, kNoBody, &HttpServer::ConsoleExport},
+    {"GET", "/api/v1/console/template", false, kNoBody, &HttpServer::ConsoleTemplate},
     {"PUT", "/api/v1/blobs/", true, kMaxBlobBytes, &HttpServer::PutBlob},
     {"GET", "/api/v1/blobs/", true, kNoBody, &HttpServer::GetBlob},
 };
@@ -781,6 +789,116 @@ void HttpServer::AdminDeactivate(const Request& req, Reply* out) {
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true}, {"person_id", person}, {"tokens_revoked", tokens}}));
+}
+
+// The console's registers, through the one engine the CLI uses too
+// (core/registers). Import: the uploaded bytes of a CSV or XLSX file,
+// ?kind=regions|buildings|households|people&mode=dry_run|apply ("apply"
+// applies the valid rows and reports the refused ones); the answer is the
+// engine's report with its errors as a CSV (errors_csv) to download.
+void HttpServer::ConsoleImport(const Request& req, Reply* out) {
+  std::string person;
+  if (!Authenticate(req, out, &person, nullptr)) return;
+  auto kind = registers::ParseKind(req.Param("kind"));
+  const std::string mode = req.Param("mode");
+  if (!kind) return SendError(out, InvalidArgument("import.bad_kind", "kind is regions, buildings, households or people"));
+  if (mode != "dry_run" && mode != "apply") {
+    return SendError(out, InvalidArgument("import.bad_mode", "mode is dry_run or apply"));
+  }
+  registers::ImportOptions o;
+  o.dry_run = mode == "dry_run";
+  o.apply_valid = mode == "apply";
+  o.at = NowMs();
+  registers::ImportReport report;
+  {
+    // The writer for the whole file: its rows commit in batches, but other
+    // writers (pushes) wait until it is done.
+    auto w = pool_->Write();
+    report = registers::ImportFile(w.get(), person, *kind, req.body, o);
+  }
+  Json j = report.ToJson();
+  j["errors_csv"] = report.errors.empty() ? Json() : Json(report.ErrorsCsv());
+  SendJson(out, report.status.ok() ? 200 : HttpStatus(report.status), DumpJson(j));
+}
+
+namespace {
+
+// A temp file for a download: written by `write(path)`, then opened and
+// unlinked, its descriptor sent (memory stays flat however large it is).
+Status TempDownload(const std::function<Status(const std::string&)>& write, Reply* out) {
+  char name[] = "/tmp/weige-download-XXXXXX";
+  int fd = mkstemp(name);
+  if (fd < 0) return Internal("download.temp", "cannot create a temporary file");
+  close(fd);
+  Status s = write(name);
+  int rd = s.ok() ? open(name, O_RDONLY | O_CLOEXEC) : -1;
+  unlink(name);
+  if (!s.ok()) return s;
+  if (rd < 0) return Internal("download.temp", "cannot read the temporary file");
+  struct stat st;
+  if (fstat(rd, &st) != 0) {
+    close(rd);
+    return Internal("download.temp", "cannot read the temporary file");
+  }
+  out->fd = rd;
+  out->fd_size = static_cast<uint64_t>(st.st_size);
+  return Status::Ok();
+}
+
+void SendDownload(Reply* out, registers::Format format, const std::string& file_name) {
+  out->status = 200;
+  out->type = format == registers::Format::kCsv
+                  ? "text/csv; charset=utf-8"
+                  : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  out->Header("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
+  out->Header("Cache-Control", "no-store");
+}
+
+}  // namespace
+
+// Export: ?kind=items|visits|reports|households|regions|buildings|people|figures
+// &format=csv|xlsx[&region=ID][&from=YYYY-MM-DD&to=YYYY-MM-DD], as the
+// signed-in person may read it; written to a temp file under the reader (sync
+// goes on) and sent from it.
+void HttpServer::ConsoleExport(const Request& req, Reply* out) {
+  std::string person;
+  if (!Authenticate(req, out, &person, nullptr)) return;
+  auto kind = registers::ParseExportKind(req.Param("kind"));
+  auto format = registers::ParseFormat(req.Param("format"));
+  if (!kind || !format) {
+    return SendError(out, InvalidArgument("export.bad_kind", "give kind and format (csv or xlsx)"));
+  }
+  registers::ExportOptions o;
+  o.region_id = req.Param("region");
+  o.now = NowMs();
+  for (const char* key : {"from", "to"}) {
+    if (!req.HasParam(key)) continue;
+    auto day = registers::ParseDate(req.Param(key));
+    if (!day) return SendError(out, InvalidArgument("export.bad_date", "dates are YYYY-MM-DD"));
+    (std::string(key) == "from" ? o.from : o.to) = *day;
+  }
+  Status s = TempDownload([&](const std::string& path) {
+    auto r = pool_->Read();
+    return registers::ExportToFile(r.get(), person, *kind, *format, o, path);
+  }, out);
+  if (!s.ok()) return SendError(out, s);
+  SendDownload(out, *format, registers::ExportFileName(*kind, *format, o.region_id, o.now));
+}
+
+// The empty import file of a register kind (its Chinese header row).
+void HttpServer::ConsoleTemplate(const Request& req, Reply* out) {
+  std::string person;
+  if (!Authenticate(req, out, &person, nullptr)) return;
+  auto kind = registers::ParseKind(req.Param("kind"));
+  auto format = registers::ParseFormat(req.Param("format"));
+  if (!kind || !format) {
+    return SendError(out, InvalidArgument("import.bad_kind", "give kind and format (csv or xlsx)"));
+  }
+  Status s = TempDownload([&](const std::string& path) {
+    return registers::WriteTemplate(*kind, *format, path);
+  }, out);
+  if (!s.ok()) return SendError(out, s);
+  SendDownload(out, *format, req.Param("kind") + "-template." + req.Param("format"));
 }
 
 // A blob request: the signed-in person and the path's SHA-256, checked to be

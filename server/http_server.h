@@ -95,6 +95,9 @@ class HttpServer {
   bool SignedInWithBody(const Request& req, Reply* out, std::string* person, Json* body);
   void AdminPassword(const Request& req, Reply* out);
   void AdminDeactivate(const Request& req, Reply* out);
+  void ConsoleImport(const Request& req, Reply* out);
+  void ConsoleExport(const Request& req, Reply* out);
+  void ConsoleTemplate(const Request& req, Reply* out);
   void PutBlob(const Request& req, Reply* out);
   void GetBlob(const Request& req, Reply* out);
   void Static(const Request& req, Reply* out);

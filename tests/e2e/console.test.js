@@ -5,6 +5,11 @@
 // who then signs in as a worker, deactivation ending their session at once,
 // and the audit trail filtered by person. Each view is audited (axe, raw
 // text, screenshots console-*.png in test-out/screenshots/).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import ExcelJS from 'exceljs';
 import { useServerAndBrowser, watch, view, shotDir, ensureDir, waitSynced } from './support/harness.js';
 import { kAudited, audit } from './support/audit.js';
 
@@ -241,6 +246,114 @@ test('a checklist version edited with a live preview, published, is the form a w
   const after = await page.$$eval('#template-versions [data-version]', (els) => els.map((e) => Number(e.dataset.version)));
   expect(after.length).toBe(before.length + 1);
   expect(Math.max(...after)).toBe(Math.max(...before) + 1);
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+// ---------------------------------------------------------------- registers
+
+/** Fields of one CSV line as the engine writes it (quoted or bare, no embedded quotes). */
+function csvFields(line) {
+  return [...line.matchAll(/(?:^|,)(?:"([^"]*)"|([^,]*))/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
+}
+
+async function downloadFrom(page, click) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), click()]);
+  const file = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
+}
+
+test('registers: template, CSV (GB18030) and XLSX import with a dry run and its errors, exports read back', async () => {
+  const { context, page, errors } = await adminPage();
+  await page.click('a[data-tab=registers]');
+  await view(page, 'console-registers');
+  await audit(page, 'console-registers');
+  // A template per kind, with its Chinese header.
+  const tpl = await downloadFrom(page, () => page.click('[data-template="households.csv"]'));
+  expect(tpl.name).toBe('households-template.csv');
+  const header = tpl.bytes.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/)[0];
+  expect(csvFields(header)).toContain('户编号');
+
+  // The micro-grid's households as CSV, then a file made from it: one new
+  // household, one under a building that does not exist; in GB18030.
+  await page.selectOption('#export-kind', 'households');
+  await page.selectOption('#export-format', 'csv');
+  await page.fill('#export-region', 's1c1g1m1');
+  const hh = await downloadFrom(page, () => page.click('#export-download'));
+  expect(hh.name).toMatch(/^households-s1c1g1m1-\d{8}\.csv$/);
+  const lines = hh.bytes.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean);
+  expect(lines.length).toBeGreaterThan(10);
+  const cols = csvFields(lines[0]);
+  const row = csvFields(lines[1]);
+  const good = [...row];
+  good[cols.indexOf('户编号')] = 'h-console-import-1';
+  good[cols.indexOf('户主')] = '郑新户';
+  const bad = [...good];
+  bad[cols.indexOf('户编号')] = 'h-console-import-2';
+  bad[cols.indexOf('楼栋')] = 'b-nope';
+  const text = [cols, good, bad].map((r) => r.map((v) => `"${v}"`).join(',')).join('\r\n') + '\r\n';
+  const gbPath = path.join(os.tmpdir(), `weige-console-${process.pid}.csv`);
+  fs.writeFileSync(gbPath, execFileSync('python3', ['-c',
+    'import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().decode("utf-8").encode("gb18030"))'],
+  { input: Buffer.from(text, 'utf8') }));
+  await page.selectOption('#import-kind', 'households');
+  await page.setInputFiles('#import-file', gbPath);
+  await page.click('#import-dry');
+  await page.waitForSelector('#import-report');
+  expect(await page.getAttribute('#import-report', 'data-refused')).toBe('1');
+  expect(await page.getAttribute('#import-report', 'data-applied')).toBe('false');
+  await page.waitForSelector('#import-errors tr[data-row="3"]');
+  await audit(page, 'console-import-dry-run', { bothLanguages: false });
+  const errCsv = await downloadFrom(page, () => page.click('#import-errors-csv'));
+  expect(errCsv.bytes.toString('utf8')).toContain('3');
+  // Apply the valid rows: the new household is in the tree's search.
+  await page.click('#import-apply');
+  await page.waitForSelector('#import-report[data-applied="true"]');
+  const found = await page.evaluate(async () => (await fetch('/api/v1/query', { method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${window.weige.session.token}` },
+    body: JSON.stringify({ name: 'console.search', params: { q: '郑新户' } }) })).json());
+  expect(found.value.households.map((x) => x.id)).toEqual(['h-console-import-1']);
+  // Again: nothing changes.
+  await page.click('#import-dry');
+  await page.waitForSelector('#import-report[data-applied="false"]');
+  expect(await page.textContent('#import-report')).toContain('0 行将新增或更新');
+
+  // XLSX: the micro-grid's households exported, read with exceljs, imported back unchanged.
+  await page.selectOption('#export-format', 'xlsx');
+  const xl = await downloadFrom(page, () => page.click('#export-download'));
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(xl.bytes);
+  const sheet = wb.worksheets[0];
+  expect(sheet.getRow(1).values).toContain('户编号');
+  expect(sheet.actualRowCount).toBe(lines.length + 1);  // and the imported household
+  const xlPath = path.join(os.tmpdir(), `weige-console-${process.pid}.xlsx`);
+  fs.writeFileSync(xlPath, xl.bytes);
+  await page.setInputFiles('#import-file', xlPath);
+  await page.click('#import-dry');
+  await page.waitForSelector('#import-report');
+  expect(await page.getAttribute('#import-report', 'data-refused')).toBe('0');
+  expect(await page.textContent('#import-report')).toContain('0 行将新增或更新');
+
+  // Every export, each format, read back.
+  await page.fill('#export-region', '');
+  for (const kind of ['items', 'visits', 'reports', 'households', 'figures']) {
+    for (const format of ['csv', 'xlsx']) {
+      await page.selectOption('#export-kind', kind);
+      await page.selectOption('#export-format', format);
+      const d = await downloadFrom(page, () => page.click('#export-download'));
+      expect(d.name).toMatch(new RegExp(`^${kind}-.*\\d{8}\\.${format}$`));
+      if (format === 'csv') {
+        expect(d.bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+        expect(d.bytes.toString('utf8').split(/\r?\n/).filter(Boolean).length).toBeGreaterThan(1);
+      } else {
+        const book = new ExcelJS.Workbook();
+        await book.xlsx.load(d.bytes);
+        expect(book.worksheets[0].actualRowCount).toBeGreaterThan(1);
+      }
+    }
+  }
+  fs.rmSync(gbPath, { force: true });
+  fs.rmSync(xlPath, { force: true });
   expect(errors).toEqual([]);
   await context.close();
 });

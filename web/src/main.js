@@ -14,7 +14,7 @@ import { residentReport, residentMine } from './views/resident.js';
 import { gridDash, gridQueue } from './views/gridhead.js';
 import { deptItems } from './views/department.js';
 import { inboxView, dismissedIds } from './views/inbox.js';
-import { consoleTree, consolePeople, consoleAudit, consoleTemplates } from './views/console.js';
+import { consoleTree, consolePeople, consoleAudit, consoleTemplates, consoleRegisters } from './views/console.js';
 
 const homes = { worker: '#/worker', captain: '#/captain', resident: '#/resident',
   grid_head: '#/grid', admin: '#/console', department: '#/dept' };
@@ -27,7 +27,7 @@ const routes = [
   [/^grid$/, gridDash], [/^grid\/queue$/, gridQueue], [/^dept$/, deptItems],
   [/^inbox$/, inboxView],
   [/^console$/, consoleTree], [/^console\/people$/, consolePeople], [/^console\/audit$/, consoleAudit],
-  [/^console\/templates$/, consoleTemplates],
+  [/^console\/templates$/, consoleTemplates], [/^console\/registers$/, consoleRegisters],
 ];
 // An administrator's console reads from the server: a session whose every
 // grant is an administrator's opens no database and replicates nothing.

@@ -80,3 +80,27 @@ export async function adminCall(what, body) {
     cache: 'no-store', body: JSON.stringify(body) });
   return json(res);
 }
+
+/** The console's register import: the file's bytes, dry run or apply; the engine's report. */
+export async function consoleImport(kind, mode, file) {
+  const res = await fetch(`/api/v1/console/import?kind=${encodeURIComponent(kind)}&mode=${mode}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${app.session.token}` }, cache: 'no-store', body: file });
+  const body = await res.json().catch(() => ({}));
+  if (body.ok === false && !body.rows) {
+    const err = new Error(body.message || `HTTP ${res.status}`);
+    err.code = body.code || 'http';
+    err.reason = body.reason || `http.${res.status}`;
+    err.cell = body.cell;
+    throw err;
+  }
+  return body;
+}
+
+/** A file the server sends as a download (an export, a template): {blob, name}. */
+export async function consoleDownload(path) {
+  const res = await fetch(path, { headers: { Authorization: `Bearer ${app.session.token}` }, cache: 'no-store' });
+  if (!res.ok) await json(res);
+  const cd = res.headers.get('Content-Disposition') || '';
+  const m = /filename="([^"]+)"/.exec(cd);
+  return { blob: await res.blob(), name: m ? m[1] : 'download' };
+}

@@ -6,7 +6,7 @@
 import { t, kCategories, categoryName } from '../i18n.js';
 import { h, tabs, button, busy, errorBox, field, input, select, emptyState, errorText, fmtDate, uid } from '../ui.js';
 import { checklistForm } from './worker.js';
-import { serverQuery, serverCommand, adminCall } from '../net.js';
+import { serverQuery, serverCommand, adminCall, consoleImport, consoleDownload } from '../net.js';
 
 const kPage = 50;
 
@@ -14,6 +14,7 @@ function consoleTabs(active) {
   return tabs([
     { key: 'tree', label: t('console.tab_tree'), href: '#/console' },
     { key: 'people', label: t('console.tab_people'), href: '#/console/people' },
+    { key: 'registers', label: t('console.tab_registers'), href: '#/console/registers' },
     { key: 'templates', label: t('console.tab_templates'), href: '#/console/templates' },
     { key: 'audit', label: t('console.tab_audit'), href: '#/console/audit' },
   ], active);
@@ -447,4 +448,108 @@ export async function consoleTemplates() {
         onclick: () => { addR({ question: '', equals: true, finding: { category: kCategories[0], title: '' } }); render(); } }, 'default'))),
     h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('console.preview')), preview),
     h('div', { class: 'app-pad' }, publish, err, done));
+}
+
+// ---------------------------------------------------------------- registers
+
+const kRegisterKinds = ['regions', 'buildings', 'households', 'people'];
+const kExportKinds = ['items', 'visits', 'reports', 'households', 'figures', 'regions', 'buildings', 'people'];
+
+/** Saves a blob as a file the person downloads. */
+function saveBlob(blob, name) {
+  const a = h('a', { href: URL.createObjectURL(blob), download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+}
+
+function reportView(r) {
+  const summary = t('console.import_summary', { rows: r.rows, changed: r.changed, unchanged: r.unchanged, refused: r.refused });
+  const rows = (r.errors || []).slice(0, 100);
+  return h('div', { id: 'import-report', dataset: { refused: String(r.refused), applied: String(!!r.applied) } },
+    h('p', { class: 'app-para', role: 'status' }, r.applied ? t('console.import_applied', { summary }) : summary),
+    rows.length ? h('table', { class: 'app-table', id: 'import-errors' },
+      h('caption', null, t('console.import_errors')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('console.err_row')),
+        h('th', { scope: 'col' }, t('console.err_column')), h('th', { scope: 'col' }, t('console.err_reason')))),
+      h('tbody', null, rows.map((e) => h('tr', { dataset: { row: String(e.row) } },
+        h('td', null, String(e.row)), h('td', null, e.column || '—'),
+        h('td', null, getReasonText(e)))))) : null,
+    r.errors_csv ? button(t('console.errors_csv'), { id: 'import-errors-csv', class: 'weui-btn weui-btn_default app-btn',
+      onclick: () => saveBlob(new Blob([r.errors_csv], { type: 'text/csv;charset=utf-8' }), 'import-errors.csv') }, 'default') : null);
+}
+
+// The engine's row message is zh-CN then English ("中文 (English)"): the
+// part in the person's language.
+function getReasonText(e) {
+  const m = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(e.message || '');
+  if (!m) return e.message || t('err.unknown_reason');
+  return document.documentElement.lang === 'en' ? m[2] : m[1];
+}
+
+export async function consoleRegisters() {
+  // Import: dry run first, then apply the valid rows.
+  const kind = select(kRegisterKinds.map((k) => [k, t(`console.kind.${k}`)]), { id: 'import-kind' });
+  const file = h('input', { type: 'file', id: 'import-file', class: 'weui-input', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  const err = errorBox();
+  const out = h('div', { id: 'import-out' });
+  const progress = h('progress', { id: 'import-progress', hidden: true, 'aria-label': t('console.importing') });
+  const dry = button(t('console.dry_run'), { id: 'import-dry' });
+  const apply = button(t('console.apply'), { id: 'import-apply', disabled: true }, 'default');
+  const run = (mode) => async () => {
+    if (!file.files.length) throw new Error(t('console.pick_file'));
+    progress.hidden = false;
+    try {
+      const r = await consoleImport(kind.value, mode, file.files[0]);
+      out.replaceChildren(reportView(r));
+      apply.disabled = mode !== 'dry_run' || r.rows === r.refused || r.changed === 0;
+    } catch (e) {
+      out.replaceChildren(h('p', { class: 'app-error', role: 'alert', id: 'import-file-error' },
+        errorText(e), e.cell ? ` (${e.cell})` : ''));
+      apply.disabled = true;
+    } finally {
+      progress.hidden = true;
+    }
+  };
+  dry.addEventListener('click', () => busy(dry, err, run('dry_run')));
+  apply.addEventListener('click', () => busy(apply, err, run('apply')));
+  file.addEventListener('change', () => { apply.disabled = true; out.replaceChildren(); });
+  kind.addEventListener('change', () => { apply.disabled = true; out.replaceChildren(); });
+  const templates = h('ul', { class: 'app-list', id: 'register-templates' }, kRegisterKinds.map((k) =>
+    h('li', { class: 'app-list__row' }, h('span', { class: 'app-list__title' }, t(`console.kind.${k}`)),
+      h('div', { class: 'app-row-actions' }, ['csv', 'xlsx'].map((f) => button(f.toUpperCase(), {
+        class: 'weui-btn weui-btn_default app-btn app-btn_inline', dataset: { template: `${k}.${f}` },
+        'aria-label': t('console.template_download', { kind: t(`console.kind.${k}`), f: f.toUpperCase() }),
+        onclick: async () => {
+          const d = await consoleDownload(`/api/v1/console/template?kind=${k}&format=${f}`);
+          saveBlob(d.blob, d.name);
+        } }, 'default'))))));
+  // Exports: a kind, a format, a subtree and a date range.
+  const ekind = select(kExportKinds.map((k) => [k, t(`console.export.${k}`)]), { id: 'export-kind' });
+  const eformat = select([['xlsx', 'XLSX'], ['csv', 'CSV']], { id: 'export-format' });
+  const region = input({ type: 'text', id: 'export-region', autocapitalize: 'none', spellcheck: 'false' });
+  const from = input({ type: 'date', id: 'export-from' });
+  const to = input({ type: 'date', id: 'export-to' });
+  const eerr = errorBox();
+  const edone = h('p', { class: 'app-hint', role: 'status', id: 'export-done' });
+  const download = button(t('console.download'), { id: 'export-download' });
+  download.addEventListener('click', () => busy(download, eerr, async () => {
+    const q = new URLSearchParams({ kind: ekind.value, format: eformat.value });
+    if (region.value.trim()) q.set('region', region.value.trim());
+    if (from.value) q.set('from', from.value);
+    if (to.value) q.set('to', to.value);
+    const d = await consoleDownload(`/api/v1/console/export?${q}`);
+    saveBlob(d.blob, d.name);
+    edone.textContent = t('console.downloaded', { name: t(`console.export.${ekind.value}`) });
+  }));
+  return page('console-registers', 'registers',
+    h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('console.import')),
+      h('div', { class: 'weui-cells weui-cells_form' }, field(t('console.import_kind'), kind), field(t('console.import_file'), file)),
+      h('div', { class: 'app-pad' }, dry, apply, progress, err, out)),
+    h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('console.templates_dl')), templates),
+    h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('console.exports')),
+      h('div', { class: 'weui-cells weui-cells_form' }, field(t('console.export_kind'), ekind), field(t('console.export_format'), eformat),
+        field(t('console.export_region'), region, { hint: t('console.export_region_hint') }),
+        field(t('console.export_from'), from), field(t('console.export_to'), to)),
+      h('div', { class: 'app-pad' }, download, eerr, edone)));
 }
