@@ -146,6 +146,36 @@ TEST_F(AuthTest, AdminSetsPasswordsAndDeactivatesInsideItsScope) {
   EXPECT_EQ(people.json["value"]["people"].size(), 1u);
 }
 
+// The console's register endpoints call the engine as the signed-in person:
+// a scoped administrator exports its subtree only; a bad file is refused
+// with the engine's reason and writes nothing.
+TEST_F(AuthTest, ConsoleRegistersFollowTheSignedInPersonsScope) {
+  HttpReply in = http().Get("/api/v1/console/export?kind=households&format=csv&region=g2", Token("radmin"));
+  ASSERT_EQ(in.status, 200) << in.body.substr(0, 300);
+  EXPECT_EQ(in.body.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_NE(in.body.find("h6"), std::string::npos);
+  EXPECT_EQ(in.body.find("\"h1\""), std::string::npos);
+  HttpReply out = http().Get("/api/v1/console/export?kind=households&format=csv&region=g1", Token("radmin"));
+  EXPECT_EQ(out.status, 403) << out.body.substr(0, 300);
+  HttpReply xlsx = http().Get("/api/v1/console/export?kind=items&format=xlsx&region=g2", Token("radmin"));
+  EXPECT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+  EXPECT_EQ(http().Get("/api/v1/console/export?kind=nope&format=csv", Token("admin")).status, 400);
+  HttpReply tpl = http().Get("/api/v1/console/template?kind=people&format=csv", Token("admin"));
+  EXPECT_EQ(tpl.status, 200);
+  HttpReply bad = http().Post("/api/v1/console/import?kind=households&mode=apply", "PK\x03\x04garbage",
+                              Token("admin"));
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(bad.json["reason"].get<std::string>().rfind("import.", 0), 0u) << bad.body;
+  EXPECT_EQ(bad.json["applied"], false);
+  // Round trip: the subtree's export, imported back as a dry run, changes nothing.
+  HttpReply again = http().Post("/api/v1/console/import?kind=households&mode=dry_run", in.body,
+                                Token("radmin"));
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json["refused"], 0);
+  EXPECT_EQ(again.json["changed"], 0);
+}
+
 class ExpiryTest : public ServerTest {
   std::vector<std::string> ServerArgs() override { return {"--token-ttl", "1"}; }
 };
