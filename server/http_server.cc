@@ -10,6 +10,7 @@
 
 #include <microhttpd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include "core/domain/json_reader.h"
 #include "core/registers/export.h"
 #include "core/registers/import.h"
+#include "core/registers/table_writer.h"
 #include "core/store/sync_store.h"
 #include "core/sync/pull.h"
 #include "core/sync/push.h"
@@ -107,6 +109,7 @@ const Route kRoutes[] = {
     {"POST", "/api/v1/console/import", false, kMaxImportBytes, &HttpServer::ConsoleImport},
     {"GET", "/api/v1/console/export", false, kNoBody, &HttpServer::ConsoleExport},
     {"GET", "/api/v1/console/template", false, kNoBody, &HttpServer::ConsoleTemplate},
+    {"GET", "/api/v1/console/events", false, kNoBody, &HttpServer::ConsoleEvents},
     {"PUT", "/api/v1/blobs/", true, kMaxBlobBytes, &HttpServer::PutBlob},
     {"GET", "/api/v1/blobs/", true, kNoBody, &HttpServer::GetBlob},
 };
@@ -899,6 +902,70 @@ void HttpServer::ConsoleTemplate(const Request& req, Reply* out) {
   }, out);
   if (!s.ok()) return SendError(out, s);
   SendDownload(out, *format, req.Param("kind") + "-template." + req.Param("format"));
+}
+
+// The audit trail as a file: ?format=csv|xlsx and console.events' filters
+// (person_id, entity, entity_id, region_id, from, to as ms), every page of
+// the query (as the signed-in person reads it) written a row at a time.
+void HttpServer::ConsoleEvents(const Request& req, Reply* out) {
+  std::string person;
+  if (!Authenticate(req, out, &person, nullptr)) return;
+  auto format = registers::ParseFormat(req.Param("format"));
+  if (!format) return SendError(out, InvalidArgument("export.bad_kind", "format is csv or xlsx"));
+  Json params = {{"actor", person}, {"limit", 200}};
+  for (const char* key : {"person_id", "entity", "entity_id", "region_id"}) {
+    if (req.HasParam(key)) params[key] = req.Param(key);
+  }
+  for (const char* key : {"from", "to"}) {
+    int64_t v = 0;
+    if (!req.HasParam(key)) continue;
+    if (!ParseCount(req.Param(key), &v)) {
+      return SendError(out, InvalidArgument("export.bad_date", "from and to are ms since the epoch"));
+    }
+    params[key] = v;
+  }
+  auto rows = [&](registers::TableWriter* w) -> Status {
+    WEIGE_RETURN_IF_ERROR(w->Row(registers::HeaderRow(
+        {"序号", "时间", "操作", "操作人", "操作人姓名", "对象", "对象编号", "微网格", "原因"})));
+    auto r = pool_->Read();
+    for (;;) {
+      Result page = r->Query("console.events", params);
+      if (!page.ok()) return page.status;
+      for (const Json& e : page.value["events"]) {
+        auto text = [&](const char* k) {
+          return e[k].is_string() ? e[k].get<std::string>() : std::string();
+        };
+        const int64_t at = e["server_at"].is_number() ? e["server_at"].get<int64_t>() : e["at"].get<int64_t>();
+        WEIGE_RETURN_IF_ERROR(w->Row({{std::to_string(e["seq"].get<int64_t>()), true},
+                                      {registers::FormatTime(at)}, {text("type")}, {text("actor")},
+                                      {text("actor_name")}, {text("entity")}, {text("entity_id")},
+                                      {text("microgrid_id")}, {text("reason")}}));
+      }
+      if (page.value["next"].is_null()) return w->Close();
+      params["before"] = page.value["next"];
+    }
+  };
+  Status s = TempDownload([&](const std::string& path) -> Status {
+    std::unique_ptr<registers::TableWriter> w;
+    if (*format == registers::Format::kXlsx) {
+      WEIGE_RETURN_IF_ERROR(registers::NewXlsxWriter(path, "操作记录", &w));
+      return rows(w.get());
+    }
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) return Internal("download.temp", "cannot write the temporary file");
+    w = registers::NewCsvWriter([f](std::string_view bytes) {
+      return std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size()
+                 ? Status::Ok() : Internal("download.temp", "cannot write the temporary file");
+    });
+    Status st = rows(w.get());
+    if (std::fclose(f) != 0 && st.ok()) st = Internal("download.temp", "cannot write the temporary file");
+    return st;
+  }, out);
+  if (!s.ok()) return SendError(out, s);
+  std::string day = registers::FormatTime(NowMs()).substr(0, 10);
+  day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
+  SendDownload(out, *format, "events-" + (req.HasParam("region_id") ? req.Param("region_id") : "all") +
+                                 "-" + day + "." + req.Param("format"));
 }
 
 // A blob request: the signed-in person and the path's SHA-256, checked to be

@@ -98,6 +98,7 @@ class HttpServer {
   void ConsoleImport(const Request& req, Reply* out);
   void ConsoleExport(const Request& req, Reply* out);
   void ConsoleTemplate(const Request& req, Reply* out);
+  void ConsoleEvents(const Request& req, Reply* out);
   void PutBlob(const Request& req, Reply* out);
   void GetBlob(const Request& req, Reply* out);
   void Static(const Request& req, Reply* out);

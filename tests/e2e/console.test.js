@@ -196,6 +196,12 @@ test('a new person, granted a role with a one-time password, signs in; deactivat
   await page.waitForSelector('#audit-list [data-type="role.revoked"]');
   const types = await page.$$eval('#audit-list [data-type]', (els) => els.slice(0, 2).map((e) => e.dataset.type));
   expect(types).toEqual(['role.revoked', 'role.granted']);
+  // Exported: the same filter, every row, as CSV.
+  const trail = await downloadFrom(page, () => page.click('[data-audit-export=csv]'));
+  expect(trail.name).toMatch(/^events-all-\d{8}\.csv$/);
+  const trailLines = trail.bytes.toString('utf8').split(/\r?\n/).filter(Boolean);
+  expect(trailLines[0]).toContain('操作人');
+  expect(trailLines[1]).toContain('role.revoked');
   await audit(page, 'console-audit', { reopen: async () => {
     await page.fill('#audit-person', env.server.who('admin').person_id);
     await page.click('#audit-filter');

@@ -304,6 +304,16 @@ export async function consoleAudit() {
   };
   await load(null);
   const submit = button(t('console.filter'), { type: 'submit', id: 'audit-filter' });
+  // The filtered trail as a file (every page, written by the server).
+  const exportBtn = (f) => {
+    const b = button(t('console.audit_export', { f: f.toUpperCase() }), { class: 'weui-btn weui-btn_default app-btn app-btn_inline',
+      dataset: { auditExport: f } }, 'default');
+    b.addEventListener('click', () => busy(b, err, async () => {
+      const d = await consoleDownload(`/api/v1/console/events?${new URLSearchParams({ format: f, ...filters() })}`);
+      saveBlob(d.blob, d.name);
+    }));
+    return b;
+  };
   const form = h('form', { class: 'app-pad', onsubmit: (e) => {
     e.preventDefault();
     busy(submit, err, async () => {
@@ -312,7 +322,8 @@ export async function consoleAudit() {
     });
   } }, h('div', { class: 'weui-cells weui-cells_form' },
     field(t('console.audit_person'), person), field(t('console.audit_item'), item),
-    field(t('console.audit_region'), region)), submit, err);
+    field(t('console.audit_region'), region)), submit,
+  h('div', { class: 'app-row-actions' }, exportBtn('csv'), exportBtn('xlsx')), err);
   return page('console-audit', 'audit', form, list);
 }
 
