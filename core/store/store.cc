@@ -46,17 +46,25 @@ Store::~Store() = default;
 Status Store::Open(const std::string& path, const OpenOptions& options,
                    std::unique_ptr<Store>* out) {
   std::unique_ptr<Store> store(new Store());
-  WEIGE_RETURN_IF_ERROR(Db::Open(path, options.vfs, &store->db_));
+  if (Db::IsPostgresUrl(path)) {
+    // The server's engine: durability and the overdue rule live in the
+    // server's configuration and the migration (weige_overdue in SQL).
+    WEIGE_RETURN_IF_ERROR(Db::OpenPostgres(path, &store->db_));
+    WEIGE_RETURN_IF_ERROR(MigratePostgres(store->db_.get()));
+  } else {
+    WEIGE_RETURN_IF_ERROR(Db::Open(path, options.vfs, &store->db_));
+    Db& db = *store->db_;
+    WEIGE_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
+    WEIGE_RETURN_IF_ERROR(db.Exec(options.wal ? "PRAGMA journal_mode = WAL"
+                                              : "PRAGMA journal_mode = DELETE"));
+    WEIGE_RETURN_IF_ERROR(db.Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
+                                                           : "PRAGMA synchronous = NORMAL"));
+    sqlite3_create_function(db.raw(), "weige_overdue", 5,
+                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                            OverdueFn, nullptr, nullptr);
+    WEIGE_RETURN_IF_ERROR(Migrate(&db));
+  }
   Db& db = *store->db_;
-  WEIGE_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
-  WEIGE_RETURN_IF_ERROR(db.Exec(options.wal ? "PRAGMA journal_mode = WAL"
-                                            : "PRAGMA journal_mode = DELETE"));
-  WEIGE_RETURN_IF_ERROR(db.Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
-                                                         : "PRAGMA synchronous = NORMAL"));
-  sqlite3_create_function(db.raw(), "weige_overdue", 5,
-                          SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
-                          OverdueFn, nullptr, nullptr);
-  WEIGE_RETURN_IF_ERROR(Migrate(&db));
   if (options.record_changes) {
     WEIGE_RETURN_IF_ERROR(EnableChangeLog(db));
   }
@@ -127,11 +135,15 @@ Result Store::ExecuteParsed(const Json& command, const std::string& body,
   // before the first write share its read lock instead of taking one each
   // (a visit.record went from 10 fcntl calls to 6), and the check and the
   // write see the same snapshot.
-  const bool own_txn = sqlite3_get_autocommit(db_->raw()) != 0;
+  const bool own_txn = !db_->InTransaction();
   {
     Stmt begin = db_->Q(own_txn ? "BEGIN" : "SAVEPOINT weige_cmd");
     Status b = begin.Run();
-    if (!b.ok()) return Result::Fail(b);
+    if (b.ok()) b = LockChangeLog(*db_);
+    if (!b.ok()) {
+      if (own_txn) db_->Exec("ROLLBACK");
+      return Result::Fail(b);
+    }
   }
   auto finish = [&](bool commit) {
     if (own_txn) {
@@ -227,8 +239,8 @@ Result Store::Query(std::string_view name, const Json& params) {
   Status s = LoadActor(*db_, actor_id, &actor);
   if (!s.ok()) return Result::Fail(s);
   // Reads see one consistent snapshot.
-  bool own_txn = sqlite3_get_autocommit(db_->raw()) != 0;
-  if (own_txn) db_->Exec("BEGIN");
+  bool own_txn = !db_->InTransaction();
+  if (own_txn) db_->Exec(PerEngine{"BEGIN", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"});
   QueryCtx ctx(*db_, actor, params);
   Result result = handler->second(ctx);
   if (own_txn) db_->Exec("COMMIT");
@@ -240,6 +252,19 @@ std::string Store::ContentDigest() {
   for (const char* const* t = ContentTables(); *t != nullptr; ++t) {
     sqlite3_stmt* s = nullptr;
     std::string sql = std::string("SELECT * FROM ") + *t + " ORDER BY 1, 2";
+    if (db_->raw() == nullptr) {  // PostgreSQL: each value's text, NULL apart
+      h = Fnv(h, *t, std::char_traits<char>::length(*t));
+      Stmt rows = db_->Q(sql);
+      while (rows.Step()) {
+        for (int i = 0; i < rows.ColumnCount(); ++i) {
+          std::string v = rows.IsNull(i) ? std::string("\xff", 1) : rows.Text(i);
+          size_t bytes = v.size();
+          h = Fnv(h, &bytes, sizeof bytes);
+          h = Fnv(h, v.data(), v.size());
+        }
+      }
+      continue;
+    }
     if (sqlite3_prepare_v2(db_->raw(), sql.c_str(), -1, &s, nullptr) != SQLITE_OK) continue;
     h = Fnv(h, *t, std::char_traits<char>::length(*t));
     while (sqlite3_step(s) == SQLITE_ROW) {

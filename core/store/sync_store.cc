@@ -53,6 +53,13 @@ Status EnableChangeLog(Db& db) {
   return s;
 }
 
+Status LockChangeLog(Db& db) {
+  if (db.dialect() != Dialect::kPostgres) return Status::Ok();
+  Stmt s = db.Q("SELECT pg_advisory_xact_lock(" + std::to_string(kChangeLogLock) +
+                ") FROM sync_config WHERE id = 1 AND recording = 1");
+  return s.Run();
+}
+
 Status ChangeLogHead(Db& db, int64_t* seq) {
   Stmt s = db.Q("SELECT COALESCE(MAX(seq), 0) FROM sync_changes");
   *seq = s.Step() ? s.Int(0) : 0;
