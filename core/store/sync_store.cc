@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "core/store/internal.h"
+#include "core/store/sync_tables.h"
 
 namespace weige::store {
 
@@ -34,17 +35,28 @@ const char* const kLevelColumns[] = {"district_id", "street_id", "community_id",
 
 }  // namespace
 
-extern const char kSyncBackfill[];
+namespace {
+Status LockChangeLogNow(Db& db) {
+  if (db.dialect() != Dialect::kPostgres) return Status::Ok();
+  return db.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kChangeLogLock) + ")");
+}
+}  // namespace
 
 Status EnableChangeLog(Db& db) {
-  {
-    Stmt on = db.Q("SELECT recording FROM sync_config WHERE id = 1");
-    if (on.Step() && on.Int(0) == 1) return Status::Ok();
-    WEIGE_RETURN_IF_ERROR(on.status());
-  }
-  WEIGE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  Status s = db.Exec(kSyncBackfill);
-  if (s.ok()) {
+  auto recording = [&db](bool* on) {
+    Stmt s = db.Q("SELECT recording FROM sync_config WHERE id = 1");
+    *on = s.Step() && s.Int(0) == 1;
+    return s.status();
+  };
+  bool on = false;
+  WEIGE_RETURN_IF_ERROR(recording(&on));
+  if (on) return Status::Ok();
+  WEIGE_RETURN_IF_ERROR(db.Exec(PerEngine{"BEGIN IMMEDIATE", "BEGIN"}));
+  // Again under the lock: another server may have turned it on meanwhile.
+  Status s = LockChangeLogNow(db);
+  if (s.ok()) s = recording(&on);
+  if (s.ok() && !on) s = db.Exec(ChangeLogBackfillSql(db.dialect()));
+  if (s.ok() && !on) {
     s = db.Exec(
         "INSERT INTO sync_config(id, recording) VALUES(1, 1)"
         " ON CONFLICT(id) DO UPDATE SET recording = 1");
