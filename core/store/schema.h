@@ -16,8 +16,10 @@ Status Migrate(Db* db);
 // servers starting together migrate once.
 Status MigratePostgres(Db* db);
 
-// The number of the newest migration this code knows.
+// The number of the newest migration this code knows (SQLite's, or the
+// given engine's).
 int LatestSchemaVersion();
+int LatestSchemaVersion(Dialect dialect);
 
 // Names of the tables that hold the store's content, for dumps and tests.
 const char* const* ContentTables();

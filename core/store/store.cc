@@ -87,7 +87,9 @@ Status Store::Bootstrap(const std::string& person_id, const std::string& name, i
     Stmt any = db_->Q("SELECT 1 FROM people LIMIT 1");
     if (any.Step()) return FailedPrecondition("store.not_empty", "the store has people already");
   }
-  WEIGE_RETURN_IF_ERROR(db_->Exec("SAVEPOINT weige_boot"));
+  // PostgreSQL has no SAVEPOINT outside a transaction: BEGIN when there is none.
+  const bool own_txn = !db_->InTransaction();
+  WEIGE_RETURN_IF_ERROR(db_->Exec(own_txn ? "BEGIN" : "SAVEPOINT weige_boot"));
   Stmt p = db_->Q("INSERT INTO people(id, name) VALUES(?, ?)");
   Status s = p.Bind(1, person_id).Bind(2, std::string(TrimSpace(name))).Run();
   if (s.ok()) {
@@ -100,7 +102,11 @@ Status Store::Bootstrap(const std::string& person_id, const std::string& name, i
         "VALUES('bootstrap', 'person', ?1, 'store.bootstrapped', ?1, ?2)");
     s = e.Bind(1, person_id).Bind(2, at).Run();
   }
-  db_->Exec(s.ok() ? "RELEASE weige_boot" : "ROLLBACK TO weige_boot; RELEASE weige_boot");
+  if (own_txn) {
+    db_->Exec(s.ok() ? "COMMIT" : "ROLLBACK");
+  } else {
+    db_->Exec(s.ok() ? "RELEASE weige_boot" : "ROLLBACK TO weige_boot; RELEASE weige_boot");
+  }
   return s;
 }
 

@@ -1,7 +1,5 @@
 #include "core/store/sync_store.h"
 
-#include <sqlite3.h>
-
 #include "core/store/internal.h"
 #include "core/store/sync_tables.h"
 
@@ -11,24 +9,6 @@ namespace {
 
 // Tags travel to SQL as one JSON array bound to json_each.
 std::string TagArray(const std::vector<std::string>& tags) { return DumpJson(Json(tags)); }
-
-// A statement on raw SQLite, for blobs (Stmt binds text only).
-class RawStmt {
- public:
-  RawStmt(Db& db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db.raw(), sql, -1, &s_, nullptr) != SQLITE_OK) s_ = nullptr;
-  }
-  ~RawStmt() { sqlite3_finalize(s_); }
-  sqlite3_stmt* get() { return s_; }
-  Status Error() {
-    return Internal((sqlite3_errcode(db_.raw()) & 0xff) == SQLITE_FULL ? "store.full" : "store.sqlite",
-                    db_.ErrorMessage());
-  }
-
- private:
-  Db& db_;
-  sqlite3_stmt* s_ = nullptr;
-};
 
 const char* const kLevels[] = {"district", "street", "community", "grid"};
 const char* const kLevelColumns[] = {"district_id", "street_id", "community_id", "grid_id"};
@@ -89,8 +69,8 @@ Status ChangeSeqs(Db& db, const std::vector<std::string>& tags, bool everything,
   }
   if (tags.empty()) return Status::Ok();
   Stmt s = db.Q(
-      "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN (SELECT value FROM json_each(?))"
-      " AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
+      "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN " + JsonStrings(db, 1) +
+      " AND seq > ?2 AND seq <= ?3 ORDER BY seq LIMIT ?4");
   s.Bind(1, TagArray(tags)).Bind(2, after).Bind(3, through).Bind(4, limit);
   while (s.Step()) out->push_back(s.Int(0));
   return s.status();
@@ -129,8 +109,8 @@ Status ForEachLiveSeq(Db& db, const std::vector<std::string>& tags, bool everyth
   }
   if (tags.empty()) return Status::Ok();
   Stmt s = db.Q(
-      "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN (SELECT value FROM json_each(?))"
-      " AND seq <= ? AND live = 1 ORDER BY seq");
+      "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN " + JsonStrings(db, 1) +
+      " AND seq <= ?2 AND live = 1 ORDER BY seq");
   s.Bind(1, TagArray(tags)).Bind(2, through);
   while (s.Step()) fn(s.Int(0));
   return s.status();
@@ -289,37 +269,26 @@ Status PurgeTokens(Db& db, int64_t before) {
 
 Status PutBlob(Db& db, const std::string& sha, const std::string& bytes,
                const std::string& uploaded_by, int64_t at, bool* existed) {
-  RawStmt s(db,
-            "INSERT INTO blobs(sha, size, bytes, uploaded_by, at) VALUES(?,?,?,?,?)"
-            " ON CONFLICT(sha) DO NOTHING");
-  if (s.get() == nullptr) return s.Error();
-  sqlite3_bind_text(s.get(), 1, sha.data(), static_cast<int>(sha.size()), SQLITE_STATIC);
-  sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(bytes.size()));
-  sqlite3_bind_blob64(s.get(), 3, bytes.data(), bytes.size(), SQLITE_STATIC);
-  sqlite3_bind_text(s.get(), 4, uploaded_by.data(), static_cast<int>(uploaded_by.size()),
-                    SQLITE_STATIC);
-  sqlite3_bind_int64(s.get(), 5, at);
-  if (sqlite3_step(s.get()) != SQLITE_DONE) return s.Error();
+  Stmt s = db.Q(
+      "INSERT INTO blobs(sha, size, bytes, uploaded_by, at) VALUES(?,?,?,?,?)"
+      " ON CONFLICT(sha) DO NOTHING");
+  s.Bind(1, sha).Bind(2, static_cast<int64_t>(bytes.size())).BindBlob(3, bytes)
+      .Bind(4, uploaded_by).Bind(5, at);
+  WEIGE_RETURN_IF_ERROR(s.Run());
   *existed = db.Changes() == 0;
   return Status::Ok();
 }
 
 Status FindBlob(Db& db, const std::string& sha, bool* found, std::string* bytes,
                 std::string* uploaded_by) {
-  RawStmt s(db, "SELECT bytes, uploaded_by FROM blobs WHERE sha = ?");
-  if (s.get() == nullptr) return s.Error();
-  sqlite3_bind_text(s.get(), 1, sha.data(), static_cast<int>(sha.size()), SQLITE_STATIC);
-  int rc = sqlite3_step(s.get());
-  *found = rc == SQLITE_ROW;
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return s.Error();
+  Stmt s = db.Q("SELECT bytes, uploaded_by FROM blobs WHERE sha = ?");
+  s.Bind(1, sha);
+  *found = s.Step();
   if (*found) {
-    const void* p = sqlite3_column_blob(s.get(), 0);
-    int n = sqlite3_column_bytes(s.get(), 0);
-    bytes->assign(static_cast<const char*>(p ? p : ""), static_cast<size_t>(n));
-    const unsigned char* u = sqlite3_column_text(s.get(), 1);
-    *uploaded_by = u ? reinterpret_cast<const char*>(u) : "";
+    *bytes = s.Blob(0);
+    *uploaded_by = s.Text(1);
   }
-  return Status::Ok();
+  return s.status();
 }
 
 }  // namespace weige::store

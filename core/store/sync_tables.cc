@@ -29,7 +29,7 @@ struct Table {
   List columns;
   Keys keys;
   List old_keys;  // recorded by an update (the places a row may leave)
-  const char* order = "";  // backfill order, over x
+  const char* order = "";  // backfill order, over x (else the primary key's)
   // roles: deletes are recorded, and a grant or revoke re-records the
   // person's row (its keys follow the person's grants).
   bool grants = false;
@@ -74,7 +74,7 @@ const std::vector<Table>& Tables() {
         "SELECT tag FROM sync_role_tags WHERE person_id = @person_id AND role = @role"
         " AND scope_id = @scope_id"},
        {},
-       "",
+       "ORDER BY x.scope_id, x.role, x.person_id",  // as SQLite scanned it (roles_scope)
        true},
       {"templates", {"id", "version"}, {"id", "version", "body", "published_at"}, {{"'all'"}}},
       {"visits",
@@ -261,12 +261,21 @@ class Gen {
     return s;
   }
 
+  // The backfill's order: the table's own, else its primary key (the order
+  // SQLite scans a WITHOUT ROWID table in; PostgreSQL's heap has none).
+  static std::string Order(const Table& t) {
+    if (*t.order != '\0') return t.order;
+    std::string s = "ORDER BY ";
+    for (size_t i = 0; i < t.pk.size(); ++i) s += std::string(i ? ", x." : "x.") + t.pk[i];
+    return s;
+  }
+
   std::string Backfill() const {
     std::string s;
     for (const Table& t : Tables()) {
       s += std::string("INSERT INTO sync_changes(tbl, op, pk, row, keys)\n  SELECT '") + t.name +
            "', 'upsert', " + Pk(t, "x.") + ",\n    " + Row(t, "x.") + ",\n    " +
-           KeysOf(t, "x.") + "\n  FROM " + t.name + " x " + t.order + ";\n";
+           KeysOf(t, "x.") + "\n  FROM " + t.name + " x " + Order(t) + ";\n";
     }
     return s;
   }

@@ -1,7 +1,5 @@
 #include "core/sync/pull.h"
 
-#include <sqlite3.h>
-
 #include "core/domain/json_reader.h"
 #include "core/store/sync_store.h"
 #include "core/sync/scope.h"
@@ -114,8 +112,11 @@ Status Pull(store::Store* store, const PullRequest& req, std::string* page) {
   if (req.cursor < 0) return InvalidArgument("sync.bad_cursor", "cursor must be 0 or more");
   store::Db& db = *store->db();
   // One snapshot for the scope, the page and the digest.
-  const bool own_txn = sqlite3_get_autocommit(db.raw()) != 0;
-  if (own_txn) WEIGE_RETURN_IF_ERROR(db.Exec("BEGIN"));
+  const bool own_txn = !db.InTransaction();
+  if (own_txn) {
+    WEIGE_RETURN_IF_ERROR(
+        db.Exec(store::PerEngine{"BEGIN", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"}));
+  }
   Status s = PullInSnapshot(db, req, page);
   if (own_txn) db.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
   return s;

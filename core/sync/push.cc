@@ -114,7 +114,7 @@ Status PushBatch(store::Store* store, const std::string& person_id, const Json& 
   *answers = Json::array();
   if (commands.empty()) return Status::Ok();
   store::Db& db = *store->db();
-  Status begun = db.Exec("BEGIN IMMEDIATE");
+  Status begun = db.Exec(store::PerEngine{"BEGIN IMMEDIATE", "BEGIN"});
   for (const Json& c : commands) {
     Json id = c.is_object() && c.contains("id") && c["id"].is_string() ? c["id"] : Json(nullptr);
     if (!begun.ok()) {

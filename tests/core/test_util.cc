@@ -94,7 +94,8 @@ void WorldTest::SetUp() {
   tmp_ = std::make_unique<TempDb>(true);
   Status opened = store::Store::Open(tmp_->path(), {}, &store_);
   ASSERT_TRUE(opened.ok()) << opened.reason << ": " << opened.message;
-  ASSERT_TRUE(store_->Bootstrap("admin", "Admin", kSetupAt).ok());
+  Status boot = store_->Bootstrap("admin", "Admin", kSetupAt);
+  ASSERT_TRUE(boot.ok()) << boot.reason << ": " << boot.message;
   ASSERT_TRUE(store_->ExecSql("BEGIN").ok());
   int n = 0;
   auto run = [&](const char* type, Json payload) {

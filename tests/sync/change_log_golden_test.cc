@@ -143,7 +143,12 @@ TEST_F(ChangeLogGoldenTest, RecordsTheGoldenRows) {
          << Norm(row, false) << " " << Norm(keys, true) << " "
          << (old == "NULL" ? "NULL" : Norm(old, true)) << "\n";
   }
-  EXPECT_EQ(Dump(false), norm.str());
+  std::string got = Dump(false);
+  EXPECT_EQ(got, norm.str());
+  if (const char* out = std::getenv("WEIGE_GOLDEN_DIFF"); out != nullptr && got != norm.str()) {
+    std::ofstream(std::string(out) + ".want") << norm.str();
+    std::ofstream(std::string(out) + ".got") << got;
+  }
 }
 
 }  // namespace

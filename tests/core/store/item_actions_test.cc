@@ -39,15 +39,14 @@ bool Offered(const Json& actions, const std::string& type) {
   return false;
 }
 
-// Runs `type` inside a savepoint that is then rolled back: whether it would
-// be accepted, with nothing kept.
+// Runs `type` inside a transaction that is then rolled back: whether it
+// would be accepted, with nothing kept.
 bool WouldAccept(store::Store& s, const std::string& actor, const std::string& type,
                  const std::string& item, Result* r) {
-  EXPECT_TRUE(s.ExecSql("SAVEPOINT probe").ok());
+  EXPECT_TRUE(s.ExecSql("BEGIN").ok());
   *r = s.Execute(Cmd("probe-" + actor + "-" + type + "-" + item, type, actor, kT0 + kHour,
                      ValidPayload(type, item)));
-  EXPECT_TRUE(s.ExecSql("ROLLBACK TO probe").ok());
-  EXPECT_TRUE(s.ExecSql("RELEASE probe").ok());
+  EXPECT_TRUE(s.ExecSql("ROLLBACK").ok());
   return r->ok();
 }
 
