@@ -8,12 +8,16 @@ Status StorePool::Open(const std::string& path, int readers, std::unique_ptr<Sto
   w.synchronous_full = true;
   w.record_changes = true;
   WEIGE_RETURN_IF_ERROR(store::Store::Open(path, w, &pool->writer_));
+  // On PostgreSQL every connection is a Store on the server; the fleet's
+  // writers are serialised by the change log's lock (sync_tables.h), so one
+  // writer connection per process loses nothing.
+  const bool sqlite = !store::Db::IsPostgresUrl(path);
   // Readers wait for a checkpoint or a writer rather than fail.
-  WEIGE_RETURN_IF_ERROR(pool->writer_->ExecSql("PRAGMA busy_timeout = 10000"));
+  if (sqlite) WEIGE_RETURN_IF_ERROR(pool->writer_->ExecSql("PRAGMA busy_timeout = 10000"));
   for (int i = 0; i < readers; ++i) {
     std::unique_ptr<store::Store> r;
     WEIGE_RETURN_IF_ERROR(store::Store::Open(path, {}, &r));
-    WEIGE_RETURN_IF_ERROR(r->ExecSql("PRAGMA busy_timeout = 10000"));
+    if (sqlite) WEIGE_RETURN_IF_ERROR(r->ExecSql("PRAGMA busy_timeout = 10000"));
     pool->idle_.push_back(r.get());
     pool->readers_.push_back(std::move(r));
   }
