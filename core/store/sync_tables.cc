@@ -33,6 +33,8 @@ struct Table {
   // roles: deletes are recorded, and a grant or revoke re-records the
   // person's row (its keys follow the person's grants).
   bool grants = false;
+  // events: append-only, never updated, so no update trigger.
+  bool append_only = false;
 };
 
 const List kItemKeys = {"'m:' || @microgrid_id", "'b:' || @building_id", "'h:' || @household_id",
@@ -110,7 +112,9 @@ const std::vector<Table>& Tables() {
         "data", "evidence"},
        {{}, nullptr, true},
        {},
-       "ORDER BY x.seq"},
+       "ORDER BY x.seq",
+       false,
+       true},
   };
   return t;
 }
@@ -246,7 +250,10 @@ class Gen {
         if (!changed.empty()) changed += " OR ";
         changed += std::string("NEW.") + c + " IS NOT OLD." + c;
       }
-      s += Trigger(t, "upd", "AFTER UPDATE", changed, Record(t, "NEW.", "upsert", true, old_keys));
+      if (!t.append_only) {
+        s += Trigger(t, "upd", "AFTER UPDATE", changed,
+                     Record(t, "NEW.", "upsert", true, old_keys));
+      }
       if (t.grants) {
         // Before the delete, while the grant's places can still be read.
         s += Trigger(t, "del", "BEFORE DELETE", "", Record(t, "OLD.", "delete", false));
