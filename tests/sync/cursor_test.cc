@@ -87,9 +87,9 @@ TEST_F(CursorTest, APullingDeviceMissesNothingUnderConcurrentCommits) {
     }
     --writers;
   };
-  std::thread w1(writer, "worker1", "h1", 1u), w2(writer, "worker2", "h4", 2u);
   auto device = Server();
   const int64_t start = Head(*device);
+  std::thread w1(writer, "worker1", "h1", 1u), w2(writer, "worker2", "h4", 2u);
   int64_t cursor = start;
   std::vector<int64_t> pulled;
   for (bool last = false; !last;) {
