@@ -240,8 +240,10 @@ Status Builder::Build(Json* summary) {
   world_.options = o_;
   WEIGE_RETURN_IF_ERROR(store_->Bootstrap(kAdmin, "周建华", t_dir_));
   logins_.push_back({kAdmin, "周建华", "admin", "*"});
-  // A larger page cache while building: inserts land all over the indexes.
-  WEIGE_RETURN_IF_ERROR(store_->ExecSql("PRAGMA cache_size = -262144"));
+  // A larger page cache while building: inserts land all over the indexes
+  // (SQLite's; PostgreSQL's cache is the server's).
+  const bool sqlite = store_->db()->dialect() == store::Dialect::kSqlite;
+  if (sqlite) WEIGE_RETURN_IF_ERROR(store_->ExecSql("PRAGMA cache_size = -262144"));
   WEIGE_RETURN_IF_ERROR(run_.Begin());
   Status s = Directory();
   HistoryStats hist;
@@ -253,11 +255,11 @@ Status Builder::Build(Json* summary) {
   }
   if (!s.ok()) {
     store_->ExecSql("ROLLBACK");
-    store_->ExecSql("PRAGMA cache_size = -2000");
+    if (sqlite) store_->ExecSql("PRAGMA cache_size = -2000");
     return s;
   }
   WEIGE_RETURN_IF_ERROR(run_.Commit());
-  WEIGE_RETURN_IF_ERROR(store_->ExecSql("PRAGMA cache_size = -2000"));
+  if (sqlite) WEIGE_RETURN_IF_ERROR(store_->ExecSql("PRAGMA cache_size = -2000"));
 
   // One login per role at least; the resident is one who has reports to track.
   bool resident = false;
