@@ -154,12 +154,20 @@ CREATE TABLE blobs(
 );
 -- The strings of a JSON array held as text; none for NULL or text that is
 -- not a JSON array (SQLite's json_each over json_valid, for photo lists).
-CREATE FUNCTION weige_json_strings(doc TEXT) RETURNS SETOF TEXT LANGUAGE plpgsql IMMUTABLE AS $fn$
+-- The exception block (a subtransaction) is entered only for text that
+-- looks like an array: most rows cite no photos.
+CREATE FUNCTION weige_json_array_strings(doc TEXT) RETURNS SETOF TEXT LANGUAGE plpgsql IMMUTABLE
+AS $fn$
 BEGIN
-  IF doc IS NULL OR left(ltrim(doc), 1) <> '[' THEN RETURN; END IF;
   RETURN QUERY SELECT e #>> '{}' FROM json_array_elements(doc::json) e
     WHERE json_typeof(e) = 'string';
 EXCEPTION WHEN others THEN RETURN;
+END
+$fn$;
+CREATE FUNCTION weige_json_strings(doc TEXT) RETURNS SETOF TEXT LANGUAGE plpgsql IMMUTABLE AS $fn$
+BEGIN
+  IF doc IS NULL OR left(ltrim(doc), 1) <> '[' THEN RETURN; END IF;
+  RETURN QUERY SELECT * FROM weige_json_array_strings(doc);
 END
 $fn$;
 )sql";
