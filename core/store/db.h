@@ -107,7 +107,11 @@ class Db {
   Status Exec(std::string_view sql);
   Status Exec(const PerEngine& sql) { return Exec(Pick(sql)); }
   // Prepares (or reuses) a cached statement. A failed prepare yields a Stmt
-  // whose Step() returns false and whose status() holds the error. One SQL
+  // whose Step() returns false and whose status() holds the error.
+  // PostgreSQL: a lost connection is reconnected at the next statement,
+  // unless it was lost inside a transaction: then every statement fails
+  // (internal "store.connection") until the caller's ROLLBACK, which
+  // succeeds, so nothing of that transaction runs outside it. One SQL
   // text must not be stepped twice at once (the statement is shared).
   Stmt Q(std::string_view sql);
   Stmt Q(const PerEngine& sql) { return Q(Pick(sql)); }

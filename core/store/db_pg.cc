@@ -35,6 +35,10 @@ struct Conn {
   int64_t changes = 0;
   int64_t generation = 0;  // bumped by each reconnect
   int next_name = 0;
+  // The connection broke inside a transaction: everything fails until the
+  // caller's ROLLBACK, so no later statement of that transaction can run on
+  // a new connection (outside it) and commit alone.
+  bool lost_txn = false;
 };
 
 namespace {
@@ -64,22 +68,51 @@ void NoteChanges(Conn* conn, const PGresult* res) {
   }
 }
 
-// A lost connection is reset when no transaction could be lost with it.
+// A lost connection is reset when no transaction was lost with it.
 bool Usable(Conn* conn) {
   if (PQstatus(conn->c) == CONNECTION_OK) return true;
+  if (conn->lost_txn) return false;
   PQreset(conn->c);
   if (PQstatus(conn->c) != CONNECTION_OK) return false;
   ++conn->generation;
   return true;
 }
 
+Status LostTxn() {
+  return Internal("store.connection",
+                  "the connection to PostgreSQL was lost inside a transaction: roll it back");
+}
+
+// Runs before each statement: false (with *status) when it must not run.
+// The ROLLBACK that ends a lost transaction succeeds without the server.
+bool Admit(Conn* conn, std::string_view sql, Status* status) {
+  if (!conn->lost_txn) return true;
+  if (sql == "ROLLBACK") {
+    conn->lost_txn = false;
+    *status = Status::Ok();
+  } else {
+    *status = LostTxn();
+  }
+  return false;
+}
+
+// After a failed statement: a broken connection (or a server that said it
+// is closing it) inside a transaction loses the transaction.
+void NoteFailure(Conn* conn, PGTransactionStatusType before, const Status& error) {
+  if (error.reason == "store.connection" && before != PQTRANS_IDLE) conn->lost_txn = true;
+}
+
 Status EnsurePrepared(Prepared* p) {
   Conn* conn = p->conn;
-  if (p->generation == conn->generation) return Status::Ok();
+  if (p->generation == conn->generation && PQstatus(conn->c) == CONNECTION_OK) {
+    return Status::Ok();
+  }
   if (!Usable(conn)) return ErrorOf(nullptr, conn->c);
+  const PGTransactionStatusType before = PQtransactionStatus(conn->c);
   PGresult* r = PQprepare(conn->c, p->name.c_str(), p->text.c_str(), 0, nullptr);
   Status s = PQresultStatus(r) == PGRES_COMMAND_OK ? Status::Ok() : ErrorOf(r, conn->c);
   PQclear(r);
+  if (!s.ok()) NoteFailure(conn, before, s);
   if (s.ok()) p->generation = conn->generation;
   return s;
 }
@@ -107,18 +140,26 @@ void Close(Conn* conn) {
 }
 
 Status Exec(Conn* conn, std::string_view sql) {
+  Status admitted;
+  if (!Admit(conn, sql, &admitted)) return admitted;
   if (!Usable(conn)) return ErrorOf(nullptr, conn->c);
+  const PGTransactionStatusType before = PQtransactionStatus(conn->c);
   PGresult* r = PQexec(conn->c, std::string(sql).c_str());
   ExecStatusType st = PQresultStatus(r);
   Status s = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY
                  ? Status::Ok()
                  : ErrorOf(r, conn->c);
+  if (!s.ok()) NoteFailure(conn, before, s);
   if (s.ok()) NoteChanges(conn, r);
   PQclear(r);
   return s;
 }
 
 Prepared* Prepare(Conn* conn, std::string_view sql, Status* error) {
+  if (conn->lost_txn) {  // nothing runs; a ROLLBACK "succeeds" (see Admit)
+    Admit(conn, sql, error);
+    return nullptr;
+  }
   auto it = conn->cache.find(std::string(sql));
   if (it == conn->cache.end()) {
     auto p = std::make_unique<Prepared>();
@@ -165,6 +206,7 @@ bool Step(Prepared* p, Status* status) {
   if (!p->executed) {
     p->executed = true;
     if (!status->ok()) return false;
+    if (!Admit(p->conn, p->text, status)) return false;
     Status ready = EnsurePrepared(p);
     if (!ready.ok()) {
       *status = ready;
@@ -177,11 +219,13 @@ bool Step(Prepared* p, Status* status) {
       values[k] = p->set[k] ? p->values[k].data() : nullptr;
       lengths[k] = static_cast<int>(p->values[k].size());
     }
+    const PGTransactionStatusType before = PQtransactionStatus(p->conn->c);
     p->res = PQexecPrepared(p->conn->c, p->name.c_str(), p->params, values.data(),
                             lengths.data(), p->formats.data(), 0);
     ExecStatusType st = PQresultStatus(p->res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       *status = ErrorOf(p->res, p->conn->c);
+      NoteFailure(p->conn, before, *status);
       PQclear(p->res);
       p->res = nullptr;
       return false;

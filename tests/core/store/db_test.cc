@@ -129,6 +129,45 @@ TEST_P(DbTest, PicksItsDialectsText) {
   EXPECT_EQ(s.Text(0), GetParam() == Dialect::kPostgres ? "postgres" : "sqlite");
 }
 
+// PostgreSQL restarted, or the backend killed: a transaction in flight is
+// lost as a whole (never finished on a new connection), and the Db
+// reconnects at the next transaction.
+TEST_P(DbTest, ALostConnectionLosesTheTransactionAndReconnects) {
+  if (GetParam() != Dialect::kPostgres) GTEST_SKIP() << "SQLite has no connection";
+  auto kill = [&] {
+    int64_t pid = 0;
+    {
+      Stmt s = db_->Q("SELECT pg_backend_pid()");
+      ASSERT_TRUE(s.Step());
+      pid = s.Int(0);
+    }
+    std::unique_ptr<Db> admin;
+    ASSERT_TRUE(Db::OpenPostgres(tmp_->path(), &admin).ok());
+    // Waits (up to 5 s) for the backend to be gone.
+    Stmt k = admin->Q("SELECT pg_terminate_backend(?, 5000)");
+    ASSERT_TRUE(k.Bind(1, pid).Step()) << k.status().message;
+    EXPECT_EQ(k.Int(0), 1);
+  };
+  ASSERT_TRUE(db_->Exec("BEGIN").ok());
+  ASSERT_TRUE(db_->Q("INSERT INTO t(id) VALUES('lost')").Run().ok());
+  kill();
+  Status s = db_->Q("INSERT INTO t(id) VALUES('after')").Run();
+  EXPECT_EQ(s.reason, "store.connection") << s.message;
+  EXPECT_EQ(db_->Q("INSERT INTO t(id) VALUES('later')").Run().reason, "store.connection");
+  EXPECT_FALSE(db_->Exec("COMMIT").ok());
+  EXPECT_TRUE(db_->Exec("ROLLBACK").ok());
+  // Reconnected: nothing of the lost transaction is there.
+  Stmt n = db_->Q("SELECT COUNT(*) FROM t");
+  ASSERT_TRUE(n.Step()) << n.status().message;
+  EXPECT_EQ(n.Int(0), 0);
+  // Outside a transaction, the statement that meets the broken connection
+  // fails and the next one reconnects.
+  kill();
+  db_->Q("SELECT 1").Run();
+  Stmt again = db_->Q("INSERT INTO t(id) VALUES('fresh')");
+  EXPECT_TRUE(again.Run().ok()) << again.status().message;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, DbTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
                          [](const auto& info) {
                            return info.param == Dialect::kPostgres ? "Postgres" : "Sqlite";
