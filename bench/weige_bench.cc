@@ -3,7 +3,7 @@
 // stderr. Run through build-scripts/bench.sh.
 //
 //   weige_bench [--dir DIR] [--only visit|fullscale] [--runs N] [--commands N]
-//               [--pragma SQL] [--keep]
+//               [--pragma SQL] [--keep] [--pg URL]
 //   weige_bench --replay SETUP.jsonl COMMANDS.jsonl [--sync normal|full] [--runs N]
 //
 // - visit.record: commands/s, one transaction per command (no outer BEGIN),
@@ -11,6 +11,8 @@
 //   Also its CPU time a command (steadier on a shared machine), and for
 //   comparison the rate with 100 commands an outer transaction (as a push).
 //   --pragma runs SQL on that store first (experiments); --keep keeps it.
+//   --pg URL runs it on PostgreSQL instead (a fresh schema weige_bench in
+//   that database; build-scripts/pg.sh url), as visit.record_postgres.
 // - worker.households_due, items.checklist: latency for one micro-grid on the
 //   full-scale district (1,024 grids, 8,381 micro-grids, ~630,000 households),
 //   generated once into DIR/fullscale.db and reused.
@@ -153,14 +155,27 @@ struct Args {
   bool keep = false;   // keep the visit store (to inspect it)
   std::string replay_setup, replay_commands;  // --replay
   std::string replay_sync = "normal";
+  std::string pg;      // --pg: the visit store on PostgreSQL
 };
 
 // visit.record throughput on a fresh file-backed store.
 void BenchVisits(const Args& a) {
-  const std::string path = a.dir + "/visit_bench.db";
-  RemoveDb(path);
+  std::string path = a.dir + "/visit_bench.db";
+  const std::string bench = a.pg.empty() ? "visit.record" : "visit.record_postgres";
+  if (a.pg.empty()) {
+    RemoveDb(path);
+  } else {
+    std::unique_ptr<weige::store::Db> admin;
+    Status s = weige::store::Db::OpenPostgres(a.pg, &admin);
+    if (s.ok()) s = admin->Exec("DROP SCHEMA IF EXISTS weige_bench CASCADE; CREATE SCHEMA weige_bench");
+    if (!s.ok()) Die("--pg " + a.pg, s);
+    path = a.pg + (a.pg.find('?') == std::string::npos ? "?" : "&") +
+           "options=-c%20search_path%3Dweige_bench";
+  }
   std::unique_ptr<Store> store;
-  Status s = Store::Open(path, {}, &store);
+  weige::store::OpenOptions options;
+  options.record_changes = !a.pg.empty();  // PostgreSQL is a server's: the change log is on
+  Status s = Store::Open(path, options, &store);
   if (!s.ok()) Die("open " + path, s);
   if (!a.pragma.empty()) {
     s = weige::store::DbOf(*store).Exec(a.pragma);
@@ -253,11 +268,11 @@ void BenchVisits(const Args& a) {
     std::fprintf(stderr, "  run %d: %.0f commands/s, %.1f us CPU a command, WAL %.0f frames\n",
                  run + 1, a.commands / secs, cpu * 1e6 / a.commands, frames);
   }
-  Emit("visit.record", "commands_per_s_median", Median(rates), "commands/s");
-  Emit("visit.record", "commands_per_s_min", *std::min_element(rates.begin(), rates.end()),
+  Emit(bench, "commands_per_s_median", Median(rates), "commands/s");
+  Emit(bench, "commands_per_s_min", *std::min_element(rates.begin(), rates.end()),
        "commands/s");
-  Emit("visit.record", "cpu_us_per_command_median", Median(cpu_us), "us");
-  Emit("visit.record", "commands_per_s_batched_100_per_tx", Median(batched), "commands/s");
+  Emit(bench, "cpu_us_per_command_median", Median(cpu_us), "us");
+  Emit(bench, "commands_per_s_batched_100_per_tx", Median(batched), "commands/s");
   store.reset();
   if (!a.keep) RemoveDb(path);
 }
@@ -441,6 +456,8 @@ int main(int argc, char** argv) {
       a.keep = true;
     } else if (k == "--pragma") {
       a.pragma = next();
+    } else if (k == "--pg") {
+      a.pg = next();
     } else if (k == "--commands") {
       a.commands = std::max(1, std::atoi(next().c_str()));
     } else if (k == "--replay") {
@@ -451,7 +468,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: weige_bench [--dir DIR] [--only visit|fullscale] [--runs N]"
-                   " [--commands N] [--pragma SQL] [--keep]\n"
+                   " [--commands N] [--pragma SQL] [--keep] [--pg URL]\n"
                    "       weige_bench --replay SETUP.jsonl COMMANDS.jsonl [--sync normal|full]"
                    " [--runs N]\n");
       return 2;

@@ -13,6 +13,9 @@ Status StorePool::Open(const std::string& path, int readers, int64_t max_db_byte
   w.busy_timeout_ms = kBusyTimeoutMs;
   w.max_db_bytes = max_db_bytes;
   WEIGE_RETURN_IF_ERROR(store::Store::Open(path, w, &pool->writer_));
+  // On PostgreSQL every connection is a Store on the server; the fleet's
+  // writers are serialised by the change log's lock (sync_tables.h), so one
+  // writer connection per process loses nothing. (busy_timeout is SQLite's.)
   store::OpenOptions ro;
   ro.busy_timeout_ms = kBusyTimeoutMs;
   for (int i = 0; i < readers; ++i) {

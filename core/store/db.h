@@ -1,5 +1,18 @@
-// A thin RAII wrapper over the SQLite C API that reports errors as Status.
-// Statements are prepared once per Db and cached by their SQL text.
+// The store's database connection, over one of two engines, reporting errors
+// as Status:
+//   - SQLite (devices and the embedded server): a thin RAII wrapper over the
+//     C API; statements are prepared once per Db and cached by their text.
+//   - PostgreSQL (the server only, built with WEIGE_WITH_POSTGRES): libpq;
+//     each SQL text is prepared once per connection (named statements), its
+//     `?` / `?N` placeholders rewritten to `$N`; parameters travel as text
+//     (blobs as binary) and PostgreSQL infers their types from the statement,
+//     so a parameter whose type the statement does not fix (`? IS NULL`, a
+//     bare `?` in a SELECT list) is written `CAST(? AS TEXT)` or the like,
+//     which both engines accept.
+// One interface for the handlers: Q(sql) gives a Stmt to Bind, Step and read.
+// Where the dialects disagree a handler passes both texts (PerEngine) and
+// the Db picks its own. A Stmt dispatches on a tag (a null pointer), not a
+// virtual call, so SQLite's hot path stays a direct call into sqlite3.
 //
 // Internal to core/store: nothing outside it sees a Db (callers use Store,
 // Transaction and the functions of sync_store.h and device_store.h). Tests
@@ -21,9 +34,22 @@ struct sqlite3_stmt;
 
 namespace weige::store {
 
+enum class Dialect { kSqlite, kPostgres };
+
+// The text of one statement (or fragment) in each dialect.
+struct PerEngine {
+  std::string_view sqlite, postgres;
+};
+
+namespace pg {
+struct Conn;      // db_pg.cc
+struct Prepared;  // one prepared statement of a Conn and its current use
+}  // namespace pg
+
 class Stmt {
  public:
   explicit Stmt(sqlite3_stmt* s, Status st = Status::Ok()) : s_(s), status_(std::move(st)) {}
+  explicit Stmt(pg::Prepared* p, Status st = Status::Ok()) : pg_(p), status_(std::move(st)) {}
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   ~Stmt();  // resets and clears bindings (the statement stays cached)
@@ -41,6 +67,8 @@ class Stmt {
   Stmt& Bind(int i, const std::optional<double>& v);
   // Binds an empty string as NULL.
   Stmt& BindOrNull(int i, std::string_view v);
+  // Binds bytes (a BLOB in SQLite, bytea in PostgreSQL).
+  Stmt& BindBlob(int i, std::string_view bytes);
 
   // Steps once: true when a row is available; false when done or on error.
   bool Step();
@@ -48,29 +76,51 @@ class Stmt {
   Status Run();
   Status status() const { return status_; }
 
+  int ColumnCount() const;
   bool IsNull(int col) const;
-  int64_t Int(int col) const;
+  int64_t Int(int col) const;  // PostgreSQL booleans read as 1 and 0
   double Double(int col) const;
   std::string Text(int col) const;
+  std::string Blob(int col) const;  // bytes of a BLOB / bytea column
 
  private:
-  sqlite3_stmt* s_;
+  sqlite3_stmt* s_ = nullptr;
+  pg::Prepared* pg_ = nullptr;
   Status status_;
 };
 
 class Db {
  public:
   ~Db();
-  // Opens (creating) a database file; `vfs` may be nullptr for the default.
+  // Opens (creating) an SQLite database file; `vfs` may be nullptr for the
+  // default.
   static Status Open(const std::string& path, const char* vfs, std::unique_ptr<Db>* out);
+  // Connects to PostgreSQL (a libpq URI or key=value string). internal
+  // "store.no_postgres" in a build without it; unavailable-style internal
+  // "store.connect" when the server cannot be reached.
+  static Status OpenPostgres(const std::string& url, std::unique_ptr<Db>* out);
+  // True for the URLs OpenPostgres takes (postgres:// and postgresql://).
+  static bool IsPostgresUrl(std::string_view path);
 
+  Dialect dialect() const { return dialect_; }
+  std::string_view Pick(const PerEngine& sql) const {
+    return dialect_ == Dialect::kPostgres ? sql.postgres : sql.sqlite;
+  }
+  // The SQLite handle (nullptr on PostgreSQL).
   sqlite3* raw() const { return db_; }
   // Runs one or more statements without results.
   Status Exec(std::string_view sql);
+  Status Exec(const PerEngine& sql) { return Exec(Pick(sql)); }
   // Prepares (or reuses) a cached statement. A failed prepare yields a Stmt
-  // whose Step() returns false and whose status() holds the error. One SQL
+  // whose Step() returns false and whose status() holds the error.
+  // PostgreSQL: a lost connection is reconnected at the next statement,
+  // unless it was lost inside a transaction: then every statement fails
+  // (internal "store.connection") until the caller's ROLLBACK, which
+  // succeeds, so nothing of that transaction runs outside it. One SQL
   // text must not be stepped twice at once (the statement is shared).
   Stmt Q(std::string_view sql);
+  Stmt Q(const PerEngine& sql) { return Q(Pick(sql)); }
+  // Rows changed by the last INSERT, UPDATE or DELETE (not by triggers).
   int64_t Changes() const;
   std::string ErrorMessage() const;
 
@@ -86,13 +136,20 @@ class Db {
  private:
   friend class Transaction;
   Db() = default;
+  Dialect dialect_ = Dialect::kSqlite;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
   int savepoints_ = 0;  // savepoints Begin opened that are not yet ended
+  pg::Conn* pg_ = nullptr;  // owned (pg::Close)
 };
 
 class Store;
 // The connection of a store (core/store internals, and tests inspecting rows).
 Db& DbOf(Store& store);
+
+// `?` and `?N` placeholders (outside quotes and comments) as `$N`, numbered
+// as SQLite numbers them (a bare `?` is one more than the largest so far);
+// *params gets the largest number. Exposed for its test.
+std::string PlaceholdersToDollar(std::string_view sql, int* params);
 
 }  // namespace weige::store

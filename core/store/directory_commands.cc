@@ -298,7 +298,8 @@ Result RoleChange(Tx& tx, bool grant) {
   if (!s.ok()) return Result::Fail(s);
   s = RequireAdminOver(tx.actor(), role, scope, target);
   if (!s.ok()) return Result::Fail(s);
-  Stmt w = tx.db().Q(grant ? "INSERT OR IGNORE INTO roles(person_id, role, scope_id) VALUES(?,?,?)"
+  Stmt w = tx.db().Q(grant ? "INSERT INTO roles(person_id, role, scope_id) VALUES(?,?,?)"
+                                 " ON CONFLICT DO NOTHING"
                            : "DELETE FROM roles WHERE person_id = ? AND role = ? AND scope_id = ?");
   s = w.Bind(1, person).Bind(2, role_name).Bind(3, scope).Run();
   if (s.ok() && tx.db().Changes() == 0) {

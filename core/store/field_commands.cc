@@ -212,8 +212,8 @@ Result VisitRecord(Tx& tx) {
   w.Bind(14, lat).Bind(15, lng);
   s = w.Run();
   if (s.ok() && counts) {
-    Stmt c = tx.db().Q("INSERT OR IGNORE INTO coverage(microgrid_id, cycle, household_id)"
-                       " VALUES(?,?,?)");
+    Stmt c = tx.db().Q("INSERT INTO coverage(microgrid_id, cycle, household_id)"
+                       " VALUES(?,?,?) ON CONFLICT DO NOTHING");
     s = c.Bind(1, microgrid).Bind(2, cycle).Bind(3, household).Run();
   }
   Json opened;

@@ -335,4 +335,11 @@ Status Tx::OpenItem(const NewItem& n) {
   return Status::Ok();
 }
 
+std::string JsonStrings(const Db& db, int n) {
+  const std::string p = "?" + std::to_string(n);
+  return db.dialect() == Dialect::kPostgres
+             ? "(SELECT json_array_elements_text(CAST(" + p + " AS JSON)))"
+             : "(SELECT value FROM json_each(" + p + "))";
+}
+
 }  // namespace weige::store

@@ -164,6 +164,10 @@ inline constexpr int64_t kDayMs = 86400000;
 // Photos on one record.
 inline constexpr size_t kMaxPhotos = 20;
 
+// "(<subquery>)" of the strings of the JSON array bound to parameter `n`,
+// for `x IN` (SQLite json_each, PostgreSQL json_array_elements_text).
+std::string JsonStrings(const Db& db, int n);
+
 Json JsonOrNull(const std::string& text);  // parses stored JSON text; null if empty
 Json StrOrNull(const std::string& s);      // "" -> null
 

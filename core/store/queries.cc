@@ -123,8 +123,9 @@ Result VisitsList(QueryCtx& q) {
   Stmt s = q.db().Q(
       "SELECT id, household_id, cycle, outcome, worker_id, at, template_id, template_version,"
       " answers, notes, photos, lat, lng FROM visits"
-      " WHERE (?1 IS NULL OR microgrid_id = ?1) AND (?2 IS NULL OR household_id = ?2)"
-      " AND (?3 IS NULL OR cycle = ?3) AND (?4 IS NULL OR at < ?4)"
+      " WHERE (CAST(?1 AS TEXT) IS NULL OR microgrid_id = ?1)"
+      " AND (CAST(?2 AS TEXT) IS NULL OR household_id = ?2)"
+      " AND (CAST(?3 AS TEXT) IS NULL OR cycle = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR at < ?4)"
       " ORDER BY at DESC, id LIMIT ?5");
   s.Bind(1, mg).Bind(2, household).Bind(3, cycle).Bind(4, before).Bind(5, limit);
   Json visits = Json::array();
@@ -438,7 +439,7 @@ Result DirectoryContext(QueryCtx& q) {
     Stmt s = db.Q(
         "SELECT p.id, p.name, r.role, r.scope_id FROM roles r JOIN people p ON p.id = r.person_id"
         " WHERE r.role IN ('worker', 'grid_head', 'captain')"
-        " AND r.scope_id IN (SELECT value FROM json_each(?1)) ORDER BY r.role, p.id LIMIT ?2");
+        " AND r.scope_id IN " + JsonStrings(db, 1) + " ORDER BY r.role, p.id LIMIT ?2");
     s.Bind(1, DumpJson(list)).Bind(2, kMaxRows);
     while (s.Step()) {
       people.push_back({{"id", s.Text(0)}, {"name", s.Text(1)}, {"role", s.Text(2)},

@@ -3,10 +3,14 @@
 #include <iterator>
 #include <string>
 
+#include "core/store/sync_tables.h"
+
 namespace weige::store {
 
 // Migration 2, the change log and the server's tables (sync_schema.cc).
 extern const char kSyncMigration[];
+// Its view of where grants place people (sync_schema.cc).
+extern const char kSyncRoleTagsView[];
 // Migration 3, the device's sync state and rebase records (device_schema.cc).
 extern const char kDeviceMigration[];
 
@@ -43,8 +47,8 @@ INSERT INTO sync_push_answers_v4(person_id, command_id, body, answer, at)
 DROP TABLE sync_push_answers;
 ALTER TABLE sync_push_answers_v4 RENAME TO sync_push_answers;
 
-DROP TRIGGER sync_reports_ins;
-DROP TRIGGER sync_reports_upd;
+DROP TRIGGER IF EXISTS sync_reports_ins;
+DROP TRIGGER IF EXISTS sync_reports_upd;
 ALTER TABLE reports ADD COLUMN contact_ok INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE reports ADD COLUMN evaluated_episode INTEGER;
 CREATE TRIGGER sync_reports_ins AFTER INSERT ON reports WHEN (SELECT recording FROM sync_config
@@ -88,10 +92,23 @@ UPDATE reports SET evaluated_episode = (
 WHERE evaluated_at IS NOT NULL;
 )sql";
 
+// 5: the change log's triggers are generated (sync_tables.h) and installed
+// after the migrations; this table holds the fingerprint of the installed
+// text. The hand-written triggers of migrations 2 and 4 are replaced on the
+// first open.
+constexpr char kGeneratedTriggersMigration[] = R"sql(
+CREATE TABLE sync_triggers(id INTEGER PRIMARY KEY CHECK(id = 1), fingerprint TEXT NOT NULL);
+)sql";
+
 // Times are integer milliseconds since the epoch; JSON columns hold text.
-constexpr const char* kMigrations[] = {
+// A migration is one or two texts, run in one transaction.
+struct Migration {
+  const char* sql;
+  const char* more = nullptr;
+};
+constexpr Migration kMigrations[] = {
     // 1: the domain.
-    R"sql(
+    {R"sql(
 CREATE TABLE regions(
   id TEXT PRIMARY KEY, parent_id TEXT REFERENCES regions(id), level TEXT NOT NULL,
   name TEXT NOT NULL, code TEXT,
@@ -180,13 +197,15 @@ CREATE TABLE outbox(
   state TEXT NOT NULL DEFAULT 'pending'
 );
 CREATE INDEX outbox_state ON outbox(state, seq);
-)sql",
+)sql"},
     // 2: the server's change log, push answers, credentials, tokens, blobs.
-    kSyncMigration,
+    {kSyncMigration, kSyncRoleTagsView},
     // 3: the device's pull cursor, rebase changesets, rejections.
-    kDeviceMigration,
-    // 4: issue 11 ("Trust"), below.
-    kTrustMigration,
+    {kDeviceMigration},
+    // 4: issue 11 ("Trust"), above.
+    {kTrustMigration},
+    // 5: generated change-log triggers, above.
+    {kGeneratedTriggersMigration},
 };
 
 constexpr const char* kContentTables[] = {
@@ -215,11 +234,12 @@ Status Migrate(Db* db) {
   for (int v = static_cast<int>(current); v < LatestSchemaVersion(); ++v) {
     Transaction tx;
     WEIGE_RETURN_IF_ERROR(db->Begin(TxMode::kImmediate, &tx));
-    WEIGE_RETURN_IF_ERROR(db->Exec(kMigrations[v]));
+    WEIGE_RETURN_IF_ERROR(db->Exec(kMigrations[v].sql));
+    if (kMigrations[v].more != nullptr) WEIGE_RETURN_IF_ERROR(db->Exec(kMigrations[v].more));
     WEIGE_RETURN_IF_ERROR(db->Exec("PRAGMA user_version = " + std::to_string(v + 1)));
     WEIGE_RETURN_IF_ERROR(tx.Commit());
   }
-  return Status::Ok();
+  return InstallChangeLogTriggers(*db);
 }
 
 }  // namespace weige::store

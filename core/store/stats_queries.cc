@@ -58,7 +58,7 @@ Status CollectFigures(Db& db, const std::string& mg_filter, const std::string& k
     WEIGE_RETURN_IF_ERROR(s.status());
   }
   {
-    Stmt s = db.Q("SELECT microgrid_id, COUNT(*), SUM(rating >= 4), SUM(rating) FROM reports"
+    Stmt s = db.Q("SELECT microgrid_id, COUNT(*), SUM(CASE WHEN rating >= 4 THEN 1 ELSE 0 END), SUM(rating) FROM reports"
                   " WHERE rating IS NOT NULL AND microgrid_id" + in + " GROUP BY microgrid_id");
     s.Bind(1, key);
     while (s.Step()) {

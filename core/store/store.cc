@@ -49,27 +49,35 @@ Db& DbOf(Store& store) { return *store.db_; }
 Status Store::Open(const std::string& path, const OpenOptions& options,
                    std::unique_ptr<Store>* out) {
   std::unique_ptr<Store> store(new Store());
-  WEIGE_RETURN_IF_ERROR(Db::Open(path, options.vfs, &store->db_));
-  Db& db = *store->db_;
-  WEIGE_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
-  if (options.exclusive) WEIGE_RETURN_IF_ERROR(db.Exec("PRAGMA locking_mode = EXCLUSIVE"));
-  WEIGE_RETURN_IF_ERROR(db.Exec(options.wal ? "PRAGMA journal_mode = WAL"
-                                            : "PRAGMA journal_mode = DELETE"));
-  WEIGE_RETURN_IF_ERROR(db.Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
-                                                         : "PRAGMA synchronous = NORMAL"));
-  if (options.busy_timeout_ms > 0) {
-    WEIGE_RETURN_IF_ERROR(
-        db.Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms)));
+  if (Db::IsPostgresUrl(path)) {
+    // The server's engine: durability and the overdue rule live in the
+    // server's configuration and the migration (weige_overdue in SQL).
+    WEIGE_RETURN_IF_ERROR(Db::OpenPostgres(path, &store->db_));
+    WEIGE_RETURN_IF_ERROR(MigratePostgres(store->db_.get()));
+  } else {
+    WEIGE_RETURN_IF_ERROR(Db::Open(path, options.vfs, &store->db_));
+    Db& db = *store->db_;
+    WEIGE_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
+    if (options.exclusive) WEIGE_RETURN_IF_ERROR(db.Exec("PRAGMA locking_mode = EXCLUSIVE"));
+    WEIGE_RETURN_IF_ERROR(db.Exec(options.wal ? "PRAGMA journal_mode = WAL"
+                                              : "PRAGMA journal_mode = DELETE"));
+    WEIGE_RETURN_IF_ERROR(db.Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
+                                                           : "PRAGMA synchronous = NORMAL"));
+    if (options.busy_timeout_ms > 0) {
+      WEIGE_RETURN_IF_ERROR(
+          db.Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms)));
+    }
+    if (options.cache_kib > 0) WEIGE_RETURN_IF_ERROR(store->SetCacheKib(options.cache_kib));
+    sqlite3_create_function(db.raw(), "weige_overdue", 5,
+                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                            OverdueFn, nullptr, nullptr);
+    WEIGE_RETURN_IF_ERROR(Migrate(&db));
   }
-  if (options.cache_kib > 0) WEIGE_RETURN_IF_ERROR(store->SetCacheKib(options.cache_kib));
-  sqlite3_create_function(db.raw(), "weige_overdue", 5,
-                          SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
-                          OverdueFn, nullptr, nullptr);
-  WEIGE_RETURN_IF_ERROR(Migrate(&db));
+  Db& db = *store->db_;
   if (options.record_changes) {
     WEIGE_RETURN_IF_ERROR(EnableChangeLog(*store));
   }
-  if (options.max_db_bytes > 0) {
+  if (options.max_db_bytes > 0 && db.dialect() == Dialect::kSqlite) {
     // SQLite's own bound on the file: past it, writes fail SQLITE_FULL.
     int64_t page = 4096;
     {
@@ -128,10 +136,12 @@ bool Store::InTransaction() const { return db_->InTransaction(); }
 
 Status Store::SetCacheKib(int64_t kib) {
   if (kib < 0) return InvalidArgument("store.bad_cache", "the cache size is 0 or more KiB");
+  if (db_->dialect() == Dialect::kPostgres) return Status::Ok();  // the server's own cache
   return db_->Exec("PRAGMA cache_size = -" + std::to_string(kib > 0 ? kib : 2000));
 }
 
 Status Store::IntegrityCheck() {
+  if (db_->dialect() == Dialect::kPostgres) return db_->Exec("SELECT 1");  // the server checks its own
   Stmt s = db_->Q("PRAGMA integrity_check");
   std::string found;
   while (s.Step()) {
@@ -174,9 +184,12 @@ Result Store::ExecuteParsed(const Json& command, const std::string& body,
   // One transaction from the duplicate check to the outbox row (a savepoint
   // inside the caller's, if any). The reads before the first write share its
   // read lock instead of taking one each (a visit.record went from 10 fcntl
-  // calls to 6), and the check and the write see the same snapshot.
+  // calls to 6), and the check and the write see the same snapshot. On
+  // PostgreSQL it takes the change log's lock first (sync_tables.h: cursors
+  // never skip).
   Transaction tx;
   Status b = Begin(&tx);
+  if (b.ok()) b = LockChangeLog(*db_);
   if (!b.ok()) return Result::Fail(b);
   ExecReport did;
   Result result = ExecuteInTx(body, options, id, type, actor_id, at, payload, &did);
@@ -280,7 +293,7 @@ Result Store::Query(std::string_view name, const Json& params) {
   // ends with makes no difference).
   Transaction snapshot;
   if (!InTransaction()) {
-    s = Begin(&snapshot);
+    s = Begin(&snapshot, TxMode::kSnapshot);
     if (!s.ok()) return Result::Fail(s);
   }
   QueryCtx ctx(*db_, actor, params);
@@ -292,6 +305,19 @@ std::string Store::ContentDigest() {
   for (const char* const* t = ContentTables(); *t != nullptr; ++t) {
     sqlite3_stmt* s = nullptr;
     std::string sql = std::string("SELECT * FROM ") + *t + " ORDER BY 1, 2";
+    if (db_->raw() == nullptr) {  // PostgreSQL: each value's text, NULL apart
+      h = Fnv(h, *t, std::char_traits<char>::length(*t));
+      Stmt rows = db_->Q(sql);
+      while (rows.Step()) {
+        for (int i = 0; i < rows.ColumnCount(); ++i) {
+          std::string v = rows.IsNull(i) ? std::string("\xff", 1) : rows.Text(i);
+          size_t bytes = v.size();
+          h = Fnv(h, &bytes, sizeof bytes);
+          h = Fnv(h, v.data(), v.size());
+        }
+      }
+      continue;
+    }
     if (sqlite3_prepare_v2(db_->raw(), sql.c_str(), -1, &s, nullptr) != SQLITE_OK) continue;
     h = Fnv(h, *t, std::char_traits<char>::length(*t));
     while (sqlite3_step(s) == SQLITE_ROW) {

@@ -1,8 +1,7 @@
 #include "core/store/sync_store.h"
 
-#include <sqlite3.h>
-
 #include "core/store/internal.h"
+#include "core/store/sync_tables.h"
 
 namespace weige::store {
 
@@ -11,45 +10,46 @@ namespace {
 // Tags travel to SQL as one JSON array bound to json_each.
 std::string TagArray(const std::vector<std::string>& tags) { return DumpJson(Json(tags)); }
 
-// A statement on raw SQLite, for blobs (Stmt binds text only).
-class RawStmt {
- public:
-  RawStmt(Db& db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db.raw(), sql, -1, &s_, nullptr) != SQLITE_OK) s_ = nullptr;
-  }
-  ~RawStmt() { sqlite3_finalize(s_); }
-  sqlite3_stmt* get() { return s_; }
-  Status Error() {
-    return Internal((sqlite3_errcode(db_.raw()) & 0xff) == SQLITE_FULL ? "store.full" : "store.sqlite",
-                    db_.ErrorMessage());
-  }
-
- private:
-  Db& db_;
-  sqlite3_stmt* s_ = nullptr;
-};
-
 const char* const kLevels[] = {"district", "street", "community", "grid"};
 const char* const kLevelColumns[] = {"district_id", "street_id", "community_id", "grid_id"};
 
 }  // namespace
 
-extern const char kSyncBackfill[];
+namespace {
+Status LockChangeLogNow(Db& db) {
+  if (db.dialect() != Dialect::kPostgres) return Status::Ok();
+  return db.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kChangeLogLock) + ")");
+}
+}  // namespace
 
 Status EnableChangeLog(Store& store) {
   Db& db = DbOf(store);
-  {
-    Stmt on = db.Q("SELECT recording FROM sync_config WHERE id = 1");
-    if (on.Step() && on.Int(0) == 1) return Status::Ok();
-    WEIGE_RETURN_IF_ERROR(on.status());
-  }
+  auto recording = [&db](bool* on) {
+    Stmt s = db.Q("SELECT recording FROM sync_config WHERE id = 1");
+    *on = s.Step() && s.Int(0) == 1;
+    return s.status();
+  };
+  bool on = false;
+  WEIGE_RETURN_IF_ERROR(recording(&on));
+  if (on) return Status::Ok();
   Transaction tx;
   WEIGE_RETURN_IF_ERROR(store.Begin(&tx, TxMode::kImmediate));
-  WEIGE_RETURN_IF_ERROR(db.Exec(kSyncBackfill));
+  // Again under the lock: another server may have turned it on meanwhile.
+  WEIGE_RETURN_IF_ERROR(LockChangeLogNow(db));
+  WEIGE_RETURN_IF_ERROR(recording(&on));
+  if (on) return Status::Ok();
+  WEIGE_RETURN_IF_ERROR(db.Exec(ChangeLogBackfillSql(db.dialect())));
   WEIGE_RETURN_IF_ERROR(db.Exec(
       "INSERT INTO sync_config(id, recording) VALUES(1, 1)"
       " ON CONFLICT(id) DO UPDATE SET recording = 1"));
   return tx.Commit();
+}
+
+Status LockChangeLog(Db& db) {
+  if (db.dialect() != Dialect::kPostgres) return Status::Ok();
+  Stmt s = db.Q("SELECT pg_advisory_xact_lock(" + std::to_string(kChangeLogLock) +
+                ") FROM sync_config WHERE id = 1 AND recording = 1");
+  return s.Run();
 }
 
 Status ChangeLogHead(Store& store, int64_t* seq) {
@@ -71,8 +71,8 @@ Status ChangeSeqs(Store& store, const std::vector<std::string>& tags, bool every
   }
   if (tags.empty()) return Status::Ok();
   Stmt s = db.Q(
-      "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN (SELECT value FROM json_each(?))"
-      " AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
+      "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN " + JsonStrings(db, 1) +
+      " AND seq > ?2 AND seq <= ?3 ORDER BY seq LIMIT ?4");
   s.Bind(1, TagArray(tags)).Bind(2, after).Bind(3, through).Bind(4, limit);
   while (s.Step()) out->push_back(s.Int(0));
   return s.status();
@@ -113,8 +113,8 @@ Status ForEachLiveSeq(Store& store, const std::vector<std::string>& tags, bool e
   }
   if (tags.empty()) return Status::Ok();
   Stmt s = db.Q(
-      "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN (SELECT value FROM json_each(?))"
-      " AND seq <= ? AND live = 1 ORDER BY seq");
+      "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN " + JsonStrings(db, 1) +
+      " AND seq <= ?2 AND live = 1 ORDER BY seq");
   s.Bind(1, TagArray(tags)).Bind(2, through);
   while (s.Step()) fn(s.Int(0));
   return s.status();
@@ -303,17 +303,12 @@ Status DeactivateAccount(Store& store, const std::string& person_id, int64_t at,
 Status PutBlob(Store& store, const std::string& sha, const std::string& bytes,
                const std::string& uploaded_by, int64_t at, bool* existed) {
   Db& db = DbOf(store);
-  RawStmt s(db,
-            "INSERT INTO blobs(sha, size, bytes, uploaded_by, at) VALUES(?,?,?,?,?)"
-            " ON CONFLICT(sha) DO NOTHING");
-  if (s.get() == nullptr) return s.Error();
-  sqlite3_bind_text(s.get(), 1, sha.data(), static_cast<int>(sha.size()), SQLITE_STATIC);
-  sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(bytes.size()));
-  sqlite3_bind_blob64(s.get(), 3, bytes.data(), bytes.size(), SQLITE_STATIC);
-  sqlite3_bind_text(s.get(), 4, uploaded_by.data(), static_cast<int>(uploaded_by.size()),
-                    SQLITE_STATIC);
-  sqlite3_bind_int64(s.get(), 5, at);
-  if (sqlite3_step(s.get()) != SQLITE_DONE) return s.Error();
+  Stmt s = db.Q(
+      "INSERT INTO blobs(sha, size, bytes, uploaded_by, at) VALUES(?,?,?,?,?)"
+      " ON CONFLICT(sha) DO NOTHING");
+  s.Bind(1, sha).Bind(2, static_cast<int64_t>(bytes.size())).BindBlob(3, bytes)
+      .Bind(4, uploaded_by).Bind(5, at);
+  WEIGE_RETURN_IF_ERROR(s.Run());
   *existed = db.Changes() == 0;
   return Status::Ok();
 }
@@ -321,20 +316,14 @@ Status PutBlob(Store& store, const std::string& sha, const std::string& bytes,
 Status FindBlob(Store& store, const std::string& sha, bool* found, std::string* bytes,
                 std::string* uploaded_by) {
   Db& db = DbOf(store);
-  RawStmt s(db, "SELECT bytes, uploaded_by FROM blobs WHERE sha = ?");
-  if (s.get() == nullptr) return s.Error();
-  sqlite3_bind_text(s.get(), 1, sha.data(), static_cast<int>(sha.size()), SQLITE_STATIC);
-  int rc = sqlite3_step(s.get());
-  *found = rc == SQLITE_ROW;
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return s.Error();
+  Stmt s = db.Q("SELECT bytes, uploaded_by FROM blobs WHERE sha = ?");
+  s.Bind(1, sha);
+  *found = s.Step();
   if (*found) {
-    const void* p = sqlite3_column_blob(s.get(), 0);
-    int n = sqlite3_column_bytes(s.get(), 0);
-    bytes->assign(static_cast<const char*>(p ? p : ""), static_cast<size_t>(n));
-    const unsigned char* u = sqlite3_column_text(s.get(), 1);
-    *uploaded_by = u ? reinterpret_cast<const char*>(u) : "";
+    *bytes = s.Blob(0);
+    *uploaded_by = s.Text(1);
   }
-  return Status::Ok();
+  return s.status();
 }
 
 }  // namespace weige::store

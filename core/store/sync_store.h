@@ -22,6 +22,15 @@ namespace weige::store {
 // records every existing row, parents first, in one transaction.
 Status EnableChangeLog(Store& store);
 
+// Called by every write transaction before its first write (Store::Execute
+// does): on PostgreSQL with the change log on, takes the change log's
+// transaction-scoped advisory lock, so that change sequence numbers are
+// handed out in commit order (see sync_tables.h). Nothing on SQLite, whose
+// writers are serial already.
+Status LockChangeLog(Db& db);
+// The key of that lock (pg_advisory_xact_lock(bigint)): "weige" in ASCII.
+inline constexpr int64_t kChangeLogLock = 0x7765696765;
+
 // One entry of the change log. pk, row, keys and old_keys are JSON text as
 // stored ("" for NULL): pk an array, row an object of the row's columns
 // (absent for a delete), keys/old_keys arrays of scope tags.

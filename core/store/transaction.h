@@ -25,7 +25,11 @@ class Db;
 enum class TxMode {
   kDeferred,   // takes locks as statements need them
   kImmediate,  // takes the write lock at once (a writer that must not be
-               // refused half way); for a nested transaction, as kDeferred
+               // refused half way); for a nested transaction, as kDeferred.
+               // PostgreSQL: BEGIN (its writers serialise on the change
+               // log's lock, sync_tables.h)
+  kSnapshot,   // reads only, one snapshot for all of them: SQLite's BEGIN
+               // already is one; PostgreSQL: REPEATABLE READ READ ONLY
 };
 
 class Transaction {

@@ -113,7 +113,7 @@ Status Pull(store::Store* store, const PullRequest& req, std::string* page) {
   // One snapshot for the scope, the page and the digest (read only: it is
   // not committed).
   store::Transaction snapshot;
-  WEIGE_RETURN_IF_ERROR(store->Begin(&snapshot));
+  WEIGE_RETURN_IF_ERROR(store->Begin(&snapshot, store::TxMode::kSnapshot));
   return PullInSnapshot(*store, req, page);
 }
 

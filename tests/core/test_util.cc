@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -51,12 +52,31 @@ std::string Describe(const Result& r) {
          r.status.message.substr(0, 300);
 }
 
-TempDb::TempDb() {
+bool OnPostgres() {
+  const char* url = std::getenv("WEIGE_TEST_PG_URL");
+  return url != nullptr && *url != '\0';
+}
+
+TempDb::TempDb(bool server_engine) {
   std::string tmpl = (std::filesystem::temp_directory_path() / "weige-test-XXXXXX").string();
   char* made = mkdtemp(tmpl.data());
   if (made == nullptr) std::abort();
   dir_ = made;
   path_ = dir_ + "/weige.db";
+  if (!server_engine || !OnPostgres()) return;
+  // The schema is named after the temp folder, unique on this machine.
+  std::string url = std::getenv("WEIGE_TEST_PG_URL");
+  schema_ = "t_" + std::filesystem::path(dir_).filename().string().substr(11);
+  for (char& c : schema_) c = std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_';
+  std::unique_ptr<store::Db> admin;
+  Status s = store::Db::OpenPostgres(url, &admin);
+  if (s.ok()) s = admin->Exec("CREATE SCHEMA " + schema_);
+  if (!s.ok()) {
+    std::fprintf(stderr, "WEIGE_TEST_PG_URL: %s\n", s.message.c_str());
+    std::abort();
+  }
+  path_ = url + (url.find('?') == std::string::npos ? "?" : "&") +
+          "options=-c%20search_path%3D" + schema_;
 }
 
 Status ExecSql(store::Store& store, std::string_view sql) { return store::DbOf(store).Exec(sql); }
@@ -64,12 +84,20 @@ Status ExecSql(store::Store& store, std::string_view sql) { return store::DbOf(s
 TempDb::~TempDb() {
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
+  if (!schema_.empty()) {
+    std::unique_ptr<store::Db> admin;
+    if (store::Db::OpenPostgres(std::getenv("WEIGE_TEST_PG_URL"), &admin).ok()) {
+      admin->Exec("DROP SCHEMA " + schema_ + " CASCADE");
+    }
+  }
 }
 
 void WorldTest::SetUp() {
-  tmp_ = std::make_unique<TempDb>();
-  ASSERT_TRUE(store::Store::Open(tmp_->path(), {}, &store_).ok());
-  ASSERT_TRUE(store_->Bootstrap("admin", "Admin", kSetupAt).ok());
+  tmp_ = std::make_unique<TempDb>(true);
+  Status opened = store::Store::Open(tmp_->path(), {}, &store_);
+  ASSERT_TRUE(opened.ok()) << opened.reason << ": " << opened.message;
+  Status boot = store_->Bootstrap("admin", "Admin", kSetupAt);
+  ASSERT_TRUE(boot.ok()) << boot.reason << ": " << boot.message;
   store::Transaction tx;
   ASSERT_TRUE(store_->Begin(&tx).ok());
   int n = 0;

@@ -55,16 +55,23 @@ Status ExecSql(store::Store& store, std::string_view sql);
 // "ok", or "<code> <reason>: <message>".
 std::string Describe(const Result& r);
 
-// A temp directory holding one database, removed on destruction.
+// A temp directory holding one database, removed on destruction. With
+// `server_engine` and WEIGE_TEST_PG_URL set (build-scripts/test-pg.sh), the
+// database is a fresh PostgreSQL schema instead (path() is a URL whose
+// search_path is that schema), dropped on destruction.
 class TempDb {
  public:
-  TempDb();
+  explicit TempDb(bool server_engine = false);
   ~TempDb();
   const std::string& path() const { return path_; }
+  bool postgres() const { return !schema_.empty(); }
 
  private:
-  std::string dir_, path_;
+  std::string dir_, path_, schema_;
 };
+
+// Whether the store suites run on PostgreSQL (WEIGE_TEST_PG_URL is set).
+bool OnPostgres();
 
 class WorldTest : public ::testing::Test {
  protected:
@@ -72,6 +79,7 @@ class WorldTest : public ::testing::Test {
   void TearDown() override;
 
   store::Store& store() { return *store_; }
+  bool postgres() const { return tmp_->postgres(); }
 
   // Runs a command with a fresh id ("c<n>").
   Result Exec(const std::string& actor, const std::string& type, Json payload,

@@ -256,3 +256,24 @@ TEST_F(ChangeLogTest, PhotosAreIndexedByTheChangesCitingThem) {
 
 }  // namespace
 }  // namespace weige::testing
+
+namespace weige::testing {
+namespace {
+
+// Regression: SQLite let the UPSERT of household.upsert override the index
+// trigger's INSERT OR IGNORE, so a household (or building) upserted without
+// moving (old keys = new keys) failed on a server with a constraint error.
+TEST_F(ChangeLogTest, UpsertInPlaceIsRecorded) {
+  int64_t before = Head();
+  MustExec("admin", "household.upsert",
+           {{"id", "h1"}, {"building_id", "b1"}, {"unit", "1"}, {"floor", 1}, {"room", "101"},
+            {"head_name", "New head"}});
+  MustExec("admin", "building.upsert", {{"id", "b1"}, {"microgrid_id", "mg1"}, {"name", "Renamed"}});
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sync_changes WHERE tbl IN ('households', 'buildings')"
+                  " AND seq > " + std::to_string(before)), 2);
+  EXPECT_EQ(Count("SELECT live FROM sync_change_tags WHERE tag = 'm:mg1' AND seq = " +
+                  std::to_string(before + 1)), 1);
+}
+
+}  // namespace
+}  // namespace weige::testing

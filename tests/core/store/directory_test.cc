@@ -41,7 +41,12 @@ TEST_F(DirectoryTest, StoreReopensWithItsData) {
   store_.reset();
   ASSERT_TRUE(store::Store::Open(tmp_->path(), {}, &store_).ok());
   EXPECT_EQ(Digest(), digest);
-  EXPECT_EQ(Count("PRAGMA user_version"), store::LatestSchemaVersion());
+  if (postgres()) {
+    EXPECT_EQ(Count("SELECT MAX(version) FROM weige_schema"),
+              store::LatestSchemaVersion(store::Dialect::kPostgres));
+  } else {
+    EXPECT_EQ(Count("PRAGMA user_version"), store::LatestSchemaVersion());
+  }
 }
 
 TEST_F(DirectoryTest, RegionTreeLevelsAreEnforced) {

@@ -188,6 +188,7 @@ TEST_F(EventsTest, OneOutboxRowPerAcceptedCommand) {
   const Json& cmds = pending.value["commands"];
   EXPECT_EQ(cmds[cmds.size() - 2]["id"], "ob-1");
   EXPECT_EQ(cmds.back()["type"], "visit.record");
+  if (postgres()) return;  // settling is the device's (SQLite) side of the outbox
   EXPECT_TRUE(sync::SettleCommand(&store(), "ob-1", true, "seq 7").ok());
   EXPECT_EQ(sync::PendingCommands(&store(), 10000).value["count"], rows + 1);
   EXPECT_EQ(sync::SettleCommand(&store(), "ob-1", true, "again").reason, "outbox.not_found");

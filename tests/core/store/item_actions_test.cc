@@ -39,8 +39,8 @@ bool Offered(const Json& actions, const std::string& type) {
   return false;
 }
 
-// Runs `type` inside a savepoint that is then rolled back: whether it would
-// be accepted, with nothing kept.
+// Runs `type` inside a transaction that is then rolled back: whether it
+// would be accepted, with nothing kept.
 bool WouldAccept(store::Store& s, const std::string& actor, const std::string& type,
                  const std::string& item, Result* r) {
   store::Transaction probe;

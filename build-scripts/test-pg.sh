@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The store's and the server's suites on PostgreSQL: starts the loopback
+# cluster (build-scripts/pg.sh, idempotent), builds the server tree, runs the
+# store, change-log, push, cursor and server suites with WEIGE_TEST_PG_URL set (each test works in a
+# fresh schema of its own) and stops the cluster again (unless it was
+# running before, or WEIGE_PG_KEEP=1).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/build-scripts/lib.sh"
+jobs="${WEIGE_JOBS:-$(nproc)}"
+was_running=0
+bash "$root/build-scripts/pg.sh" status 2>/dev/null && was_running=1
+url=$(bash "$root/build-scripts/pg.sh" start)
+stop() {
+  if [ "$was_running" = 0 ] && [ "${WEIGE_PG_KEEP:-0}" != 1 ]; then
+    bash "$root/build-scripts/pg.sh" stop
+  fi
+}
+trap stop EXIT
+WEIGE_JOBS=$jobs weige_server_build weige-server weige_store_test weige_mutation_test \
+  weige_sync_test weige_server_test
+# Not on PostgreSQL yet: TrustTest.ServerPushAnswersArePerPerson pushes
+# outside a transaction (a SAVEPOINT alone), which needs the store's own
+# transaction type (issue 10, item 1).
+export WEIGE_TEST_PG_URL="$url"
+tests="$root/build/server/tests"
+"$tests/weige_store_test" --gtest_filter='-TrustTest.ServerPushAnswersArePerPerson'
+"$tests/weige_mutation_test"
+"$tests/sync/weige_sync_test"
+# The real weige-server on --db postgresql://... (auth, push/pull, blobs, bad
+# input, the permission matrix, SIGTERM draining).
+"$tests/sync/weige_server_test"

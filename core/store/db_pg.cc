@@ -1,0 +1,274 @@
+// The PostgreSQL engine through libpq (no exceptions, plain C). One Conn is
+// one connection; its statements are named "w<N>", prepared the first time
+// their text is seen and again after a reconnect (a reset connection has
+// forgotten them).
+#include "core/store/db_pg.h"
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "core/store/db.h"
+
+namespace weige::store::pg {
+
+struct Prepared {
+  Conn* conn = nullptr;
+  std::string name, text;  // text: with $N placeholders
+  int params = 0;
+  int64_t generation = -1;  // the connection generation it was prepared on
+  std::vector<std::string> values;
+  std::vector<char> set;     // 1: bound (else NULL)
+  std::vector<int> formats;  // 1: binary (bytea)
+  PGresult* res = nullptr;
+  int row = -1;
+  bool executed = false;
+};
+
+struct Conn {
+  PGconn* c = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<Prepared>> cache;
+  int64_t changes = 0;
+  int64_t generation = 0;  // bumped by each reconnect
+  int next_name = 0;
+  // The connection broke inside a transaction: everything fails until the
+  // caller's ROLLBACK, so no later statement of that transaction can run on
+  // a new connection (outside it) and commit alone.
+  bool lost_txn = false;
+};
+
+namespace {
+
+void Quiet(void*, const char*) {}  // NOTICEs (e.g. "relation exists, skipping")
+
+Status ErrorOf(const PGresult* res, PGconn* c) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(c);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  std::string_view s = state ? state : "";
+  if (s.starts_with("23")) return Conflict("store.constraint", msg);
+  if (s == "53100") return Internal("store.full", msg);
+  // Serialization failures and deadlocks: the transaction may be retried.
+  if (s == "40001" || s == "40P01") return Internal("store.busy", msg);
+  if (PQstatus(c) == CONNECTION_BAD || s.starts_with("08") || s.starts_with("57P")) {
+    return Internal("store.connection", msg);
+  }
+  return Internal("store.postgres", msg);
+}
+
+void NoteChanges(Conn* conn, const PGresult* res) {
+  const char* tag = PQcmdStatus(const_cast<PGresult*>(res));
+  if (std::strncmp(tag, "INSERT", 6) == 0 || std::strncmp(tag, "UPDATE", 6) == 0 ||
+      std::strncmp(tag, "DELETE", 6) == 0 || std::strncmp(tag, "MERGE", 5) == 0) {
+    conn->changes = std::atoll(PQcmdTuples(const_cast<PGresult*>(res)));
+  }
+}
+
+// A lost connection is reset when no transaction was lost with it.
+bool Usable(Conn* conn) {
+  if (PQstatus(conn->c) == CONNECTION_OK) return true;
+  if (conn->lost_txn) return false;
+  PQreset(conn->c);
+  if (PQstatus(conn->c) != CONNECTION_OK) return false;
+  ++conn->generation;
+  return true;
+}
+
+Status LostTxn() {
+  return Internal("store.connection",
+                  "the connection to PostgreSQL was lost inside a transaction: roll it back");
+}
+
+// Runs before each statement: false (with *status) when it must not run.
+// The ROLLBACK that ends a lost transaction succeeds without the server.
+bool Admit(Conn* conn, std::string_view sql, Status* status) {
+  if (!conn->lost_txn) return true;
+  if (sql == "ROLLBACK") {
+    conn->lost_txn = false;
+    *status = Status::Ok();
+  } else {
+    *status = LostTxn();
+  }
+  return false;
+}
+
+// After a failed statement: a broken connection (or a server that said it
+// is closing it) inside a transaction loses the transaction.
+void NoteFailure(Conn* conn, PGTransactionStatusType before, const Status& error) {
+  if (error.reason == "store.connection" && before != PQTRANS_IDLE) conn->lost_txn = true;
+}
+
+Status EnsurePrepared(Prepared* p) {
+  Conn* conn = p->conn;
+  if (p->generation == conn->generation && PQstatus(conn->c) == CONNECTION_OK) {
+    return Status::Ok();
+  }
+  if (!Usable(conn)) return ErrorOf(nullptr, conn->c);
+  const PGTransactionStatusType before = PQtransactionStatus(conn->c);
+  PGresult* r = PQprepare(conn->c, p->name.c_str(), p->text.c_str(), 0, nullptr);
+  Status s = PQresultStatus(r) == PGRES_COMMAND_OK ? Status::Ok() : ErrorOf(r, conn->c);
+  PQclear(r);
+  if (!s.ok()) NoteFailure(conn, before, s);
+  if (s.ok()) p->generation = conn->generation;
+  return s;
+}
+
+}  // namespace
+
+Status Connect(const std::string& url, Conn** out) {
+  PGconn* c = PQconnectdb(url.c_str());
+  if (c == nullptr || PQstatus(c) != CONNECTION_OK) {
+    std::string msg = c ? PQerrorMessage(c) : "out of memory";
+    PQfinish(c);
+    return Internal("store.connect", "cannot connect to PostgreSQL: " + msg);
+  }
+  PQsetNoticeProcessor(c, Quiet, nullptr);
+  auto* conn = new Conn();
+  conn->c = c;
+  *out = conn;
+  return Status::Ok();
+}
+
+void Close(Conn* conn) {
+  for (auto& [text, p] : conn->cache) PQclear(p->res);
+  PQfinish(conn->c);
+  delete conn;
+}
+
+Status Exec(Conn* conn, std::string_view sql) {
+  Status admitted;
+  if (!Admit(conn, sql, &admitted)) return admitted;
+  if (!Usable(conn)) return ErrorOf(nullptr, conn->c);
+  const PGTransactionStatusType before = PQtransactionStatus(conn->c);
+  PGresult* r = PQexec(conn->c, std::string(sql).c_str());
+  ExecStatusType st = PQresultStatus(r);
+  Status s = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY
+                 ? Status::Ok()
+                 : ErrorOf(r, conn->c);
+  if (!s.ok()) NoteFailure(conn, before, s);
+  if (s.ok()) NoteChanges(conn, r);
+  PQclear(r);
+  return s;
+}
+
+Prepared* Prepare(Conn* conn, std::string_view sql, Status* error) {
+  if (conn->lost_txn) {  // nothing runs; a ROLLBACK "succeeds" (see Admit)
+    Admit(conn, sql, error);
+    return nullptr;
+  }
+  auto it = conn->cache.find(std::string(sql));
+  if (it == conn->cache.end()) {
+    auto p = std::make_unique<Prepared>();
+    p->conn = conn;
+    p->name = "w" + std::to_string(++conn->next_name);
+    p->text = PlaceholdersToDollar(sql, &p->params);
+    p->values.resize(static_cast<size_t>(p->params));
+    p->set.assign(static_cast<size_t>(p->params), 0);
+    p->formats.assign(static_cast<size_t>(p->params), 0);
+    *error = EnsurePrepared(p.get());
+    if (!error->ok()) return nullptr;
+    it = conn->cache.emplace(std::string(sql), std::move(p)).first;
+  } else {
+    *error = EnsurePrepared(it->second.get());
+    if (!error->ok()) return nullptr;
+  }
+  return it->second.get();
+}
+
+int64_t Changes(const Conn* conn) { return conn->changes; }
+
+bool InTransaction(const Conn* conn) { return PQtransactionStatus(conn->c) != PQTRANS_IDLE; }
+
+std::string ErrorMessage(const Conn* conn) { return PQerrorMessage(conn->c); }
+
+void BindText(Prepared* p, int i, std::string_view v) {
+  if (i < 1 || i > p->params) return;
+  p->values[i - 1].assign(v);
+  p->set[i - 1] = 1;
+  p->formats[i - 1] = 0;
+}
+
+void BindBlob(Prepared* p, int i, std::string_view bytes) {
+  BindText(p, i, bytes);
+  if (i >= 1 && i <= p->params) p->formats[i - 1] = 1;
+}
+
+void BindNull(Prepared* p, int i) {
+  if (i < 1 || i > p->params) return;
+  p->set[i - 1] = 0;
+}
+
+bool Step(Prepared* p, Status* status) {
+  if (!p->executed) {
+    p->executed = true;
+    if (!status->ok()) return false;
+    if (!Admit(p->conn, p->text, status)) return false;
+    Status ready = EnsurePrepared(p);
+    if (!ready.ok()) {
+      *status = ready;
+      return false;
+    }
+    const size_t n = static_cast<size_t>(p->params);
+    std::vector<const char*> values(n);
+    std::vector<int> lengths(n);
+    for (size_t k = 0; k < n; ++k) {
+      values[k] = p->set[k] ? p->values[k].data() : nullptr;
+      lengths[k] = static_cast<int>(p->values[k].size());
+    }
+    const PGTransactionStatusType before = PQtransactionStatus(p->conn->c);
+    p->res = PQexecPrepared(p->conn->c, p->name.c_str(), p->params, values.data(),
+                            lengths.data(), p->formats.data(), 0);
+    ExecStatusType st = PQresultStatus(p->res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+      *status = ErrorOf(p->res, p->conn->c);
+      NoteFailure(p->conn, before, *status);
+      PQclear(p->res);
+      p->res = nullptr;
+      return false;
+    }
+    NoteChanges(p->conn, p->res);
+    p->row = -1;
+  }
+  if (p->res == nullptr) return false;
+  if (p->row + 1 >= PQntuples(p->res)) return false;
+  ++p->row;
+  return true;
+}
+
+void Reset(Prepared* p) {
+  PQclear(p->res);
+  p->res = nullptr;
+  p->row = -1;
+  p->executed = false;
+  std::fill(p->set.begin(), p->set.end(), 0);
+}
+
+int Columns(const Prepared* p) { return p->res ? PQnfields(p->res) : 0; }
+
+bool IsNull(const Prepared* p, int col) {
+  if (p->res == nullptr || p->row < 0 || col < 0 || col >= PQnfields(p->res)) return true;
+  return PQgetisnull(p->res, p->row, col) != 0;
+}
+
+std::string_view Value(const Prepared* p, int col) {
+  if (IsNull(p, col)) return {};
+  return std::string_view(PQgetvalue(p->res, p->row, col),
+                          static_cast<size_t>(PQgetlength(p->res, p->row, col)));
+}
+
+std::string Blob(const Prepared* p, int col) {
+  if (IsNull(p, col)) return {};
+  size_t n = 0;
+  unsigned char* bytes = PQunescapeBytea(
+      reinterpret_cast<const unsigned char*>(PQgetvalue(p->res, p->row, col)), &n);
+  if (bytes == nullptr) return {};
+  std::string out(reinterpret_cast<const char*>(bytes), n);
+  PQfreemem(bytes);
+  return out;
+}
+
+}  // namespace weige::store::pg

@@ -1,0 +1,432 @@
+// The table of synced tables and the change-log SQL generated from it (see
+// sync_tables.h). Key expressions are SQL both engines accept, written over
+// `@`, which stands for the row: NEW. or OLD. in a trigger, x. in the
+// backfill, e. in a lookup of an event's entity.
+#include "core/store/sync_tables.h"
+
+#include <cstdio>
+#include <vector>
+
+#include "core/store/sync_store.h"
+
+namespace weige::store {
+
+namespace {
+
+using List = std::vector<const char*>;
+
+// Scope keys of a row: a list of tag expressions, or a query whose column
+// `tag` gives them, or (events) the keys of the entity the row is about.
+struct Keys {
+  List tags;
+  const char* query = nullptr;
+  bool by_entity = false;
+};
+
+struct Table {
+  const char* name;
+  List pk;
+  List columns;
+  Keys keys;
+  List old_keys;  // recorded by an update (the places a row may leave)
+  const char* order = "";  // backfill order, over x (else the primary key's)
+  // roles: deletes are recorded, and a grant or revoke re-records the
+  // person's row (its keys follow the person's grants).
+  bool grants = false;
+  // events: append-only, never updated, so no update trigger.
+  bool append_only = false;
+};
+
+const List kItemKeys = {"'m:' || @microgrid_id", "'b:' || @building_id", "'h:' || @household_id",
+                        "'p:' || @owner_person", "'d:' || @owner_dept", "'d:' || @escalated_to",
+                        "'p:' || (SELECT resident_id FROM reports WHERE item_id = @id)"};
+const List kPatrolKeys = {"'m:' || (SELECT microgrid_id FROM buildings WHERE id = @building_id)",
+                          "'b:' || @building_id"};
+const char kPersonKeys[] =
+    "SELECT 'p:' || @id AS tag UNION SELECT tag FROM sync_role_tags WHERE person_id = @id";
+
+// Parents first: the backfill records them in this order.
+const std::vector<Table>& Tables() {
+  static const std::vector<Table> t = {
+      {"regions",
+       {"id"},
+       {"id", "parent_id", "level", "name", "code", "district_id", "street_id", "community_id",
+        "grid_id"},
+       {{"'rs:' || @id"}},
+       {},
+       "ORDER BY CASE x.level WHEN 'district' THEN 0 WHEN 'street' THEN 1 WHEN 'community' THEN 2"
+       " WHEN 'grid' THEN 3 ELSE 4 END, x.id"},
+      {"departments", {"id"}, {"id", "name", "kind"}, {{"'all'"}}},
+      {"buildings",
+       {"id"},
+       {"id", "microgrid_id", "name", "address", "units", "floors"},
+       {{"'m:' || @microgrid_id", "'b:' || @id"}},
+       {"'m:' || @microgrid_id"}},
+      {"households",
+       {"id"},
+       {"id", "building_id", "microgrid_id", "unit", "floor", "room", "head_name", "members",
+        "phone", "tags"},
+       {{"'m:' || @microgrid_id", "'h:' || @id"}},
+       {"'m:' || @microgrid_id"}},
+      {"people", {"id"}, {"id", "name", "phone"}, {{}, kPersonKeys}},
+      {"roles",
+       {"person_id", "role", "scope_id"},
+       {"person_id", "role", "scope_id"},
+       {{},
+        "SELECT tag FROM sync_role_tags WHERE person_id = @person_id AND role = @role"
+        " AND scope_id = @scope_id"},
+       {},
+       "ORDER BY x.scope_id, x.role, x.person_id",  // as SQLite scanned it (roles_scope)
+       true},
+      {"templates", {"id", "version"}, {"id", "version", "body", "published_at"}, {{"'all'"}}},
+      {"visits",
+       {"id"},
+       {"id", "household_id", "microgrid_id", "cycle", "outcome", "counts", "worker_id", "at",
+        "template_id", "template_version", "answers", "notes", "photos", "lat", "lng"},
+       {{"'m:' || @microgrid_id"}}},
+      {"coverage",
+       {"microgrid_id", "cycle", "household_id"},
+       {"microgrid_id", "cycle", "household_id"},
+       {{"'m:' || @microgrid_id"}}},
+      {"patrols",
+       {"id"},
+       {"id", "building_id", "captain_id", "at", "notes", "photos"},
+       {kPatrolKeys}},
+      {"reports",
+       {"id"},
+       {"id", "resident_id", "household_id", "microgrid_id", "building_id", "unit", "room",
+        "address", "category", "description", "phone", "photos", "item_id", "submitted_at",
+        "rating", "eval_comment", "evaluated_at", "contact_ok", "evaluated_episode"},
+       {{"'m:' || @microgrid_id", "'p:' || @resident_id"}}},
+      {"items",
+       {"id"},
+       {"id", "microgrid_id", "building_id", "household_id", "category", "title", "description",
+        "state", "source", "source_id", "owner_person", "owner_dept", "deadline", "escalated_to",
+        "escalation_deadline", "acknowledged_at", "opened_by", "opened_at", "fixed_by",
+        "fixed_at", "closed_by", "closed_at", "reopen_count", "updated_at"},
+       {kItemKeys},
+       {"'p:' || @owner_person", "'d:' || @owner_dept", "'d:' || @escalated_to"}},
+      {"events",
+       {"seq"},
+       {"seq", "command_id", "entity", "entity_id", "type", "actor", "at", "server_at", "reason",
+        "data", "evidence"},
+       {{}, nullptr, true},
+       {},
+       "ORDER BY x.seq",
+       false,
+       true},
+  };
+  return t;
+}
+
+// An event's keys are those of its entity: looked up in the entity's table
+// (as `e`), or made from the event's entity id.
+struct EntityKeys {
+  const char* entity;
+  const char* table;  // nullptr: no lookup, the keys are over the event row
+  List keys;
+};
+const std::vector<EntityKeys>& EventEntities() {
+  static const std::vector<EntityKeys> e = {
+      {"item", "items", kItemKeys},
+      {"visit", "visits", {"'m:' || @microgrid_id"}},
+      {"report", "reports", {"'m:' || @microgrid_id", "'p:' || @resident_id"}},
+      {"patrol", "patrols", kPatrolKeys},
+      {"household", "households", {"'m:' || @microgrid_id", "'h:' || @id"}},
+      {"building", "buildings", {"'m:' || @microgrid_id", "'b:' || @id"}},
+      {"region", nullptr, {"'rs:' || @entity_id"}},
+      {"person", nullptr, {"'p:' || @entity_id"}},
+      {"department", nullptr, {"'all'"}},
+      {"template", nullptr, {"'all'"}},
+  };
+  return e;
+}
+
+const Table& Find(const char* name) {
+  for (const Table& t : Tables()) {
+    if (std::string_view(t.name) == name) return t;
+  }
+  std::abort();  // a name of this file's own table
+}
+
+// `text` with @ replaced by the row prefix ("NEW.", "x.", ...).
+std::string Over(std::string_view text, std::string_view row) {
+  std::string out;
+  for (char c : text) {
+    if (c == '@') {
+      out += row;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class Gen {
+ public:
+  explicit Gen(Dialect d) : pg_(d == Dialect::kPostgres) {}
+
+  // A JSON array of SQL values, as text.
+  std::string Array(const List& items, std::string_view row) const {
+    std::string s = pg_ ? "json_build_array(" : "json_array(";
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) s += ", ";
+      s += Over(items[i], row);
+    }
+    return s + (pg_ ? ")::text" : ")");
+  }
+
+  std::string Pk(const Table& t, std::string_view row) const {
+    List cols;
+    std::vector<std::string> names;
+    for (const char* c : t.pk) names.push_back(std::string("@") + c);
+    for (const std::string& n : names) cols.push_back(n.c_str());
+    return Array(cols, row);
+  }
+
+  std::string Row(const Table& t, std::string_view row) const {
+    std::string s = pg_ ? "json_build_object(" : "json_object(";
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      if (i > 0) s += ", ";
+      s += std::string("'") + t.columns[i] + "', " + std::string(row) + t.columns[i];
+    }
+    return s + (pg_ ? ")::text" : ")");
+  }
+
+  // A query's `tag` column as a JSON array (PostgreSQL: sorted, '[]' for none).
+  std::string Agg(std::string_view query, std::string_view row) const {
+    std::string q = Over(query, row);
+    if (pg_) return "(SELECT COALESCE(json_agg(tag ORDER BY tag), '[]')::text FROM (" + q + ") t)";
+    return "(SELECT json_group_array(tag) FROM (" + q + "))";
+  }
+
+  std::string KeysOf(const Table& t, std::string_view row) const {
+    if (t.keys.query != nullptr) return Agg(t.keys.query, row);
+    if (!t.keys.by_entity) return Array(t.keys.tags, row);
+    std::string s = "COALESCE(CASE " + std::string(row) + "entity";
+    for (const EntityKeys& e : EventEntities()) {
+      s += std::string("\n    WHEN '") + e.entity + "' THEN ";
+      if (e.table == nullptr) {
+        s += Array(e.keys, row);
+      } else {
+        s += "(SELECT " + Array(e.keys, "e.") + " FROM " + e.table + " e WHERE e.id = " +
+             std::string(row) + "entity_id)";
+      }
+    }
+    return s + "\n  END, '[]')";
+  }
+
+  // INSERT INTO sync_changes of one row (a VALUES row over `row`).
+  std::string Record(const Table& t, std::string_view row, const char* op, bool with_row,
+                     const std::string& old_keys = "") const {
+    std::string s = "INSERT INTO sync_changes(tbl, op, pk, row, keys";
+    s += old_keys.empty() ? ")" : ", old_keys)";
+    s += std::string("\n  VALUES('") + t.name + "', '" + op + "', " + Pk(t, row) + ",\n    " +
+         (with_row ? Row(t, row) : std::string("NULL")) + ",\n    " + KeysOf(t, row);
+    if (!old_keys.empty()) s += ",\n    " + old_keys;
+    return s + ");\n";
+  }
+
+  // The person's row again after a grant or revoke (as p).
+  std::string RecordPerson(std::string_view person_id, const std::string& old_keys) const {
+    const Table& people = Find("people");
+    std::string s = "INSERT INTO sync_changes(tbl, op, pk, row, keys";
+    s += old_keys.empty() ? ")" : ", old_keys)";
+    s += "\n  SELECT 'people', 'upsert', " + Pk(people, "p.") + ", " + Row(people, "p.") +
+         ",\n    " + KeysOf(people, "p.");
+    if (!old_keys.empty()) s += ",\n    " + old_keys;
+    return s + "\n  FROM people p WHERE p.id = " + std::string(person_id) + ";\n";
+  }
+
+  std::string Triggers() const {
+    std::string s = IndexTrigger();
+    for (const Table& t : Tables()) {
+      std::string old_keys = t.old_keys.empty() ? "" : Array(t.old_keys, "OLD.");
+      std::string ins = Record(t, "NEW.", "upsert", true);
+      if (t.grants) ins += RecordPerson("NEW.person_id", "");
+      s += Trigger(t, "ins", "AFTER INSERT", "", ins);
+      std::string changed;
+      for (const char* c : t.columns) {
+        if (!changed.empty()) changed += " OR ";
+        changed += std::string("NEW.") + c + " IS NOT OLD." + c;
+      }
+      if (!t.append_only) {
+        s += Trigger(t, "upd", "AFTER UPDATE", changed,
+                     Record(t, "NEW.", "upsert", true, old_keys));
+      }
+      if (t.grants) {
+        // Before the delete, while the grant's places can still be read.
+        s += Trigger(t, "del", "BEFORE DELETE", "", Record(t, "OLD.", "delete", false));
+        // After it, the person leaves the grant's places: the old keys are
+        // those of the delete just recorded.
+        s += Trigger(t, "deleted", "AFTER DELETE", "",
+                     RecordPerson("OLD.person_id",
+                                  "(SELECT keys FROM sync_changes WHERE seq = (SELECT MAX(seq) "
+                                  "FROM sync_changes))"));
+      }
+    }
+    return s;
+  }
+
+  // The backfill's order: the table's own, else its primary key (the order
+  // SQLite scans a WITHOUT ROWID table in; PostgreSQL's heap has none).
+  static std::string Order(const Table& t) {
+    if (*t.order != '\0') return t.order;
+    std::string s = "ORDER BY ";
+    for (size_t i = 0; i < t.pk.size(); ++i) s += std::string(i ? ", x." : "x.") + t.pk[i];
+    return s;
+  }
+
+  std::string Backfill() const {
+    std::string s;
+    for (const Table& t : Tables()) {
+      s += std::string("INSERT INTO sync_changes(tbl, op, pk, row, keys)\n  SELECT '") + t.name +
+           "', 'upsert', " + Pk(t, "x.") + ",\n    " + Row(t, "x.") + ",\n    " +
+           KeysOf(t, "x.") + "\n  FROM " + t.name + " x " + Order(t) + ";\n";
+    }
+    return s;
+  }
+
+ private:
+  static constexpr char kRecording[] = "(SELECT recording FROM sync_config WHERE id = 1)";
+
+  std::string Trigger(const Table& t, const char* suffix, const char* when,
+                      const std::string& changed, const std::string& body) const {
+    std::string name = std::string("sync_") + t.name + "_" + suffix;
+    if (!pg_) {
+      std::string s = "CREATE TRIGGER " + name + " " + when + " ON " + t.name + " WHEN " +
+                      kRecording + (changed.empty() ? "" : " AND (" + changed + ")") +
+                      " BEGIN\n" + body + "END;\n";
+      return s;
+    }
+    // PostgreSQL: a trigger function per trigger. The lock makes seq order
+    // commit order (sync_tables.h).
+    const bool before = std::string_view(when).starts_with("BEFORE");
+    std::string s = "CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n"
+                    "IF COALESCE(" + kRecording + ", 0) <> 1 THEN RETURN " +
+                    (before ? "OLD" : "NULL") + "; END IF;\nPERFORM pg_advisory_xact_lock(" +
+                    std::to_string(kChangeLogLock) + ");\n" + body + "RETURN " +
+                    (before ? "OLD" : "NULL") + ";\nEND\n$fn$;\n";
+    s += "CREATE TRIGGER " + name + " " + when + " ON " + t.name + " FOR EACH ROW" +
+         (changed.empty() ? "" : " WHEN (OLD.* IS DISTINCT FROM NEW.*)") +
+         " EXECUTE FUNCTION " + name + "();\n";
+    return s;
+  }
+
+  // sync_changes -> sync_change_tags (live and old keys) and sync_blob_refs.
+  // ON CONFLICT DO NOTHING, not INSERT OR IGNORE: SQLite lets an outer
+  // UPSERT's conflict handling override a trigger's OR IGNORE, which made a
+  // household or building upserted in place (old keys = new keys) fail.
+  std::string IndexTrigger() const {
+    if (!pg_) {
+      std::string s = "CREATE TRIGGER sync_changes_index AFTER INSERT ON sync_changes BEGIN\n";
+      for (const char* k : {"keys", "old_keys"}) {
+        s += std::string("  INSERT INTO sync_change_tags(tag, seq, live)\n    SELECT value, NEW.seq, ") +
+             (k[0] == 'k' ? "1" : "0") + " FROM json_each(NEW." + k +
+             ") WHERE type = 'text' ON CONFLICT DO NOTHING;\n";
+      }
+      for (const char* c : {"photos", "evidence"}) {
+        s += std::string("  INSERT INTO sync_blob_refs(sha, seq)\n    SELECT value, NEW.seq FROM") +
+             " json_each(CASE WHEN json_valid(NEW.row ->> '$." + c + "') THEN NEW.row ->> '$." + c +
+             "' END) WHERE type = 'text' ON CONFLICT DO NOTHING;\n";
+      }
+      return s + "END;\n"
+                 "CREATE TRIGGER sync_changes_append_only BEFORE UPDATE ON sync_changes\n"
+                 "  BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;\n";
+    }
+    std::string s =
+        "CREATE FUNCTION sync_changes_index() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n";
+    for (const char* k : {"keys", "old_keys"}) {
+      s += std::string("  INSERT INTO sync_change_tags(tag, seq, live)\n    SELECT e #>> '{}', NEW.seq, ") +
+           (k[0] == 'k' ? "1" : "0") + " FROM json_array_elements(NEW." + k +
+           "::json) e WHERE json_typeof(e) = 'string' ON CONFLICT DO NOTHING;\n";
+    }
+    for (const char* c : {"photos", "evidence"}) {
+      s += std::string("  INSERT INTO sync_blob_refs(sha, seq)\n    SELECT sha, NEW.seq FROM") +
+           " weige_json_strings(NEW.row::json ->> '" + c + "') sha ON CONFLICT DO NOTHING;\n";
+    }
+    s += "  RETURN NULL;\nEND\n$fn$;\n";
+    s += "CREATE TRIGGER sync_changes_index AFTER INSERT ON sync_changes FOR EACH ROW"
+         " EXECUTE FUNCTION sync_changes_index();\n";
+    return s + "CREATE FUNCTION sync_changes_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+               " $fn$ BEGIN RAISE EXCEPTION 'the change log is append-only'; END $fn$;\n"
+               "CREATE TRIGGER sync_changes_append_only BEFORE UPDATE ON sync_changes FOR EACH ROW"
+               " EXECUTE FUNCTION sync_changes_append_only();\n";
+  }
+
+  bool pg_;
+};
+
+uint64_t Fnv(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+std::string ChangeLogTriggerSql(Dialect dialect) { return Gen(dialect).Triggers(); }
+
+std::string ChangeLogBackfillSql(Dialect dialect) { return Gen(dialect).Backfill(); }
+
+std::vector<SyncedColumns> SyncedTableColumns() {
+  std::vector<SyncedColumns> out;
+  for (const Table& t : Tables()) {
+    SyncedColumns c;
+    c.table = t.name;
+    for (const char* col : t.columns) c.columns.push_back(col);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Status InstallChangeLogTriggers(Db& db) {
+  const bool pg = db.dialect() == Dialect::kPostgres;
+  const std::string ddl = ChangeLogTriggerSql(db.dialect());
+  char want[17];
+  std::snprintf(want, sizeof want, "%016llx", static_cast<unsigned long long>(Fnv(ddl)));
+  {
+    Stmt s = db.Q("SELECT fingerprint FROM sync_triggers WHERE id = 1");
+    if (s.Step() && s.Text(0) == want) return Status::Ok();
+    WEIGE_RETURN_IF_ERROR(s.status());
+  }
+  WEIGE_RETURN_IF_ERROR(db.Exec(PerEngine{"BEGIN IMMEDIATE", "BEGIN"}));
+  std::vector<std::string> drops;
+  Status s;
+  {
+    // Every sync_* trigger of the database: the generated ones and any older
+    // hand-written ones (migrations 2 and 4).
+    Stmt t = db.Q(PerEngine{
+        "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'"
+        " AND name LIKE 'sync\\_%' ESCAPE '\\'",
+        "SELECT 'DROP FUNCTION ' || p.proname || '() CASCADE' FROM pg_proc p"
+        " JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()"
+        " AND p.proname LIKE 'sync\\_%' AND p.prorettype = 'trigger'::regtype"});
+    if (pg) {
+      // Another server may be installing the same triggers right now.
+      s = db.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kChangeLogLock) + ")");
+    }
+    while (s.ok() && t.Step()) drops.push_back(t.Text(0));
+    if (s.ok()) s = t.status();
+  }
+  for (const std::string& d : drops) {
+    if (s.ok()) s = db.Exec(d);
+  }
+  if (s.ok()) s = db.Exec(ddl);
+  if (s.ok()) {
+    Stmt f = db.Q(
+        "INSERT INTO sync_triggers(id, fingerprint) VALUES(1, ?)"
+        " ON CONFLICT(id) DO UPDATE SET fingerprint = excluded.fingerprint");
+    s = f.Bind(1, std::string(want)).Run();
+  }
+  if (!s.ok()) {
+    db.Exec("ROLLBACK");
+    return s;
+  }
+  return db.Exec("COMMIT");
+}
+
+}  // namespace weige::store

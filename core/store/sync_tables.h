@@ -1,0 +1,67 @@
+// The change log's per-table SQL, generated for both engines from one table
+// of synced tables (sync_tables.cc).
+//
+// Every state row a command inserts or updates (regions ... events) is copied
+// by a trigger into sync_changes: a global sequence, the table, the primary
+// key (a JSON array), the row after the change (a JSON object of its columns,
+// values as stored) and its scope keys, tags such as "m:<microgrid>",
+// "b:<building>", "h:<household>", "p:<person>", "d:<department>",
+// "rs:<region>" (the region row itself) or "all" (see core/sync/scope.h). An
+// update that moves a row out of a place also records the old keys, so the
+// devices of that place learn to drop it. A trigger on sync_changes indexes
+// (tag, seq) into sync_change_tags for scoped pulls and the photos a row
+// cites into sync_blob_refs. Recording is off unless sync_config.recording =
+// 1 (the server); a device pays one lookup of a one-row table per row written.
+//
+// The triggers are derived state, not a numbered migration: after the
+// migrations, InstallChangeLogTriggers compares a fingerprint of the text
+// generated here with the one stored in the database and, when they differ
+// (a new column, a new key, older hand-written triggers), drops every
+// sync_* trigger and creates the generated ones in one transaction. A column
+// added to a synced table is added to the table in sync_tables.cc in the
+// same change (ChangeLogTablesTest compares the table with the live schema
+// of both engines).
+//
+// Cursors never skip (PostgreSQL, several servers). A device pulls the
+// changes after its cursor, so a change numbered 101 that commits after 102
+// was pulled would be missed for good. On PostgreSQL every write transaction
+// takes one transaction-scoped advisory lock (kChangeLogLock) before its
+// first write: Store::Execute takes it right after BEGIN (LockChangeLog), and
+// every generated trigger takes it again before it inserts into sync_changes
+// (a no-op when held), so no writer can skip it. The lock is held until
+// commit or rollback, so sequence numbers are drawn by one transaction at a
+// time and a transaction holding numbers commits before the next one draws
+// any: seq order is commit order, and a reader that sees seq N sees every
+// committed change below N (a rolled-back transaction leaves a gap that no
+// one will ever fill). Writes are serialised per database, which is the
+// price: one PostgreSQL node carries the whole fleet's writes through one
+// lock (measured in bench-server.sh). Sharded by district (docs/SCALING.md),
+// each shard has its own lock and its own sequence. SQLite needs none of
+// this: it has one writer at a time.
+#pragma once
+
+#include <string>
+
+#include "core/domain/result.h"
+#include "core/store/db.h"
+
+namespace weige::store {
+
+// The trigger (and on PostgreSQL, trigger function) DDL of the change log.
+std::string ChangeLogTriggerSql(Dialect dialect);
+
+// Every existing row as a change, parents first (run once, when recording is
+// turned on for a database that already holds content).
+std::string ChangeLogBackfillSql(Dialect dialect);
+
+// Installs the generated triggers when the database's differ (see above).
+Status InstallChangeLogTriggers(Db& db);
+
+// The synced tables and their columns, as the generator knows them.
+struct SyncedColumns {
+  std::string table;
+  std::vector<std::string> columns;
+};
+std::vector<SyncedColumns> SyncedTableColumns();
+
+}  // namespace weige::store

@@ -1,0 +1,177 @@
+// The Db/Stmt interface on both engines: the same calls give the same rows.
+// PostgreSQL runs when WEIGE_TEST_PG_URL names a server (build-scripts/
+// test-pg.sh); each test then works in a schema of its own.
+#include "core/store/db.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "tests/core/test_util.h"
+
+namespace weige::store {
+namespace {
+
+TEST(PlaceholdersTest, NumbersAsSqliteDoes) {
+  int n = 0;
+  EXPECT_EQ(PlaceholdersToDollar("SELECT ?, ?, ?", &n), "SELECT $1, $2, $3");
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(PlaceholdersToDollar("a = ?2 AND b = ?1 AND c = ?", &n), "a = $2 AND b = $1 AND c = $3");
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(PlaceholdersToDollar("?1 IS NULL OR x = ?1", &n), "$1 IS NULL OR x = $1");
+  EXPECT_EQ(n, 1);
+}
+
+TEST(PlaceholdersTest, LeavesQuotesAndCommentsAlone) {
+  int n = 0;
+  EXPECT_EQ(PlaceholdersToDollar("SELECT '?', 'it''s ?', \"q?\", ? -- why?\n, ?", &n),
+            "SELECT '?', 'it''s ?', \"q?\", $1 -- why?\n, $2");
+  EXPECT_EQ(n, 2);
+  EXPECT_EQ(PlaceholdersToDollar("SELECT 1", &n), "SELECT 1");
+  EXPECT_EQ(n, 0);
+}
+
+class DbTest : public ::testing::TestWithParam<Dialect> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Dialect::kPostgres) {
+      tmp_ = std::make_unique<testing::TempDb>(true);
+      if (!Db::IsPostgresUrl(tmp_->path())) GTEST_SKIP() << "WEIGE_TEST_PG_URL is not set";
+      ASSERT_TRUE(Db::OpenPostgres(tmp_->path(), &db_).ok());
+    } else {
+      tmp_ = std::make_unique<testing::TempDb>();
+      ASSERT_TRUE(Db::Open(tmp_->path(), nullptr, &db_).ok());
+    }
+    ASSERT_TRUE(db_->Exec("CREATE TABLE t(id TEXT PRIMARY KEY, n BIGINT, x DOUBLE PRECISION,"
+                          " b BYTEA)").ok());
+  }
+  std::unique_ptr<testing::TempDb> tmp_;
+  std::unique_ptr<Db> db_;
+};
+
+TEST_P(DbTest, BindsStepsAndReads) {
+  EXPECT_EQ(db_->dialect(), GetParam());
+  for (int i = 0; i < 3; ++i) {
+    Stmt s = db_->Q("INSERT INTO t(id, n, x) VALUES(?, ?, ?)");
+    ASSERT_TRUE(s.Bind(1, "r" + std::to_string(i)).Bind(2, int64_t{1} << (40 + i)).Bind(3, 0.5 * i)
+                    .Run().ok());
+    EXPECT_EQ(db_->Changes(), 1);
+  }
+  Stmt s = db_->Q("SELECT id, n, x, n > ?, CAST(? AS TEXT) IS NULL FROM t WHERE n >= ?1 ORDER BY id");
+  s.Bind(1, int64_t{1} << 41).Bind(2, nullptr);
+  ASSERT_TRUE(s.Step()) << s.status().message;
+  EXPECT_EQ(s.ColumnCount(), 5);
+  EXPECT_EQ(s.Text(0), "r1");
+  EXPECT_EQ(s.Int(1), int64_t{1} << 41);
+  EXPECT_DOUBLE_EQ(s.Double(2), 0.5);
+  EXPECT_EQ(s.Int(3), 0);
+  EXPECT_EQ(s.Int(4), 1);
+  ASSERT_TRUE(s.Step());
+  EXPECT_EQ(s.Text(0), "r2");
+  EXPECT_EQ(s.Int(3), 1);
+  EXPECT_FALSE(s.Step());
+  EXPECT_TRUE(s.status().ok());
+}
+
+TEST_P(DbTest, ReusesTheStatementAfterReset) {
+  for (int round = 0; round < 3; ++round) {
+    {
+      Stmt w = db_->Q("INSERT INTO t(id) VALUES(?) ON CONFLICT(id) DO NOTHING");
+      ASSERT_TRUE(w.Bind(1, "same").Run().ok());
+      EXPECT_EQ(db_->Changes(), round == 0 ? 1 : 0);
+    }
+    Stmt r = db_->Q("SELECT COUNT(*), MAX(n) FROM t");
+    ASSERT_TRUE(r.Step());
+    EXPECT_EQ(r.Int(0), 1);
+    EXPECT_TRUE(r.IsNull(1));  // bindings and rows do not leak into the next use
+  }
+}
+
+TEST_P(DbTest, BlobsRoundTrip) {
+  std::string bytes("\0\x01\xff\\x'\"", 7);
+  ASSERT_TRUE(db_->Q("INSERT INTO t(id, b) VALUES('p', ?)").BindBlob(1, bytes).Run().ok());
+  Stmt s = db_->Q("SELECT b FROM t WHERE id = 'p'");
+  ASSERT_TRUE(s.Step());
+  EXPECT_EQ(s.Blob(0), bytes);
+}
+
+TEST_P(DbTest, ConstraintIsConflictAndTransactionsNest) {
+  EXPECT_FALSE(db_->InTransaction());
+  ASSERT_TRUE(db_->Exec("BEGIN").ok());
+  EXPECT_TRUE(db_->InTransaction());
+  ASSERT_TRUE(db_->Q("INSERT INTO t(id) VALUES('a')").Run().ok());
+  ASSERT_TRUE(db_->Exec("SAVEPOINT sp").ok());
+  Status dup = db_->Q("INSERT INTO t(id) VALUES('a')").Run();
+  EXPECT_EQ(dup.code, Code::kConflict) << dup.message;
+  EXPECT_EQ(dup.reason, "store.constraint");
+  ASSERT_TRUE(db_->Exec("ROLLBACK TO sp; RELEASE sp").ok());
+  ASSERT_TRUE(db_->Exec("COMMIT").ok());
+  EXPECT_FALSE(db_->InTransaction());
+  Stmt s = db_->Q("SELECT COUNT(*) FROM t");
+  ASSERT_TRUE(s.Step());
+  EXPECT_EQ(s.Int(0), 1);
+}
+
+TEST_P(DbTest, BadSqlIsAnErrorNotACrash) {
+  Stmt s = db_->Q("SELECT nope FROM nowhere WHERE ? = 1");
+  s.Bind(1, 1);
+  EXPECT_FALSE(s.Step());
+  EXPECT_EQ(s.status().code, Code::kInternal);
+  EXPECT_FALSE(db_->Exec("NOT SQL").ok());
+  Stmt ok = db_->Q("SELECT 1");  // the connection still serves
+  EXPECT_TRUE(ok.Step());
+}
+
+TEST_P(DbTest, PicksItsDialectsText) {
+  Stmt s = db_->Q(PerEngine{"SELECT 'sqlite'", "SELECT 'postgres'"});
+  ASSERT_TRUE(s.Step());
+  EXPECT_EQ(s.Text(0), GetParam() == Dialect::kPostgres ? "postgres" : "sqlite");
+}
+
+// PostgreSQL restarted, or the backend killed: a transaction in flight is
+// lost as a whole (never finished on a new connection), and the Db
+// reconnects at the next transaction.
+TEST_P(DbTest, ALostConnectionLosesTheTransactionAndReconnects) {
+  if (GetParam() != Dialect::kPostgres) GTEST_SKIP() << "SQLite has no connection";
+  auto kill = [&] {
+    int64_t pid = 0;
+    {
+      Stmt s = db_->Q("SELECT pg_backend_pid()");
+      ASSERT_TRUE(s.Step());
+      pid = s.Int(0);
+    }
+    std::unique_ptr<Db> admin;
+    ASSERT_TRUE(Db::OpenPostgres(tmp_->path(), &admin).ok());
+    // Waits (up to 5 s) for the backend to be gone.
+    Stmt k = admin->Q("SELECT pg_terminate_backend(?, 5000)");
+    ASSERT_TRUE(k.Bind(1, pid).Step()) << k.status().message;
+    EXPECT_EQ(k.Int(0), 1);
+  };
+  ASSERT_TRUE(db_->Exec("BEGIN").ok());
+  ASSERT_TRUE(db_->Q("INSERT INTO t(id) VALUES('lost')").Run().ok());
+  kill();
+  Status s = db_->Q("INSERT INTO t(id) VALUES('after')").Run();
+  EXPECT_EQ(s.reason, "store.connection") << s.message;
+  EXPECT_EQ(db_->Q("INSERT INTO t(id) VALUES('later')").Run().reason, "store.connection");
+  EXPECT_FALSE(db_->Exec("COMMIT").ok());
+  EXPECT_TRUE(db_->Exec("ROLLBACK").ok());
+  // Reconnected: nothing of the lost transaction is there.
+  Stmt n = db_->Q("SELECT COUNT(*) FROM t");
+  ASSERT_TRUE(n.Step()) << n.status().message;
+  EXPECT_EQ(n.Int(0), 0);
+  // Outside a transaction, the statement that meets the broken connection
+  // fails and the next one reconnects.
+  kill();
+  db_->Q("SELECT 1").Run();
+  Stmt again = db_->Q("INSERT INTO t(id) VALUES('fresh')");
+  EXPECT_TRUE(again.Run().ok()) << again.status().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, DbTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Dialect::kPostgres ? "Postgres" : "Sqlite";
+                         });
+
+}  // namespace
+}  // namespace weige::store
