@@ -375,10 +375,12 @@ Result Events(QueryCtx& q) {
       "   ON b.id = t.building_id WHERE t.id = e.entity_id)"
       "  ELSE NULL END"
       " FROM events e LEFT JOIN people p ON p.id = e.actor"
-      " WHERE (?1 IS NULL OR e.actor = ?1) AND (?2 IS NULL OR e.entity = ?2)"
-      " AND (?3 IS NULL OR e.entity_id = ?3) AND (?4 IS NULL OR e.seq < ?4)"
-      " AND (?5 IS NULL OR COALESCE(e.server_at, e.at) >= ?5)"
-      " AND (?6 IS NULL OR COALESCE(e.server_at, e.at) < ?6)"
+      " WHERE (CAST(?1 AS TEXT) IS NULL OR e.actor = ?1)"
+      " AND (CAST(?2 AS TEXT) IS NULL OR e.entity = ?2)"
+      " AND (CAST(?3 AS TEXT) IS NULL OR e.entity_id = ?3)"
+      " AND (CAST(?4 AS BIGINT) IS NULL OR e.seq < ?4)"
+      " AND (CAST(?5 AS BIGINT) IS NULL OR COALESCE(e.server_at, e.at) >= ?5)"
+      " AND (CAST(?6 AS BIGINT) IS NULL OR COALESCE(e.server_at, e.at) < ?6)"
       " ORDER BY e.seq DESC LIMIT ?7");
   s.Bind(1, person).Bind(2, entity).Bind(3, entity_id).Bind(4, before).Bind(5, from).Bind(6, to)
       .Bind(7, kMaxScan);
@@ -419,7 +421,7 @@ Result Templates(QueryCtx& q) {
   if (!r.ok()) return r.status();
   WEIGE_RETURN_IF_ERROR(RequireConsoleReader(q.actor()));
   Stmt s = q.db().Q(
-      "SELECT id, version, body, published_at FROM templates WHERE (?1 IS NULL OR id = ?1)"
+      "SELECT id, version, body, published_at FROM templates WHERE (CAST(?1 AS TEXT) IS NULL OR id = ?1)"
       " ORDER BY id, version DESC LIMIT ?2");
   s.Bind(1, id).Bind(2, kMaxPage);
   Json out = Json::array();
