@@ -31,7 +31,9 @@ function countsText(c) {
 
 function nodeLabel(n) {
   if (n.type === 'household') {
-    const where = [n.unit && t('console.unit', { u: n.unit }), n.room].filter(Boolean).join(' ');
+    // A unit the register names in full ("2单元") is shown as it is.
+    const unit = n.unit && (/^\d+$/.test(n.unit) ? t('console.unit', { u: n.unit }) : n.unit);
+    const where = [unit, n.room].filter(Boolean).join(' ');
     return `${where || t('console.household')} · ${n.head_name || t('console.no_head')}`;
   }
   if (n.type === 'building') return n.address ? `${n.name}（${n.address}）` : n.name;
