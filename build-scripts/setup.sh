@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/build-scripts/lib.sh"
 
 weige_apt build-essential cmake git ca-certificates \
-  libgtest-dev libbenchmark-dev nlohmann-json3-dev
+  libgtest-dev libbenchmark-dev nlohmann-json3-dev libsodium-dev zlib1g-dev
 # Node.js (with npm) may come from another packaging than Debian's: only
 # install Debian's when there is none at all.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
