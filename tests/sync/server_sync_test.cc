@@ -228,6 +228,11 @@ class StaticTest : public ServerTest {
     std::string web = dir_->path() + ".web";
     std::filesystem::create_directories(web);
     std::ofstream(web + "/index.html") << "<h1>Weige</h1>";
+    for (const char* f : {"sw.js", "manifest.webmanifest", "chunk-7QX2KD3M.js",
+                          "app-0A1B2C3D4E.css", "app.js", "icon-192.png", "chunk-abc.js",
+                          "x-lowercase.js"}) {
+      std::ofstream(web + "/" + f) << f;
+    }
     ServerTest::SetUp();
   }
   std::vector<std::string> ServerArgs() override { return {"--static", dir_->path() + ".web"}; }
@@ -240,6 +245,23 @@ TEST_F(StaticTest, ServesTheWebApp) {
   EXPECT_EQ(r.body, "<h1>Weige</h1>");
   EXPECT_EQ(http().Get("/").body, "<h1>Weige</h1>");
   EXPECT_EQ(http().Get("/api/v1/nothing").status, 404);
+}
+
+// Content-named build outputs are cached for a year; the entry HTML, the
+// manifest, the service worker and every other file are revalidated.
+TEST_F(StaticTest, CacheControlFollowsTheFileName) {
+  const std::string immutable = "public, max-age=31536000, immutable";
+  for (const char* f : {"/chunk-7QX2KD3M.js", "/app-0A1B2C3D4E.css"}) {
+    HttpReply r = http().Get(f);
+    EXPECT_EQ(r.status, 200) << f;
+    EXPECT_EQ(r.header("Cache-Control"), immutable) << f;
+  }
+  for (const char* f : {"/", "/index.html", "/sw.js", "/manifest.webmanifest", "/app.js",
+                        "/icon-192.png", "/chunk-abc.js", "/x-lowercase.js"}) {
+    HttpReply r = http().Get(f);
+    EXPECT_EQ(r.status, 200) << f;
+    EXPECT_EQ(r.header("Cache-Control"), "no-cache") << f;
+  }
 }
 
 TEST_F(SyncServerTest, SigtermFinishesInFlightAndLosesNothing) {
