@@ -4,6 +4,7 @@
 import { open } from '../../offline/src/index.js';
 import { useDatabase } from './idb.js';
 import { currentCycle } from '../miniprogram/lib/cycle.js';
+import { serverQuery } from './net.js';
 
 const kSessionKey = 'weige.session';
 const kRoleOrder = ['worker', 'captain', 'grid_head', 'department', 'resident', 'admin'];
@@ -145,7 +146,29 @@ export async function loadContext() {
   } catch (e) {
     app.ctx = null;
   }
+  if (app.ctx) await fillBuildingNames(app.ctx.households);
   return app.ctx;
+}
+
+// A resident's device holds their household but not its building's row (the
+// building is outside a resident's sync scope), so the name comes from the
+// server's answer to the same query, and is kept for starts with no signal.
+async function fillBuildingNames(households) {
+  const missing = households.filter((h) => h.building_id && !h.building_name);
+  if (!missing.length) return;
+  const key = `weige.buildings.${app.session.personId}`;
+  let names = {};
+  try {
+    names = JSON.parse(localStorage.getItem(key) || '{}');
+  } catch (e) { /* none kept */ }
+  if (missing.some((h) => !names[h.building_id]) && navigator.onLine) {
+    try {
+      const server = await serverQuery('directory.context');
+      for (const h of server.households) if (h.building_name) names[h.building_id] = h.building_name;
+      localStorage.setItem(key, JSON.stringify(names));
+    } catch (e) { /* offline or refused: the form says "the household's building" */ }
+  }
+  for (const h of missing) h.building_name = names[h.building_id] || null;
 }
 
 /** A place's name from the directory context (falls back to the id). */
