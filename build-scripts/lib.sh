@@ -45,6 +45,14 @@ weige_chromium() {
   weige_apt chromium fonts-wqy-microhei
 }
 
+# weige_web_ready: what a browser bench needs: the web app in build/web,
+# weige-server (unless WEIGE_SERVER names one) and Debian's chromium.
+weige_web_ready() {
+  bash "$root/build-scripts/build-web.sh" >&2
+  [ -n "${WEIGE_SERVER:-}" ] || weige_server_build weige-server
+  weige_chromium
+}
+
 # weige_server_build TARGET...: the server tree in build/server (core, server,
 # tests), building the named targets; exports WEIGE_SERVER, the binary's path.
 weige_server_build() {

@@ -3,25 +3,17 @@
 // stay the template's values), the current cycle in progress, the photos of
 // the items served (no 404 for a blob the demo cites), and the resident's
 // form naming their building.
-import { startServer, launchChromium, kPhone, watch, signIn, view, go, serverLogin,
+import { useServerAndBrowser, kPhone, watch, signIn, view, go, serverLogin,
   serverQuery } from './support/harness.js';
 import { currentCycle } from '../../web/miniprogram/lib/cycle.js';
 
+const env = useServerAndBrowser();
 let server;
-let browser;
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+beforeAll(() => { ({ server } = env); });
 
 async function person(role) {
-  const context = await browser.newContext(kPhone);
+  const context = await env.browser.newContext(kPhone);
   const page = await context.newPage();
   const errors = watch(page, role);
   const blobs = [];
