@@ -113,3 +113,44 @@ test('the resident form names the building', async () => {
   expect(errors).toEqual([]);
   await context.close();
 });
+
+// PNG's IHDR: width and height at bytes 16-23.
+function pngSize(bytes) {
+  const b = Buffer.from(bytes);
+  expect(b.subarray(1, 4).toString()).toBe('PNG');
+  return `${b.readUInt32BE(16)}x${b.readUInt32BE(20)}`;
+}
+
+test('installable: manifest id and PNG icons, apple-touch-icon, cache headers by file name', async () => {
+  const get = (p) => fetch(new URL(p, `${server.base}/`));
+  const index = await get('/');
+  expect(index.headers.get('cache-control')).toBe('no-cache');
+  const html = await index.text();
+  const manifest = await (await get('/manifest.webmanifest')).json();
+  expect(manifest.id).toBeTruthy();
+  const pngs = manifest.icons.filter((i) => i.type === 'image/png');
+  expect(pngs.map((i) => `${i.sizes} ${i.purpose}`).sort())
+    .toEqual(['192x192 any', '512x512 any', '512x512 maskable']);
+  for (const icon of pngs) {
+    const res = await get(icon.src);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(pngSize(await res.arrayBuffer())).toBe(icon.sizes);
+  }
+  const touch = /<link rel="apple-touch-icon" href="([^"]+)">/.exec(html);
+  expect(touch).not.toBeNull();
+  expect(pngSize(await (await get(touch[1])).arrayBuffer())).toBe('180x180');
+  // One stylesheet, named for its content: immutable; the entry, the
+  // manifest and the service worker are revalidated.
+  const css = [...html.matchAll(/<link rel="stylesheet" href="\.\/([^"]+)">/g)].map((m) => m[1]);
+  expect(css).toHaveLength(1);
+  expect(css[0]).toMatch(/^app-[0-9A-F]{10}\.css$/);
+  const immutable = 'public, max-age=31536000, immutable';
+  expect((await get(css[0])).headers.get('cache-control')).toBe(immutable);
+  const sw = await (await get('/sw.js')).text();
+  const chunk = /"\.\/(chunk-[A-Z0-9]+\.js)"/.exec(sw)[1];
+  expect((await get(chunk)).headers.get('cache-control')).toBe(immutable);
+  for (const p of ['/sw.js', '/manifest.webmanifest', '/index.html', '/app.js']) {
+    expect((await get(p)).headers.get('cache-control')).toBe('no-cache');
+  }
+});
