@@ -824,9 +824,19 @@ void HttpServer::Static(const Request& req, Reply* out) {
     if (fd >= 0) ::close(fd);
     return SendError(out, 404, NotFound("http.not_found", "no such file"));
   }
-  out->status = 200;
-  out->fd = fd;
-  out->fd_size = static_cast<uint64_t>(st.st_size);
+  // A validator, so that a revalidation (no-cache) costs a 304, not the file.
+  const std::string etag = "\"" + std::to_string(st.st_size) + "-" +
+                           std::to_string(st.st_mtim.tv_sec) + "." +
+                           std::to_string(st.st_mtim.tv_nsec) + "\"";
+  out->Header("ETag", etag);
+  if (req.Header("If-None-Match") == etag) {
+    ::close(fd);
+    out->status = 304;
+  } else {
+    out->status = 200;
+    out->fd = fd;
+    out->fd_size = static_cast<uint64_t>(st.st_size);
+  }
   out->type = MimeType(resolved);
   out->Header("Content-Security-Policy", kContentSecurityPolicy);
   out->Header("X-Content-Type-Options", "nosniff");

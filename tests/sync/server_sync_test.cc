@@ -247,6 +247,28 @@ TEST_F(StaticTest, ServesTheWebApp) {
   EXPECT_EQ(http().Get("/api/v1/nothing").status, 404);
 }
 
+// A static file carries an ETag; asked again with it, the answer is a 304
+// with no body; a changed file has a new ETag and comes whole.
+TEST_F(StaticTest, RevalidationAnswers304) {
+  HttpReply first = http().Get("/app.js");
+  const std::string etag = first.header("ETag");
+  ASSERT_FALSE(etag.empty());
+  auto get = [&](const std::string& tag) {
+    return http().Raw("GET /app.js HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: " + tag +
+                      "\r\nConnection: close\r\n\r\n");
+  };
+  auto body = [](const std::string& raw) { return raw.substr(raw.find("\r\n\r\n") + 4); };
+  std::string again = get(etag);
+  EXPECT_EQ(again.rfind("HTTP/1.1 304", 0), 0u) << again;
+  EXPECT_EQ(body(again), "");
+  EXPECT_NE(again.find("no-cache"), std::string::npos) << again;
+  EXPECT_EQ(get("\"other\"").rfind("HTTP/1.1 200", 0), 0u);
+  std::ofstream(dir_->path() + ".web/app.js") << "changed, and longer";
+  std::string changed = get(etag);
+  EXPECT_EQ(changed.rfind("HTTP/1.1 200", 0), 0u) << changed;
+  EXPECT_EQ(body(changed), "changed, and longer");
+}
+
 // Content-named build outputs are cached for a year; the entry HTML, the
 // manifest, the service worker and every other file are revalidated.
 TEST_F(StaticTest, CacheControlFollowsTheFileName) {
