@@ -5,6 +5,7 @@ import { open } from '../../offline/src/index.js';
 import { useDatabase } from './idb.js';
 import { currentCycle } from '../miniprogram/lib/cycle.js';
 import { serverQuery } from './net.js';
+import places from '../miniprogram/lib/places.js';
 
 const kSessionKey = 'weige.session';
 const kRoleOrder = ['worker', 'captain', 'grid_head', 'department', 'resident', 'admin'];
@@ -150,25 +151,22 @@ export async function loadContext() {
   return app.ctx;
 }
 
-// A resident's device holds their household but not its building's row (the
-// building is outside a resident's sync scope), so the name comes from the
-// server's answer to the same query, and is kept for starts with no signal.
-async function fillBuildingNames(households) {
-  const missing = households.filter((h) => h.building_id && !h.building_name);
-  if (!missing.length) return;
+// The building names a resident's device has no row for (lib/places.js),
+// kept in localStorage.
+function fillBuildingNames(households) {
   const key = `weige.buildings.${app.session.personId}`;
-  let names = {};
-  try {
-    names = JSON.parse(localStorage.getItem(key) || '{}');
-  } catch (e) { /* none kept */ }
-  if (missing.some((h) => !names[h.building_id]) && navigator.onLine) {
-    try {
-      const server = await serverQuery('directory.context');
-      for (const h of server.households) if (h.building_name) names[h.building_id] = h.building_name;
-      localStorage.setItem(key, JSON.stringify(names));
-    } catch (e) { /* offline or refused: the form says "the household's building" */ }
-  }
-  for (const h of missing) h.building_name = names[h.building_id] || null;
+  return places.fillBuildingNames(households, {
+    load: () => {
+      try {
+        return JSON.parse(localStorage.getItem(key) || 'null');
+      } catch (e) {
+        return null;
+      }
+    },
+    save: (names) => localStorage.setItem(key, JSON.stringify(names)),
+    online: () => navigator.onLine,
+    serverContext: () => serverQuery('directory.context'),
+  });
 }
 
 /** A place's name from the directory context (falls back to the id). */
