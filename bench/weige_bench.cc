@@ -4,6 +4,7 @@
 //
 //   weige_bench [--dir DIR] [--only visit|fullscale] [--runs N] [--commands N]
 //               [--pragma SQL] [--keep]
+//   weige_bench --replay SETUP.jsonl COMMANDS.jsonl [--sync normal|full] [--runs N]
 //
 // - visit.record: commands/s, one transaction per command (no outer BEGIN),
 //   file-backed store, WAL, synchronous=NORMAL; each visit opens two items.
@@ -14,6 +15,13 @@
 //   full-scale district (1,024 grids, 8,381 micro-grids, ~630,000 households),
 //   generated once into DIR/fullscale.db and reused.
 // - stats.rollup: the whole district, median of several runs.
+// - --replay: the wasm bench's own work, natively (tests/wasm/bench/bench.mjs
+//   writes the files): a fresh device store per run (WAL, EXCLUSIVE locking
+//   as the wasm build, the given synchronous), SETUP's commands, then
+//   COMMANDS timed, each through sync::ExecuteLocal as the wasm `dispatch` is
+//   (its changeset recorded for the rebase), one transaction each. Prints
+//   replay/commands_per_s_median, so the wasm/native ratio compares the same
+//   work.
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -30,6 +38,7 @@
 #include <vector>
 
 #include "core/store/store.h"
+#include "core/sync/device.h"
 #include "tools/demo/demo_district.h"
 
 namespace {
@@ -141,6 +150,8 @@ struct Args {
   int commands = 20000;
   std::string pragma;  // experiments: SQL run on the visit store after Open
   bool keep = false;   // keep the visit store (to inspect it)
+  std::string replay_setup, replay_commands;  // --replay
+  std::string replay_sync = "normal";
 };
 
 // visit.record throughput on a fresh file-backed store.
@@ -359,6 +370,52 @@ void BenchFullScale(const Args& a) {
   Emit("stats.rollup", "grid_p50", Percentile(grid_ms, 0.5), "ms");
 }
 
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) Die("read " + path, weige::Internal("bench.io", "cannot open"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+void BenchReplay(const Args& a) {
+  const std::vector<std::string> setup = ReadLines(a.replay_setup);
+  const std::vector<std::string> commands = ReadLines(a.replay_commands);
+  std::vector<double> rates;
+  for (int run = 0; run < a.runs; ++run) {
+    const std::string path = a.dir + "/replay_bench.db";
+    RemoveDb(path);
+    weige::store::OpenOptions o;
+    o.exclusive = true;
+    o.synchronous_full = a.replay_sync == "full";
+    std::unique_ptr<Store> store;
+    Status s = Store::Open(path, o, &store);
+    if (!s.ok()) Die("open " + path, s);
+    for (const std::string& c : setup) {
+      Json j = Json::parse(c, nullptr, false);
+      if (j.is_object() && j.contains("bootstrap")) {  // the first actor, not a command
+        const Json& b = j["bootstrap"];
+        s = store->Bootstrap(b.value("person_id", ""), b.value("name", ""), b.value("at", int64_t{0}));
+        if (!s.ok()) Die("replay bootstrap", s);
+        continue;
+      }
+      Result r = weige::sync::ExecuteLocal(store.get(), c);
+      if (!r.ok()) Die("replay setup", r.status);
+    }
+    auto start = Clock::now();
+    for (const std::string& c : commands) {
+      Result r = weige::sync::ExecuteLocal(store.get(), c);
+      if (!r.ok()) Die("replay", r.status);
+    }
+    double secs = Seconds(start, Clock::now());
+    rates.push_back(static_cast<double>(commands.size()) / secs);
+    std::fprintf(stderr, "  replay run %d: %.0f commands/s\n", run + 1, rates.back());
+  }
+  Emit("replay", "commands_per_s_median", Median(rates), "commands/s");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -378,14 +435,25 @@ int main(int argc, char** argv) {
       a.pragma = next();
     } else if (k == "--commands") {
       a.commands = std::max(1, std::atoi(next().c_str()));
+    } else if (k == "--replay") {
+      a.replay_setup = next();
+      a.replay_commands = next();
+    } else if (k == "--sync") {
+      a.replay_sync = next();
     } else {
       std::fprintf(stderr,
                    "usage: weige_bench [--dir DIR] [--only visit|fullscale] [--runs N]"
-                   " [--commands N] [--pragma SQL] [--keep]\n");
+                   " [--commands N] [--pragma SQL] [--keep]\n"
+                   "       weige_bench --replay SETUP.jsonl COMMANDS.jsonl [--sync normal|full]"
+                   " [--runs N]\n");
       return 2;
     }
   }
   mkdir(a.dir.c_str(), 0755);
+  if (!a.replay_setup.empty()) {
+    BenchReplay(a);
+    return 0;
+  }
   if (a.only.empty() || a.only == "visit") BenchVisits(a);
   if (a.only.empty() || a.only == "fullscale") BenchFullScale(a);
   return 0;

@@ -23,19 +23,14 @@
 # (npm ci there, only when its lock file changed).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-build="$root/build/server"
+build="$root/build/native"
 pkg="$root/bench/pouchdb"
 work="$build/bench-pouchdb"
 
-# The server build, as build-scripts/bench-server.sh makes it (same build
-# tree, same options, so the two never reconfigure each other); sqlite3 (the
-# CLI) writes the devices' tokens.
-WEIGE_SETUP_EXTRA="${WEIGE_SETUP_EXTRA:-} libmicrohttpd-dev libcpp-httplib-dev libsodium-dev sqlite3" \
-  bash "$root/build-scripts/setup.sh" >&2
-jobs="${WEIGE_JOBS:-2}"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DWEIGE_BUILD_TESTS=ON \
-  -DWEIGE_BUILD_SERVER=ON ${WEIGE_CMAKE_ARGS:-} >&2
-cmake --build "$build" -j "$jobs" --target weige weige-server >&2
+# The native tree with the server (weige_server_build in lib.sh); sqlite3
+# (the CLI, installed by it) writes the devices' tokens.
+source "$root/build-scripts/lib.sh"
+weige_server_build weige weige-server
 
 # PouchDB and pouchdb-server, pinned by bench/pouchdb/package-lock.json.
 # Install scripts are skipped: leveldown ships prebuilt N-API binaries (loaded

@@ -13,19 +13,15 @@
 #                    present but off (a device) vs. dropped vs. recording.
 #
 # The full-scale district is generated once (weige demo --full-scale) into
-# build/server/storm/base.db and copied to storm.db, whose change log is
+# build/native/storm/base.db and copied to storm.db, whose change log is
 # recorded on first use (minutes); both are reused (delete to regenerate).
 # WEIGE_STORM_DEVICES=N runs the storm on the first N micro-grids only;
 # WEIGE_STORM_CONCURRENCY=C sets the client connections (default 32).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-build="$root/build/server"
-WEIGE_SETUP_EXTRA="${WEIGE_SETUP_EXTRA:-} libmicrohttpd-dev libcpp-httplib-dev libsodium-dev" \
-  bash "$root/build-scripts/setup.sh" >&2
-jobs="${WEIGE_JOBS:-2}"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DWEIGE_BUILD_TESTS=ON \
-  -DWEIGE_BUILD_SERVER=ON ${WEIGE_CMAKE_ARGS:-} >&2
-cmake --build "$build" -j "$jobs" --target weige weige-server weige_reconnect_storm >&2
+build="$root/build/native"
+source "$root/build-scripts/lib.sh"
+weige_server_build weige weige-server weige_reconnect_storm
 tool="$build/tests/sync/weige_reconnect_storm"
 mkdir -p "$build/storm"
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Configures and builds the native tree (core, CLI, tests) in build/native.
+# Configures and builds the native tree (core, CLI, sync server, tests) in
+# build/native (weige_native_configure in lib.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bash "$root/build-scripts/setup.sh"
+source "$root/build-scripts/lib.sh"
 jobs="${WEIGE_JOBS:-$(nproc)}"
-cmake -S "$root" -B "$root/build/native" -DCMAKE_BUILD_TYPE=Release \
-  -DWEIGE_BUILD_TESTS=ON ${WEIGE_CMAKE_ARGS:-} >/dev/null
+weige_native_configure
 cmake --build "$root/build/native" -j "$jobs"

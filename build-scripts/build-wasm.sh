@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly module into offline/dist/: the web variant (ES module
-# for browser, Worker and Node) in build/wasm, the WeChat variant (CommonJS,
-# -sDYNAMIC_EXECUTION=0) in build/wasm-wechat. Idempotent: installs Debian's
+# for browser, Worker and Node) and the WeChat variant (CommonJS, in
+# offline/dist/wechat), both linked from one compile in build/wasm. Idempotent: installs Debian's
 # emscripten and nlohmann-json3-dev only when missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,18 +30,17 @@ if [ ! -f "$inc/nlohmann/json.hpp" ] || ! diff -rq /usr/include/nlohmann "$inc/n
   cp -r /usr/include/nlohmann "$inc/nlohmann"
 fi
 
-build_variant() {  # dir variant
-  local dir="$root/build/$1"
+build_variants() {
+  local dir="$root/build/wasm"
   emcmake cmake -S "$root" -B "$dir" -DWEIGE_BUILD_WASM=ON -DWEIGE_BUILD_TESTS=OFF \
-    -DWEIGE_WASM_VARIANT="$2" -DWEIGE_JSON_INCLUDE="$inc" \
+    -DWEIGE_JSON_INCLUDE="$inc" \
     -DCMAKE_BUILD_TYPE=MinSizeRel \
     -DCMAKE_C_FLAGS_MINSIZEREL="-Oz -DNDEBUG -flto" \
     -DCMAKE_CXX_FLAGS_MINSIZEREL="-Oz -DNDEBUG -flto" \
     -DCMAKE_EXE_LINKER_FLAGS_MINSIZEREL="-Oz -flto" >/dev/null
-  cmake --build "$dir" --target weige_wasm -j "$jobs"
+  cmake --build "$dir" --target weige_wasm weige_wasm_wechat -j "$jobs"
 }
-build_variant wasm web
-build_variant wasm-wechat wechat
+build_variants
 # The WeChat glue is CommonJS inside an ES-module package.
 printf '{"type": "commonjs"}\n' > "$root/offline/dist/wechat/package.json"
 for f in "$root/offline/dist/weige.js" "$root/offline/dist/weige.wasm" \

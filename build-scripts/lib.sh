@@ -53,15 +53,32 @@ weige_web_ready() {
   weige_chromium
 }
 
-# weige_server_build TARGET...: the server tree in build/server (core, server,
-# tests), building the named targets; exports WEIGE_SERVER, the binary's path.
-weige_server_build() {
+# weige_native_configure: the one native tree, build/native (core, CLI, sync
+# server, tests, benchmarks), Release, with the server's Debian packages. The
+# server's own scripts and the JS suites build their targets in it too, so the
+# core and sqlite3.c are compiled once. build/server is kept as a link to it
+# for the paths older scripts and tests name.
+weige_native_configure() {
   WEIGE_SETUP_EXTRA="${WEIGE_SETUP_EXTRA:-} libmicrohttpd-dev libcpp-httplib-dev libsodium-dev sqlite3" \
     bash "$root/build-scripts/setup.sh" >&2
-  cmake -S "$root" -B "$root/build/server" -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$root" -B "$root/build/native" -DCMAKE_BUILD_TYPE=Release \
     -DWEIGE_BUILD_TESTS=ON -DWEIGE_BUILD_SERVER=ON ${WEIGE_CMAKE_ARGS:-} >/dev/null
-  cmake --build "$root/build/server" -j "${WEIGE_JOBS:-2}" --target "$@" >&2
-  export WEIGE_SERVER="$root/build/server/server/weige-server"
+  if [ ! -L "$root/build/server" ]; then
+    rm -rf "$root/build/server"
+    ln -s native "$root/build/server"
+  fi
+}
+
+# The ctest suites of the server tree (core/sync and the real server on
+# loopback): test-server.sh runs them; test.sh's first ctest leaves them out.
+weige_server_suites='^(ScopeTest|ChangeLogTest|PushTest|AuthTest|ExpiryTest|RateLimitTest|ServerToolTest|SyncServerTest|StaticTest|BadInputTest|PermissionMatrixTest)\.'
+
+# weige_server_build TARGET...: builds the named targets in the native tree
+# (weige_native_configure); exports WEIGE_SERVER, the server binary's path.
+weige_server_build() {
+  weige_native_configure
+  cmake --build "$root/build/native" -j "${WEIGE_JOBS:-2}" --target "$@" >&2
+  export WEIGE_SERVER="$root/build/native/server/weige-server"
 }
 
 # weige_jest CONFIG [ARGS...]: runs Jest (ES modules) with one config. A run
@@ -76,8 +93,32 @@ weige_jest() {
 }
 
 # weige_clang: Debian's clang with its sanitizer and libFuzzer runtimes
-# (libclang-rt-N-dev of the same major version), for the ASan and fuzz trees.
+# (libclang-rt-N-dev of the same major version), for the sanitized tree.
 weige_clang() {
   weige_apt clang
   weige_apt "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+}
+
+# weige_asan_build [TARGET...]: the one sanitized tree, build/asan: clang -O1
+# with AddressSanitizer + UndefinedBehaviorSanitizer (no recovery) and
+# libFuzzer's coverage instrumentation, holding both the native test suites
+# (test-asan.sh) and the libFuzzer targets (fuzz.sh), so one compile serves
+# both. clang at -O1: gcc RelWithDebInfo took ~25 min for sqlite3.c alone under
+# the sanitizers on the loaded 2-core machine, and -O1 keeps ASan's reports
+# exact. The SQLite amalgamation itself is built plain (WEIGE_SQLITE_FLAGS).
+# Builds the named targets, or everything.
+weige_asan_build() {
+  bash "$root/build-scripts/setup.sh" >&2
+  weige_clang
+  local san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
+  san="$san -fno-omit-frame-pointer -O1 -g1"
+  CC=clang CXX=clang++ cmake -S "$root" -B "$root/build/asan" -DCMAKE_BUILD_TYPE=None \
+    -DWEIGE_BUILD_TESTS=ON -DWEIGE_BUILD_FUZZ=ON "-DWEIGE_SQLITE_FLAGS=-fno-sanitize=all" \
+    "-DCMAKE_C_FLAGS=$san" "-DCMAKE_CXX_FLAGS=$san" \
+    "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" ${WEIGE_CMAKE_ARGS:-} >/dev/null
+  if [ $# -gt 0 ]; then
+    cmake --build "$root/build/asan" -j "${WEIGE_JOBS:-2}" --target "$@" >&2
+  else
+    cmake --build "$root/build/asan" -j "${WEIGE_JOBS:-2}" >&2
+  fi
 }

@@ -4,7 +4,7 @@
 # seeded offline/online schedules. Builds what it needs: the Debian packages
 # (the server's, and the sqlite3 shell the checks read device files with),
 # the wasm module when it is missing or older than its sources, the
-# weige-server target in build/server (configured as test-server.sh does),
+# weige-server target in build/native (weige_server_build in lib.sh),
 # and the npm packages. Arguments go to Jest.
 #   WEIGE_SYNC_SCHEDULES=n   schedules to run (default 24)
 #   WEIGE_SOAK=1             the long run (300 longer schedules)
@@ -19,5 +19,5 @@ weige_wasm
 
 weige_npm_ci
 
-WEIGE_SERVER_BIN="$root/build/server/server/weige-server" \
+WEIGE_SERVER_BIN="$root/build/native/server/weige-server" \
   weige_jest tests/sync/jest.config.js "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The web app's end-to-end suite (tests/e2e): builds the app (build-web.sh)
-# and weige-server (build/server, as test-server.sh configures it), installs
+# and weige-server (build/native, weige_server_build in lib.sh), installs
 # Debian's chromium and a CJK font when missing, then runs Jest with
 # playwright-core driving headless Chromium against real servers on loopback.
 # Screenshots go to test-out/screenshots/.

@@ -120,7 +120,8 @@ export interface WeigeRuntime {
   /** Runs a named query (e.g. "worker.households_due"); params include `actor`. */
   query(name: string, params?: Record<string, unknown> | string): Promise<any>;
   /** The oldest `limit` commands not yet accepted by the server. */
-  pendingCommands(limit?: number): Promise<{ commands: Command[]; count: number }>;
+  /** With `actor`, only that person's commands (what a push under their token may send). */
+  pendingCommands(limit?: number, actor?: string): Promise<{ commands: Command[]; count: number }>;
   /** Marks a pending command accepted or rejected by the server. */
   settleCommand(commandId: string, accepted: boolean, detail?: string): Promise<null>;
   /** Records the server's push answers: its `results` array, or the whole response. */

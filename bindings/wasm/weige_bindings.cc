@@ -117,7 +117,7 @@ std::string RunQuery(int handle, const std::string& name, const std::string& par
   return store->Query(std::string_view(name), std::string_view(params_json)).Dump();
 }
 
-std::string PendingCommands(int handle, double limit) {
+std::string PendingCommands(int handle, double limit, std::string actor) {
   Store* store = Stores().Find(handle);
   if (store == nullptr) return NotOpen(handle);
   if (!(limit >= 1 && limit <= 10000)) {
@@ -125,7 +125,7 @@ std::string PendingCommands(int handle, double limit) {
                                                "limit must be between 1 and 10000"))
         .Dump();
   }
-  return weige::sync::PendingCommands(store, static_cast<int64_t>(limit)).Dump();
+  return weige::sync::PendingCommands(store, static_cast<int64_t>(limit), actor).Dump();
 }
 
 std::string SettleCommand(int handle, const std::string& command_id, bool accepted,

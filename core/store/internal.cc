@@ -197,6 +197,83 @@ Json ItemJson(const ItemRow& i, std::optional<int64_t> now) {
   return j;
 }
 
+Json PlaceFromRows(Db& db, const ItemRow& i) {
+  Json p = Json::object();
+  {
+    Stmt s = db.Q("SELECT name FROM regions WHERE id = ?");
+    s.Bind(1, i.microgrid_id);
+    if (s.Step()) p["microgrid"] = s.Text(0);
+  }
+  if (!i.building_id.empty()) {
+    Stmt s = db.Q("SELECT name, address FROM buildings WHERE id = ?");
+    s.Bind(1, i.building_id);
+    if (s.Step()) {
+      p["building"] = s.Text(0);
+      if (!s.IsNull(1) && !s.Text(1).empty()) p["address"] = s.Text(1);
+    }
+  }
+  if (!i.household_id.empty()) {
+    Stmt s = db.Q("SELECT unit, room FROM households WHERE id = ?");
+    s.Bind(1, i.household_id);
+    if (s.Step()) {
+      if (!s.IsNull(0) && !s.Text(0).empty()) p["unit"] = s.Text(0);
+      if (!s.IsNull(1) && !s.Text(1).empty()) p["room"] = s.Text(1);
+    }
+  }
+  return p;
+}
+
+Json ItemPlace(Db& db, const ItemRow& i) {
+  Json p = PlaceFromRows(db, i);
+  const bool complete = p.contains("microgrid") && (i.building_id.empty() || p.contains("building")) &&
+                        (i.household_id.empty() || p.contains("unit") || p.contains("room"));
+  if (complete) return p;
+  Stmt s = db.Q(
+      "SELECT data FROM events WHERE entity = 'item' AND entity_id = ?"
+      " AND type IN ('item.escalated', 'item.assigned') ORDER BY seq DESC");
+  s.Bind(1, i.id);
+  while (s.Step()) {
+    Json data = JsonOrNull(s.Text(0));
+    if (!data.is_object() || !data.contains("place") || !data["place"].is_object()) continue;
+    for (const char* key : {"microgrid", "building", "address", "unit", "room"}) {
+      auto it = data["place"].find(key);
+      if (!p.contains(key) && it != data["place"].end() && it->is_string()) p[key] = *it;
+    }
+    break;
+  }
+  return p;
+}
+
+std::string PersonName(Db& db, const std::string& person_id) {
+  Stmt s = db.Q("SELECT name FROM people WHERE id = ?");
+  s.Bind(1, person_id);
+  return s.Step() ? s.Text(0) : std::string();
+}
+
+Json ItemEscalation(Db& db, const ItemRow& i) {
+  if (i.escalated_to.empty()) return nullptr;
+  Json e = {{"department_id", i.escalated_to},
+            {"deadline", i.escalation_deadline > 0 ? Json(i.escalation_deadline) : Json()},
+            {"acknowledged_at", i.acknowledged_at > 0 ? Json(i.acknowledged_at) : Json()},
+            {"by", nullptr}, {"by_name", nullptr}, {"at", nullptr}, {"reason", nullptr}};
+  Stmt s = db.Q(
+      "SELECT actor, at, reason, data FROM events WHERE entity = 'item' AND entity_id = ?"
+      " AND type = 'item.escalated' ORDER BY seq DESC LIMIT 1");
+  s.Bind(1, i.id);
+  if (s.Step()) {
+    e["by"] = s.Text(0);
+    e["at"] = s.Int(1);
+    e["reason"] = StrOrNull(s.Text(2));
+    std::string name = PersonName(db, s.Text(0));
+    Json data = JsonOrNull(s.Text(3));
+    if (name.empty() && data.is_object() && data.contains("by_name") && data["by_name"].is_string()) {
+      name = data["by_name"].get<std::string>();
+    }
+    e["by_name"] = StrOrNull(name);
+  }
+  return e;
+}
+
 Status Tx::Event(const char* entity, const std::string& entity_id, const std::string& type,
                  const std::string& reason, const Json& data,
                  const std::vector<std::string>& evidence) {

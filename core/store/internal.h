@@ -52,6 +52,20 @@ Status LoadItem(Db& db, const std::string& item_id, ItemRow* item, Target* targe
 using RegionChains = std::unordered_map<std::string, std::vector<std::string>>;
 Status TargetOfItem(Db& db, const ItemRow& item, Target* target, RegionChains* chains = nullptr);
 Json ItemJson(const ItemRow& item, std::optional<int64_t> now);
+// The names of an item's place: {microgrid, building, address, unit, room},
+// each present when known. PlaceFromRows reads this database's regions,
+// buildings and households rows; ItemPlace fills what those lack from the
+// newest item.escalated / item.assigned event carrying a "place" (a
+// department's device holds none of those rows: the handlers write the place
+// into the event that brings the item to the department). A place, never a
+// person: no household head's name or phone.
+Json PlaceFromRows(Db& db, const ItemRow& item);
+Json ItemPlace(Db& db, const ItemRow& item);
+// The item's current escalation: {department_id, by, by_name, at, deadline,
+// reason}, from its newest item.escalated event; null when not escalated.
+Json ItemEscalation(Db& db, const ItemRow& item);
+// A person's name as this database holds it, or "".
+std::string PersonName(Db& db, const std::string& person_id);
 // The item.* command types `actor` may send for `item` now, in a fixed order:
 // the permission (role and scope) and transition checks each handler runs
 // before it reads the rest of its payload, so a command the list offers fails

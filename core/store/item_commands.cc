@@ -133,6 +133,7 @@ Result ItemAssign(Tx& tx) {
     Json data = {{"owner_person", person ? Json(*person) : Json(nullptr)},
                  {"owner_dept", dept ? Json(*dept) : Json(nullptr)},
                  {"deadline", deadline}};
+    if (dept) data["place"] = PlaceFromRows(tx.db(), step.item);  // as for an escalation
     s = tx.Event("item", step.item.id, "item.assigned", note.value_or(""), data);
   }
   return Done(s, step);
@@ -209,8 +210,12 @@ Result ItemEscalate(Tx& tx) {
     s = w.Bind(1, dept).Bind(2, deadline).Bind(3, tx.at).Bind(4, step.item.id).Run();
   }
   if (s.ok()) {
+    // The department's devices hold no building, household or person rows:
+    // the event carries the place's names and the escalator's name.
     s = tx.Event("item", step.item.id, "item.escalated", reason,
-                 {{"department_id", dept}, {"deadline", deadline}});
+                 {{"department_id", dept}, {"deadline", deadline},
+                  {"place", PlaceFromRows(tx.db(), step.item)},
+                  {"by_name", PersonName(tx.db(), tx.actor().person_id)}});
   }
   return Done(s, step);
 }

@@ -20,8 +20,9 @@ Status RequireRegionRead(QueryCtx& q, const std::string& region_id, const char* 
 Json EventsOf(Db& db, const char* entity, const std::string& id) {
   Json out = Json::array();
   Stmt s = db.Q(
-      "SELECT seq, type, actor, at, server_at, reason, data, evidence, command_id FROM events"
-      " WHERE entity = ? AND entity_id = ? ORDER BY seq");
+      "SELECT e.seq, e.type, e.actor, e.at, e.server_at, e.reason, e.data, e.evidence,"
+      " e.command_id, p.name FROM events e LEFT JOIN people p ON p.id = e.actor"
+      " WHERE e.entity = ? AND e.entity_id = ? ORDER BY e.seq");
   s.Bind(1, entity).Bind(2, id);
   while (s.Step()) {
     out.push_back({{"seq", s.Int(0)},
@@ -32,7 +33,14 @@ Json EventsOf(Db& db, const char* entity, const std::string& id) {
                    {"reason", StrOrNull(s.Text(5))},
                    {"data", JsonOrNull(s.Text(6))},
                    {"evidence", s.IsNull(7) ? Json::array() : JsonOrNull(s.Text(7))},
-                   {"command_id", s.Text(8)}});
+                   {"command_id", s.Text(8)},
+                   {"actor_name", StrOrNull(s.Text(9))}});
+    // A device without the actor's row (a department's): the escalation's
+    // own record of who escalated.
+    Json& ev = out.back();
+    if (ev["actor_name"].is_null() && ev["data"].is_object() && ev["data"].contains("by_name")) {
+      ev["actor_name"] = ev["data"]["by_name"];
+    }
   }
   return out;
 }
@@ -41,6 +49,9 @@ Result HouseholdsDue(QueryCtx& q) {
   FieldReader r(q.params(), "params");
   std::string mg = r.Id("microgrid_id");
   std::string cycle = r.Str("cycle", 16);
+  // With include_visited the households visited this cycle are listed too
+  // (visited: true), so a worker reaches them for a follow-up visit.
+  const bool include_visited = r.Bool("include_visited", false);
   if (!r.ok()) return r.status();
   WEIGE_RETURN_IF_ERROR(RequireRegionRead(q, mg, "microgrid"));
   Json buildings = Json::array();
@@ -64,8 +75,9 @@ Result HouseholdsDue(QueryCtx& q) {
   s.Bind(1, mg).Bind(2, cycle);
   while (s.Step()) {
     ++total;
-    if (s.Int(7) != 0) continue;  // visited with a counting outcome
-    ++due;
+    const bool visited = s.Int(7) != 0;  // visited with a counting outcome
+    if (!visited) ++due;
+    if (visited && !include_visited) continue;
     if (buildings.empty() || current != s.Text(1)) {
       current = s.Text(1);
       buildings.push_back({{"building_id", current}, {"name", s.Text(2)}, {"households", Json::array()}});
@@ -76,7 +88,8 @@ Result HouseholdsDue(QueryCtx& q) {
               {"room", StrOrNull(s.Text(5))},
               {"head_name", StrOrNull(s.Text(6))},
               {"last_outcome", StrOrNull(s.Text(8))},
-              {"last_visit_at", s.IsNull(9) ? Json() : Json(s.Int(9))}};
+              {"last_visit_at", s.IsNull(9) ? Json() : Json(s.Int(9))},
+              {"visited", visited}};
     buildings.back()["households"].push_back(std::move(h));
   }
   WEIGE_RETURN_IF_ERROR(s.status());
@@ -196,6 +209,8 @@ Result ItemsChecklist(QueryCtx& q) {
     if (!Can(a, Action::kItemRead, row_target)) continue;
     Json j = ItemJson(it, now);
     j["actions"] = ItemActions(a, it, row_target);
+    j["place"] = ItemPlace(q.db(), it);
+    j["escalation"] = ItemEscalation(q.db(), it);
     if (j["overdue"].get<bool>()) ++overdue;
     items.push_back(std::move(j));
   }
@@ -214,6 +229,8 @@ Result ItemDetail(QueryCtx& q) {
   WEIGE_RETURN_IF_ERROR(Require(q.actor(), Action::kItemRead, t));
   Json j = ItemJson(item, now);
   j["actions"] = ItemActions(q.actor(), item, t);
+  j["place"] = ItemPlace(q.db(), item);
+  j["escalation"] = ItemEscalation(q.db(), item);
   j["events"] = EventsOf(q.db(), "item", id);
   j["report"] = ReportContactJson(q.db(), q.actor(), item);  // the phone masked
   return Result::Ok(j);
@@ -287,6 +304,34 @@ Result TemplatesCurrent(QueryCtx& q) {
   }
   WEIGE_RETURN_IF_ERROR(s.status());
   return Result::Ok({{"templates", out}});
+}
+
+// The findings a template's rules make of answers, before anything is
+// recorded: the visit form offers "fixed on the spot" under exactly these
+// questions. Answers are checked as visit.record checks them, except that
+// unanswered required questions are not an error here.
+Result TemplateFindings(QueryCtx& q) {
+  FieldReader r(q.params(), "params");
+  std::string id = r.Id("template_id");
+  int64_t version = r.Int("template_version", 1, 1000000);
+  const Json* answers = r.Object("answers", /*optional=*/true);
+  if (!r.ok()) return r.status();
+  Stmt s = q.db().Q("SELECT body FROM templates WHERE id = ? AND version = ?");
+  s.Bind(1, id).Bind(2, version);
+  if (!s.Step()) {
+    WEIGE_RETURN_IF_ERROR(s.status());
+    return NotFound("template.not_found", "no template " + id + " version " + std::to_string(version));
+  }
+  ChecklistTemplate t;
+  WEIGE_RETURN_IF_ERROR(ParseTemplate(JsonOrNull(s.Text(0)), &t));
+  std::vector<Finding> found;
+  WEIGE_RETURN_IF_ERROR(EvaluateAnswers(t, answers ? *answers : Json::object(), false, &found));
+  Json out = Json::array();
+  for (const Finding& f : found) {
+    out.push_back({{"question", f.question_key}, {"category", f.spec.category},
+                   {"title", f.spec.title}});
+  }
+  return Result::Ok({{"findings", out}});
 }
 
 // What a person's screens need to name their places: their grants with
@@ -419,6 +464,7 @@ void RegisterQueries(QueryTable* t) {
   (*t)["item.detail"] = ItemDetail;
   (*t)["reports.mine"] = ReportsMine;
   (*t)["templates.current"] = TemplatesCurrent;
+  (*t)["template.findings"] = TemplateFindings;
   (*t)["directory.context"] = DirectoryContext;
 }
 

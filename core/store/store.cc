@@ -49,6 +49,7 @@ Status Store::Open(const std::string& path, const OpenOptions& options,
   WEIGE_RETURN_IF_ERROR(Db::Open(path, options.vfs, &store->db_));
   Db& db = *store->db_;
   WEIGE_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
+  if (options.exclusive) WEIGE_RETURN_IF_ERROR(db.Exec("PRAGMA locking_mode = EXCLUSIVE"));
   WEIGE_RETURN_IF_ERROR(db.Exec(options.wal ? "PRAGMA journal_mode = WAL"
                                             : "PRAGMA journal_mode = DELETE"));
   WEIGE_RETURN_IF_ERROR(db.Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"

@@ -30,6 +30,10 @@ struct OpenOptions {
   const char* vfs = nullptr;       // SQLite VFS name; nullptr for the default
   bool wal = true;                 // journal_mode=WAL (else DELETE)
   bool synchronous_full = false;   // synchronous=FULL (else NORMAL)
+  // locking_mode=EXCLUSIVE, set before the journal mode: WAL then needs no
+  // shared memory (a VFS without xShm, as the wasm build's host VFS; the
+  // wasm build makes it SQLite's compiled-in default instead).
+  bool exclusive = false;
   // Turns on the server's change log for this database (sync_changes, see
   // sync_schema.cc); the setting is stored in the file and stays on. Devices
   // leave it off.

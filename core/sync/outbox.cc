@@ -5,13 +5,14 @@
 
 namespace weige::sync {
 
-Result PendingCommands(store::Store* store, int64_t limit) {
+Result PendingCommands(store::Store* store, int64_t limit, const std::string& actor) {
   if (limit < 1 || limit > 10000) {
     return InvalidArgument("argument.out_of_range", "limit must be between 1 and 10000");
   }
   store::Stmt s = store->db()->Q(
-      "SELECT body FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?");
-  s.Bind(1, limit);
+      "SELECT body FROM outbox WHERE state = 'pending' AND (?2 = '' OR actor = ?2)"
+      " ORDER BY seq LIMIT ?1");
+  s.Bind(1, limit).Bind(2, actor);
   Json commands = Json::array();
   while (s.Step()) {
     Json body;

@@ -12,8 +12,12 @@
 namespace weige::sync {
 
 // {"commands": [<command body as JSON>...], "count": n} for the oldest `limit`
-// pending commands.
-Result PendingCommands(store::Store* store, int64_t limit);
+// pending commands; with `actor` set, only that person's. A device pushes
+// with the signed-in person's token only what that person did: on a shared
+// database another person's commands stay pending for their own session
+// (under someone else's token the server would reject them,
+// auth.actor_mismatch, and they would be lost).
+Result PendingCommands(store::Store* store, int64_t limit, const std::string& actor = "");
 
 // Marks a pending command accepted by the server with its sequence number, or
 // rejected (kept with its reason for the user's rejections list).

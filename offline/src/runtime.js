@@ -98,10 +98,13 @@ export class Runtime {
       this.#call(this.#mod.query(this.#handle, String(name), toJsonText(params, 'params'))));
   }
 
-  /** The oldest `limit` commands not yet accepted by the server. */
-  pendingCommands(limit = 100) {
+  /**
+   * The oldest `limit` commands not yet accepted by the server; with `actor`,
+   * only that person's (what a push under their token may send).
+   */
+  pendingCommands(limit = 100, actor = '') {
     return this.#run(async () =>
-      this.#call(this.#mod.pendingCommands(this.#handle, Number(limit))));
+      this.#call(this.#mod.pendingCommands(this.#handle, Number(limit), String(actor || ''))));
   }
 
   /** Marks a pending command accepted or rejected by the server. */

@@ -131,6 +131,8 @@ export class SyncClient {
    *   rt         the runtime (open() of this package)
    *   base       the server's origin ('' for the page's own)
    *   token      a bearer token, or a function returning one (may be async)
+   *   actor      the token's person: only their pending commands are pushed
+   *              (another person's wait for that person's own session)
    *   transport  see the file comment; fetchTransport() by default
    *   blobs      {get(sha) -> bytes | null, markUploaded?(sha)}: the photos
    *              this device holds and has not uploaded
@@ -355,7 +357,7 @@ export class SyncClient {
   async #push(counts) {
     let size = this.#o.batchSize;
     for (let round = 0; round < this.#o.maxRounds; ++round) {
-      const { commands, count } = await this.#rt.pendingCommands(size);
+      const { commands, count } = await this.#rt.pendingCommands(size, this.#o.actor || '');
       if (!count) return;
       await this.#uploadPhotos(commands);
       this.#report({ state: 'pushing' });

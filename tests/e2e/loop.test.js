@@ -73,6 +73,11 @@ test('report offline -> assign -> fix -> verify (销号) -> evaluate', async () 
     await addPhoto(op, box, await canvasPhoto(op, 'fixed'));
   });
   await op.waitForSelector('[data-view=item][data-state=fixed]');
+  // Who fixed it is never offered 销号 or 退回整改 (the core lists the actions).
+  const fixerOffered = await op.$$eval('[data-view=item] [data-action]', (els) => els.map((e) => e.dataset.action));
+  expect(fixerOffered).not.toContain('verify');
+  expect(fixerOffered).not.toContain('reject_fix');
+  expect(await op.textContent('[data-view=item] .app-actions')).not.toMatch(/销号|退回整改/);
   await expectAccepted(op);
 
   // The building captain verifies (销号) with a photo.

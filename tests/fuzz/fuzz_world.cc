@@ -80,6 +80,7 @@ World* Build() {
   std::unique_ptr<store::Store> server;
   store::OpenOptions so;
   so.record_changes = true;
+  so.exclusive = true;  // one connection per file, as every fuzz store
   std::string server_path = w->dir + "/server-build.db";
   if (!store::Store::Open(server_path, so, &server).ok()) Die("open server");
   Json summary;
@@ -107,7 +108,9 @@ World* Build() {
   // The device: pulled half way, two commands of its own pending.
   std::unique_ptr<store::Store> device;
   std::string device_path = w->dir + "/device-build.db";
-  if (!store::Store::Open(device_path, {}, &device).ok()) Die("open device");
+  store::OpenOptions device_options;
+  device_options.exclusive = true;  // as the wasm device
+  if (!store::Store::Open(device_path, device_options, &device).ok()) Die("open device");
   int64_t cursor = 0;
   while (cursor < head / 2) {
     sync::PullRequest req;
@@ -166,6 +169,7 @@ std::unique_ptr<store::Store> FreshStore(const std::string& bytes, const std::st
   WriteFile(path, bytes);
   store::OpenOptions o;
   o.record_changes = record_changes;
+  o.exclusive = true;
   std::unique_ptr<store::Store> s;
   Status st = store::Store::Open(path, o, &s);
   if (!st.ok()) Die("reopen " + name + ": " + st.message);
@@ -182,6 +186,11 @@ sqlite3* Pristine(const std::string& bytes) {
   sqlite3*& src = (*pristine)[&bytes];
   if (src == nullptr) {
     if (sqlite3_open(":memory:", &src) != SQLITE_OK) Die("open :memory:");
+    // The image is in WAL mode, and memdb has no shared memory.
+    if (sqlite3_exec(src, "PRAGMA locking_mode = EXCLUSIVE", nullptr, nullptr, nullptr) !=
+        SQLITE_OK) {
+      Die("locking_mode");
+    }
     auto* copy = static_cast<unsigned char*>(sqlite3_malloc64(bytes.size()));
     std::memcpy(copy, bytes.data(), bytes.size());
     int rc = sqlite3_deserialize(src, "main", copy, bytes.size(), bytes.size(),

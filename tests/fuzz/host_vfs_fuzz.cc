@@ -157,6 +157,7 @@ namespace {
 std::unique_ptr<weige::store::Store> OpenOnHost() {
   weige::store::OpenOptions o;
   o.vfs = "weige-host";
+  o.exclusive = true;  // as in wasm: WAL over a VFS without shared memory
   o.synchronous_full = true;
   std::unique_ptr<weige::store::Store> s;
   if (!weige::store::Store::Open("weige.db", o, &s).ok()) return nullptr;

@@ -7,6 +7,7 @@
 // "phone" before the app starts (support/device.js) and the phone is
 // offline: no server is involved. Business rules are the core's: the pages
 // are checked to pass on what the core answers, including its refusals.
+import { currentCycle } from '../../web/miniprogram/lib/cycle.js';
 import { jest } from '@jest/globals';
 import { launchApp, tap, change, input, text, barText, all, find } from './support/app.js';
 import { seedDevice, writeSession } from './support/device.js';
@@ -53,7 +54,9 @@ describe('worker', () => {
     expect(text(page, '.coverage')).toBe('已走访 0 / 3 户（0%）');
     expect(barText(page, '.net')).toBe('离线');
     await tap(all(page, '.household')[1]);
-    expect(app.client.callsOf('navigateTo').pop().url).toBe('/pages/worker/visit?household=h2');
+    // The form is named by its place (building, unit, room), never the id.
+    expect(app.client.callsOf('navigateTo').pop().url)
+      .toBe(`/pages/worker/visit?household=h2&place=${encodeURIComponent('Building b1 1 102')}`);
     await app.close();
   });
 
@@ -66,11 +69,22 @@ describe('worker', () => {
     expect(all(page, '.question').map((q) => q.dom.dataset.key))
       .toEqual(['ebike_wire', 'housing', 'residents', 'situation', 'photos']);
     const answer = (key) => find(page, '.answer', (d) => d.key === key)[0];
-    // A required answer missing: the core refuses and the page says why.
+    const fixes = () => all(page, '.fix').map((f) => f.dom.dataset.key);
+    // "Fixed on the spot" only under an answer the core's rules make a finding of.
+    expect(fixes()).toEqual([]);
+    await change(answer('ebike_wire'), 'false');
+    expect(fixes()).toEqual([]);
     await change(answer('ebike_wire'), 'true');
+    await change(answer('housing'), '自住');
+    expect(fixes()).toEqual(['ebike_wire']);
     await change(answer('housing'), '群租');
+    expect(fixes()).toEqual(['ebike_wire', 'housing']);
+    // A required answer missing: marked where it is, scrolled to, and said.
     await tap(page.querySelector('.submit'));
-    expect(text(page, '.error')).toBe('走访表有必填项未填写');
+    expect(text(page, '.missing')).toBe('此项必填');
+    expect(all(page, '.question_missing').map((q) => q.dom.dataset.key)).toEqual(['residents']);
+    expect(app.client.callsOf('pageScrollTo').pop().selector).toBe('#q-residents');
+    expect(text(page, '.form-error')).toBe('请填写：实际居住人数');
     expect(app.client.callsOf('navigateBack')).toHaveLength(0);
     // Complete it, with a photo taken on the spot for the flying wire.
     await input(answer('residents'), '9');
@@ -113,6 +127,30 @@ describe('worker', () => {
     expect(kept.equals(original)).toBe(false);
     expect(app.shell.photos.waiting().map((p) => p.sha)).toEqual([sha]);
     expect(app.shell.photos.pathOf(sha).startsWith(app.client.userDataPath)).toBe(true);
+    await app.close();
+  });
+
+  test('search and "show visited" keep every household reachable; items I found are mine', async () => {
+    const app = await launchAs('worker1', 'worker', 'mg1');
+    await app.shell.dispatch('visit.record', { visit_id: 'v-found', household_id: 'h1', cycle: currentCycle(),
+      outcome: 'met', template_id: 'door_knock', template_version: 1,
+      answers: { ebike_wire: true, housing: '自住', residents: 2 } });
+    const page = await app.open('pages/worker/index');
+    const ids = () => all(page, '.household').map((h) => h.dom.dataset.id);
+    expect(ids()).toEqual(['h2', 'h3']);
+    await change(page.querySelector('.show-all'), ['all']);
+    expect(ids()).toEqual(['h1', 'h2', 'h3']);
+    expect(all(page, '.visited')).toHaveLength(1);
+    await input(page.querySelector('.search'), '102');
+    expect(ids()).toEqual(['h2']);
+    await input(page.querySelector('.search'), 'Head h3');
+    expect(ids()).toEqual(['h3']);
+    await input(page.querySelector('.search'), '没有这户');
+    expect(ids()).toEqual([]);
+    expect(text(page, '.no-match')).toBe('没有符合条件的住户');
+    const items = await app.open('pages/worker/items');
+    expect(text(items, '.found')).toContain('电动车飞线充电');
+    expect(text(items, '.found')).toContain('Building b1 · 1 101');
     await app.close();
   });
 
@@ -175,6 +213,8 @@ describe('captain', () => {
   test('verify (销号) an item someone else fixed; the timeline shows it', async () => {
     const app = await launchAs('captain1', 'captain', 'b1');
     const item = await app.open('pages/item/index', { id: 'it-fixed' });
+    // Named by its place (the core's item.place), never an id.
+    expect(text(item, '.place')).toBe('Region mg1 · Building b1');
     // Without evidence the core refuses.
     await tap(item.querySelector('.verify'));
     expect(text(item, '.reason')).not.toBe('');
@@ -295,4 +335,35 @@ test('English mode shows the template in English where it has it; answers stay i
     app.shell.setLang('zh-CN');
     await app.close();
   }
+});
+
+// No raw machine text on any page, in either language: no untranslated key
+// (e.g. "payload.title", "cat.facility", "event.item.opened"). The fixture's
+// names are English ("Building b1"), so the English-sentence and id checks
+// run on the web app's e2e suite, over the demo district.
+test('every page, both languages: no untranslated key', async () => {
+  const kKey = /\b[a-z][a-z_]*(?:\.[a-z_]+)+\b/g;
+  const views = [
+    ['worker1', 'worker', 'mg1', [['pages/worker/index'], ['pages/worker/visit', { household: 'h1', place: 'Building b1 1 101' }],
+      ['pages/worker/items'], ['pages/item/index', { id: 'it-fixed' }], ['pages/inbox/index'], ['pages/login/index', { account: '1' }]]],
+    ['captain1', 'captain', 'b1', [['pages/captain/index'], ['pages/captain/patrol'], ['pages/captain/add'],
+      ['pages/item/index', { id: 'it-overdue' }]]],
+    ['resident1', 'resident', 'h1', [['pages/resident/index'], ['pages/resident/report']]],
+  ];
+  const found = [];
+  for (const [person, role, scope, pages] of views) {
+    const app = await launchAs(person, role, scope);
+    for (const lang of ['zh-CN', 'en']) {
+      app.shell.setLang(lang);
+      for (const [pagePath, query] of pages) {
+        const page = await app.open(pagePath, query || {});
+        if (pagePath === 'pages/worker/visit') await change(page.querySelector('.outcome'), 'met');
+        const body = page.dom.textContent;
+        for (const m of body.matchAll(kKey)) found.push(`${lang} ${pagePath}: ${m[0]}`);
+      }
+    }
+    app.shell.setLang('zh-CN');
+    await app.close();
+  }
+  expect(found).toEqual([]);
 });

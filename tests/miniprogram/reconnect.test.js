@@ -18,6 +18,7 @@ import path from 'node:path';
 import { launchApp, settle, tap, change, input, text, barText, all, find, packageRoot, tempDir } from './support/app.js';
 import { createWxClient } from './support/wx_client.js';
 import { startServer, login, serverQuery, httpRequest } from './support/server.js';
+import { currentCycle } from '../../web/miniprogram/lib/cycle.js';
 
 jest.setTimeout(240000);
 
@@ -194,5 +195,60 @@ maybe('sign-in: the server\'s refusal in words; offline, it is not tried', async
   await tap(page.querySelector('.submit'));
   expect(text(page, '.error')).toBe('首次登录需要网络连接');
   expect(app.client.callsOf('request').length).toBe(before);
+  await app.close();
+});
+
+maybe('a shared phone: unsynced records stay with their author; the next person neither sees nor sends them', async () => {
+  const a = server.who('worker');
+  const b = server.who('captain');
+  const client = createWxClient({ dir: tempDir('shared'), packageRoot });
+  const app = await launchApp({ client });
+  const signIn = async (who) => {
+    const page = await app.open('pages/login/index');
+    await input(page.querySelector('.server'), server.base);
+    await input(page.querySelector('.person'), who.person_id);
+    await input(page.querySelector('.password'), who.password);
+    await tap(page.querySelector('.submit'));
+    await until(`${who.person_id} signed in`, () => app.shell.session && app.shell.session.person_id === who.person_id, 20000);
+    expect(await app.shell.syncNow()).toBe(true);
+  };
+  const visitId = app.shell.newId();
+  const onServer = async (token, household) => {
+    const { visits } = await serverQuery(server.base, token, 'visits.list', { household_id: household });
+    return visits.filter((v) => v.id === visitId);
+  };
+
+  // A records a visit offline and signs out: kept, and said on the sign-in page.
+  await signIn(a);
+  const home = await app.open('pages/worker/index');
+  const hh = all(home, '.household')[0].dom.dataset.id;
+  client.setOnline(false);
+  await settle();
+  await app.shell.dispatch('visit.record', { visit_id: visitId, household_id: hh,
+    cycle: currentCycle(), outcome: 'not_home' });
+  expect((await app.shell.rt.syncState()).pending).toBe(1);
+  expect(await app.shell.logout()).toBe(1);
+  let page = await app.open('pages/login/index');
+  expect(text(page, '.pending-here')).toContain('1 条未同步记录');
+
+  // B signs in on the same phone: nothing of A's shows, nothing of A's goes up.
+  client.setOnline(true);
+  await settle();
+  await signIn(b);
+  expect((await app.shell.rt.syncState()).pending).toBe(0);
+  expect((await app.shell.rt.rejections())).toEqual([]);
+  const { visits: seen } = await app.shell.query('visits.list', { household_id: hh }).catch(() => ({ visits: [] }));
+  expect(seen.filter((v) => v.id === visitId)).toEqual([]);
+  const tokenA = await login(server.base, a);
+  expect(await onServer(tokenA, hh)).toEqual([]);
+  await app.shell.logout();
+  page = await app.open('pages/login/index');
+  expect(text(page, '.pending-here')).toContain('1 条未同步记录');
+
+  // A signs in again: the kept visit goes up; the note is gone.
+  await signIn(a);
+  await until('the push', async () => (await app.shell.rt.syncState()).pending === 0);
+  expect(await onServer(tokenA, hh)).toHaveLength(1);
+  expect(app.shell.pendingHere()).toEqual([]);
   await app.close();
 });

@@ -1,7 +1,7 @@
 // A hostile client against the real weige-server on 127.0.0.1 (issue 11,
 // section 3): each attack that once starved or leaked, the server's peak
 // memory (VmHWM) staying bounded, and /healthz answering throughout.
-// Run: WEIGE_SERVER=build/server/server/weige-server node --test tests/server/hostile.test.js
+// Run: WEIGE_SERVER=build/native/server/weige-server node --test tests/server/hostile.test.js
 import { spawn, spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-const bin = process.env.WEIGE_SERVER || path.resolve('build/server/server/weige-server');
+const bin = process.env.WEIGE_SERVER || path.resolve('build/native/server/weige-server');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-hostile-'));
 const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
 

@@ -652,6 +652,29 @@ describe('the sync client', () => {
     await expect(offline.sync()).rejects.toThrow(NetworkError);
   });
 
+  test('pushes only its person\'s commands: another person\'s on the same database waits for them', async () => {
+    const c = await fresh('worker');
+    const head = people.grid_head.person;
+    const { items } = await c.rt.query('items.checklist', { actor: c.person, microgrid_id: facts.microgrid,
+      now: kNow });
+    await c.rt.dispatch(visit(c, 1));
+    await c.rt.dispatch({ id: `cl${n}-head`, type: 'item.comment', actor: head, at: kNow,
+      payload: { item_id: items[0].id, text: 'seen on my round' } });
+    c.client = createSyncClient({ rt: c.rt, base: server.url, token: tokens.worker, actor: c.person,
+      transport: (req) => c.transport(req) });
+    await c.client.sync();
+    // Under the worker's token only the worker's went up; the head's was not
+    // sent (the server would have refused it as auth.actor_mismatch).
+    expect((await c.rt.pendingCommands(100)).commands.map((x) => x.id)).toEqual([`cl${n}-head`]);
+    expect(await c.rt.rejections()).toEqual([]);
+    c.client.stop();
+    c.client = createSyncClient({ rt: c.rt, base: server.url, token: tokens.grid_head, actor: head,
+      transport: (req) => c.transport(req) });
+    await c.client.sync();
+    expect((await c.rt.pendingCommands(100)).count).toBe(0);
+    expect(await c.rt.rejections()).toEqual([]);
+  });
+
   test('reports rejections and stops on a refused token until a new one', async () => {
     const c = await fresh('grid_head');
     const items = await setUpConflicts(9000 + n);

@@ -6,6 +6,7 @@ import { useDatabase } from './idb.js';
 import { currentCycle } from '../miniprogram/lib/cycle.js';
 import { serverQuery } from './net.js';
 import places from '../miniprogram/lib/places.js';
+import { t } from './i18n.js';
 
 const kSessionKey = 'weige.session';
 const kRoleOrder = ['worker', 'captain', 'grid_head', 'department', 'resident', 'admin'];
@@ -169,29 +170,33 @@ function fillBuildingNames(households) {
   });
 }
 
-/** A place's name from the directory context (falls back to the id). */
+// Names, never ids: what this device does not know is said in words
+// (t(fallback)), as a person would ("staff", "a department").
+
+/** A place's name from the directory context ('' when this device lacks it). */
 export function placeName(id) {
-  if (!id || !app.ctx) return id || '';
+  if (!id || !app.ctx) return '';
   for (const list of [app.ctx.buildings, app.ctx.microgrids]) {
     const f = list.find((x) => x.id === id);
     if (f) return f.name;
   }
   const g = app.ctx.grants.find((x) => x.scope_id === id && x.name);
-  return g ? g.name : id;
+  return g ? g.name : '';
 }
 
-export function personName(id) {
+/** A person's name; `known` (a name the core sent along) before the fallback. */
+export function personName(id, known) {
   if (!id) return '';
   if (app.ctx) {
     if (app.ctx.person && app.ctx.person.id === id) return app.ctx.person.name;
     const p = app.ctx.people.find((x) => x.id === id);
     if (p) return p.name;
   }
-  return id;
+  return known || t('person.someone');
 }
 
 export function departmentName(id) {
   if (!id) return '';
   const d = app.ctx && app.ctx.departments.find((x) => x.id === id);
-  return d ? d.name : id;
+  return d ? d.name : t('dept.someone');
 }

@@ -35,6 +35,8 @@ const zh = {
   'login.failed': '登录失败：{msg}',
   'login.offline': '首次登录需要网络连接',
   'login.hint': '演示账号见服务器启动时打印的列表',
+  'login.network': '无法连接服务器，请检查网络后重试',
+  'login.pending_here': '本机保存着 {name} 的 {n} 条未同步记录，本人登录后会自动上传',
 
   'role.worker': '微网格员',
   'role.grid_head': '网格长',
@@ -44,7 +46,8 @@ const zh = {
   'role.admin': '管理员',
   'role.switch': '切换角色',
   'logout': '退出登录',
-  'logout.pending': '还有 {n} 条记录未同步，退出将丢失这些记录。确定退出？',
+  'logout.pending': '还有 {n} 条记录未同步。它们会保存在本机，只在您再次登录后上传，其他人看不到也发不出。确定退出？',
+  'logout.syncing': '正在上传未同步的记录…',
   'menu': '菜单',
   'inbox': '被拒记录',
   'inbox.empty': '没有被服务器拒绝的记录',
@@ -73,6 +76,17 @@ const zh = {
   'worker.last': '上次：{outcome}',
   'worker.my_items': '指派给我的',
   'worker.mg_items': '本微网格整改项',
+  'worker.found_items': '我发现的',
+  'worker.visited': '已走访',
+  'worker.search': '搜索',
+  'worker.search_ph': '楼栋、单元、房号或户主',
+  'worker.show': '显示',
+  'worker.show_due': '未走访',
+  'worker.show_all': '全部住户',
+  'worker.building': '楼栋',
+  'worker.all_buildings': '全部楼栋',
+  'worker.no_match': '没有符合条件的住户',
+  'worker.shown': '显示 {n} 户',
 
   'visit.title': '入户走访',
   'visit.outcome': '走访结果',
@@ -92,6 +106,8 @@ const zh = {
   'visit.saved': '走访已记录{items}',
   'visit.saved_items': '，生成 {n} 条整改项',
   'visit.missing': '请填写：{label}',
+  'visit.missing_here': '此项必填',
+  'visit.follow_up': '本户本期已走访（{outcome}）。再次提交会新增一条走访记录，之前的记录保留。',
 
   'finding.category': '类别',
   'finding.title': '问题',
@@ -115,6 +131,11 @@ const zh = {
   'item.source': '来源',
   'item.escalated': '已吹哨：{dept}',
   'item.acknowledged': '已报到',
+  'item.escalated_by': '吹哨人',
+  'item.escalation': '吹哨',
+  'item.ack_deadline': '报到期限',
+  'item.ack_overdue': '报到已超期',
+  'item.place_unknown': '位置未知',
   'item.timeline': '处理过程',
   'item.photos': '照片',
   'item.detail': '整改项',
@@ -225,8 +246,12 @@ const zh = {
   'err.network': '网络不可用',
   'err.generic': '出错了：{msg}',
   'err.no_role': '此账号没有可用的角色',
-  'err.storage': '无法打开本地数据库：{msg}',
+  'err.storage': '无法打开本机数据库，请关闭其他标签页后重试',
   'err.session': '登录已过期，请重新登录',
+  'err.plain': '出错了，请稍后重试',
+  'err.unknown_reason': '操作未能完成，请检查填写的内容后重试',
+  'person.someone': '工作人员',
+  'dept.someone': '职能部门',
 
   'cmd.visit.record': '入户走访',
   'cmd.patrol.record': '楼栋巡查',
@@ -273,6 +298,8 @@ const en = {
   'login.failed': 'Sign-in failed: {msg}',
   'login.offline': 'The first sign-in needs a network connection',
   'login.hint': 'Demo accounts are printed when the server starts',
+  'login.network': 'Cannot reach the server; check the network and try again',
+  'login.pending_here': 'This phone keeps {n} unsynced records of {name}; they are sent when that person signs in',
 
   'role.worker': 'Micro-grid worker',
   'role.grid_head': 'Grid head',
@@ -282,7 +309,8 @@ const en = {
   'role.admin': 'Administrator',
   'role.switch': 'Switch role',
   'logout': 'Sign out',
-  'logout.pending': '{n} records are not synced yet and will be lost. Sign out anyway?',
+  'logout.pending': '{n} records are not synced yet. They stay on this phone and are sent only when you sign in again; nobody else sees or sends them. Sign out?',
+  'logout.syncing': 'Sending unsynced records…',
   'menu': 'Menu',
   'inbox': 'Rejected',
   'inbox.empty': 'Nothing was rejected by the server',
@@ -311,6 +339,17 @@ const en = {
   'worker.last': 'Last: {outcome}',
   'worker.my_items': 'Assigned to me',
   'worker.mg_items': 'Items in my micro-grid',
+  'worker.found_items': 'Found by me',
+  'worker.visited': 'Visited',
+  'worker.search': 'Search',
+  'worker.search_ph': 'Building, unit, room or head of household',
+  'worker.show': 'Show',
+  'worker.show_due': 'Not yet visited',
+  'worker.show_all': 'All households',
+  'worker.building': 'Building',
+  'worker.all_buildings': 'All buildings',
+  'worker.no_match': 'No household matches',
+  'worker.shown': '{n} shown',
 
   'visit.title': 'Household visit',
   'visit.outcome': 'Outcome',
@@ -330,6 +369,8 @@ const en = {
   'visit.saved': 'Visit recorded{items}',
   'visit.saved_items': '; {n} items opened',
   'visit.missing': 'Please answer: {label}',
+  'visit.missing_here': 'This answer is required',
+  'visit.follow_up': 'Already visited this cycle ({outcome}). Submitting adds a follow-up visit; the earlier record stays.',
 
   'finding.category': 'Category',
   'finding.title': 'Problem',
@@ -353,6 +394,11 @@ const en = {
   'item.source': 'Source',
   'item.escalated': 'Escalated to {dept}',
   'item.acknowledged': 'Acknowledged',
+  'item.escalated_by': 'Escalated by',
+  'item.escalation': 'Escalation',
+  'item.ack_deadline': 'Acknowledge by',
+  'item.ack_overdue': 'Acknowledgement overdue',
+  'item.place_unknown': 'Place unknown',
   'item.timeline': 'Timeline',
   'item.photos': 'Photos',
   'item.detail': 'Item',
@@ -463,8 +509,12 @@ const en = {
   'err.network': 'No network',
   'err.generic': 'Something went wrong: {msg}',
   'err.no_role': 'This account has no role this app serves',
-  'err.storage': 'Cannot open the local database: {msg}',
+  'err.storage': 'Cannot open the database on this phone; close other tabs and try again',
   'err.session': 'Your session has expired; please sign in again',
+  'err.plain': 'Something went wrong; try again later',
+  'err.unknown_reason': 'This could not be done; check what you filled in and try again',
+  'person.someone': 'Staff',
+  'dept.someone': 'Department',
 
   'cmd.visit.record': 'Visit',
   'cmd.patrol.record': 'Patrol',
@@ -537,8 +587,11 @@ export function reasonText(err) {
   if (!err) return '';
   const table = reasonTables[lang];
   if (err.reason && table[err.reason]) return table[err.reason];
-  if (err.reason && reasonsZh[err.reason] && lang === 'zh-CN') return reasonsZh[err.reason];
-  return err.message || err.reason || String(err);
+  if (err.reason && reasonsZh[err.reason]) return reasonsZh[err.reason];
+  // The core's message is English for developers: shown in English mode
+  // only; a reason without words here gets a plain sentence, never its key.
+  if (lang === 'en' && err.message) return err.message;
+  return t('err.unknown_reason');
 }
 
 export const { kCategories } = texts;
@@ -546,7 +599,7 @@ export const { kCategories } = texts;
 export function categoryName(c) {
   const key = `cat.${c}`;
   const s = t(key);
-  return s === key ? c : s;
+  return s === key ? t('cat.other') : s;
 }
 
 /** A checklist template's body in the current language (texts.js localTemplate). */

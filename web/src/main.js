@@ -3,7 +3,8 @@
 import { app, loadSession, saveSession, viewGrants, chooseRole, claimTab, openDatabase,
   loadContext, changed, onChange } from './app.js';
 import { t, getLang, setLang } from './i18n.js';
-import { h, button, errorBox, busy, field, input, fmtDate, toast } from './ui.js';
+import { h, button, errorBox, busy, field, input, fmtDate, toast, errorText, isNetworkError,
+  userError } from './ui.js';
 import { Sync } from './sync.js';
 import { login, logout } from './net.js';
 import { workerDue, workerItems, visitView } from './views/worker.js';
@@ -35,7 +36,10 @@ function renderHeader() {
   const el = headerEl();
   if (!el) return;
   el.replaceChildren();
-  const st = app.sync ? app.sync.state : { online: navigator.onLine, pending: 0, phase: 'idle' };
+  // Signed out there is no sync client: the badge says online only while the
+  // browser is and the last request to the server got through.
+  const st = app.sync ? app.sync.state
+    : { online: navigator.onLine && !app.serverDown, pending: 0, phase: 'idle' };
   const grants = app.session ? viewGrants() : [];
   let roleEl = null;
   if (app.role && grants.length > 1) {
@@ -143,7 +147,7 @@ async function route() {
     if (seq !== renderSeq) return;
     root().replaceChildren(h('div', { class: 'app-page', dataset: { live: '' } },
       h('p', { class: 'app-error', role: 'alert' }, e && (e.reason === 'actor.unknown')
-        ? t('sync.first') : (e.message || String(e)))));
+        ? t('sync.first') : errorText(e))));
   }
 }
 
@@ -161,8 +165,19 @@ function showLogin() {
     onsubmit: (e) => {
       e.preventDefault();
       busy(submit, err, async () => {
-        if (!navigator.onLine) throw new Error(t('login.offline'));
-        const s = await login(person.value.trim(), password.value);
+        if (!navigator.onLine) throw userError(t('login.offline'));
+        let s;
+        try {
+          s = await login(person.value.trim(), password.value);
+          setServerDown(false);
+        } catch (e) {
+          if (isNetworkError(e)) {
+            setServerDown(true);
+            throw userError(t('login.network'));
+          }
+          setServerDown(false);  // it answered, with a refusal
+          throw e;
+        }
         saveSession(s);
         await start();
       });
@@ -173,7 +188,9 @@ function showLogin() {
     h('p', { class: 'app-muted' }, t('app.tagline'))),
   h('div', { class: 'weui-cells weui-cells_form' },
     field(t('login.person'), person), field(t('login.password'), password)),
-  h('div', { class: 'app-pad' }, submit, err, h('p', { class: 'app-hint' }, t('login.hint'))));
+  h('div', { class: 'app-pad' }, submit, err, h('p', { class: 'app-hint' }, t('login.hint')),
+    pendingHere().map(([, p]) => h('p', { class: 'app-hint app-pending-here', dataset: { pendingHere: String(p.n) } },
+      t('login.pending_here', { name: p.name, n: p.n })))));
   root().replaceChildren(form);
   renderHeader();
 }
@@ -185,9 +202,43 @@ function showLocked() {
     button(t('lock.retry'), { onclick: () => location.reload() })));
 }
 
+// Unsynced records stay in the person's own database on this device (one per
+// person: u-<id>.db and weige-app-<id>), sent only by that person's next
+// session. The sign-in screen says whose records wait here and how many.
+const kPendingKey = 'weige.pending_here';
+
+function pendingHere() {
+  try {
+    return Object.entries(JSON.parse(localStorage.getItem(kPendingKey) || '{}'))
+      .filter(([, p]) => p && p.n > 0);
+  } catch (e) {
+    return [];
+  }
+}
+
+function notePending(personId, name, n) {
+  const all = Object.fromEntries(pendingHere());
+  if (n > 0) all[personId] = { name: name || '', n };
+  else delete all[personId];
+  localStorage.setItem(kPendingKey, JSON.stringify(all));
+}
+
+function setServerDown(down) {
+  if (app.serverDown === down) return;
+  app.serverDown = down;
+  renderHeader();
+}
+
 async function signOut() {
-  const pending = app.sync ? app.sync.state.pending : 0;
+  let pending = app.sync ? app.sync.state.pending : 0;
+  if (pending && app.sync && app.sync.state.online) {
+    // Send them first when the server can be reached.
+    toast(t('logout.syncing'));
+    await Promise.race([app.sync.run(), new Promise((r) => setTimeout(r, 15000))]);
+    pending = (await app.rt.syncState().catch(() => ({ pending }))).pending;
+  }
   if (pending && !window.confirm(t('logout.pending', { n: pending }))) return;
+  notePending(app.session.personId, app.ctx && app.ctx.person && app.ctx.person.name, pending);
   const token = app.session && app.session.token;
   if (app.sync) app.sync.stop();
   if (app.rt) await app.rt.close().catch(() => {});
@@ -216,7 +267,7 @@ async function start() {
     root().replaceChildren(h('p', { class: 'app-error', role: 'alert' }, t('err.storage', { msg: e.message })));
     return;
   }
-  app.sync = new Sync({ rt: app.rt, token: app.session.token });
+  app.sync = new Sync({ rt: app.rt, token: app.session.token, actor: app.session.personId });
   app.dismissed = (await dismissedIds()).size;
   app.sync.addEventListener('state', renderHeader);
   app.sync.addEventListener('changed', async () => {
@@ -225,6 +276,8 @@ async function start() {
   });
   app.sync.addEventListener('auth', () => toast(t('err.session'), 'error'));
   await loadContext();
+  // This person's records left here by an earlier session go with this one.
+  notePending(app.session.personId, '', 0);
   chooseRole(localStorage.getItem('weige.role'));
   renderHeader();
   await app.sync.start();
@@ -250,6 +303,8 @@ async function boot() {
     navigator.serviceWorker.register('./sw.js').catch((e) => console.warn('[weige] sw', e));
   }
   window.addEventListener('hashchange', route);
+  window.addEventListener('online', () => { app.serverDown = false; renderHeader(); });
+  window.addEventListener('offline', renderHeader);
   loadSession();
   renderHeader();
   const owner = await claimTab();

@@ -7,8 +7,8 @@ async function json(res) {
   const body = await res.json().catch(() => ({}));
   if (!res.ok || body.ok === false) {
     const err = new Error(body.message || `HTTP ${res.status}`);
-    err.code = body.code;
-    err.reason = body.reason;
+    err.code = body.code || 'http';
+    err.reason = body.reason || `http.${res.status}`;
     throw err;
   }
   return body;

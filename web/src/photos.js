@@ -107,7 +107,7 @@ export function photoField(label, { required = false, onchange = null } = {}) {
           if (i >= 0) list.splice(i, 1);
           wrap.remove();
           if (onchange) onchange(list);
-        } }, '×'));
+        } }, h('span', { 'aria-hidden': 'true' }, '×')));
     return wrap;
   }
   const el = h('div', { class: 'weui-cell app-photos' },

@@ -8,7 +8,7 @@ const kPhases = { idle: 'idle', uploading: 'upload', pushing: 'push', pulling: '
   offline: 'idle', backoff: 'idle', auth: 'idle' };
 
 export class Sync extends EventTarget {
-  constructor({ rt, token, base = '' }) {
+  constructor({ rt, token, actor, base = '' }) {
     super();
     this.rt = rt;
     this.state = { online: navigator.onLine, phase: 'idle', pending: 0, pushed: 0, pulled: 0,
@@ -17,6 +17,7 @@ export class Sync extends EventTarget {
       rt,
       base,
       token,
+      actor,
       blobs: {
         async get(sha) {
           const row = await blobs.get(sha);

@@ -53,9 +53,30 @@ export function toast(text, kind = 'ok') {
   }, kind === 'error' ? 5000 : 2500);
 }
 
+/**
+ * Words for an error a person sees: the core's and server's by their reason
+ * (reasonText), the app's own (userText: already in the person's language),
+ * a failed fetch as "cannot reach the server"; never a raw message in zh-CN.
+ */
 export function errorText(e) {
+  if (e && e.userText) return e.message;
   if (e && (e.reason || e.code)) return reasonText(e);
-  return t('err.generic', { msg: e && e.message || String(e) });
+  if (isNetworkError(e)) return t('login.network');
+  if (getLang() === 'en' && e && e.message) return t('err.generic', { msg: e.message });
+  return t('err.plain');
+}
+
+/** fetch() rejects with a TypeError when the server cannot be reached. */
+export function isNetworkError(e) {
+  return e instanceof TypeError || (e && e.name === 'TypeError') ||
+    /Failed to fetch|NetworkError|Load failed/i.test(String(e && e.message));
+}
+
+/** An Error whose message is already in the person's language. */
+export function userError(text) {
+  const e = new Error(text);
+  e.userText = true;
+  return e;
 }
 
 /** Formats epoch ms as a local date (and time). */
@@ -119,13 +140,10 @@ export function radios(name, legend, options, value, onchange, { required = fals
   return h('fieldset', { class: 'app-radios', role: 'radiogroup', 'aria-required': required ? 'true' : null },
     h('legend', { class: 'app-legend' }, legend,
       required ? h('span', { class: 'app-req', 'aria-hidden': 'true' }, ' *') : null),
-    h('div', { class: 'app-radios__row' }, options.map(([v, label]) => {
-      const id = uid('r');
-      return h('span', { class: 'app-radio' },
-        h('input', { type: 'radio', name, id, value: v, checked: v === value,
-          onchange: (e) => onchange && onchange(e.target.value) }),
-        h('label', { for: id }, label));
-    })));
+    h('div', { class: 'app-radios__row' }, options.map(([v, label]) => h('label', { class: 'app-radio' },
+      h('input', { type: 'radio', name, id: uid('r'), value: v, checked: v === value,
+        onchange: (e) => onchange && onchange(e.target.value) }),
+      h('span', null, label)))));
 }
 
 export function button(label, attrs = {}, kind = 'primary') {

@@ -208,6 +208,61 @@ TEST_F(FieldTest, HouseholdsDueScope) {
              "invalid_argument", "region.wrong_level");
 }
 
+// A second visit in the same cycle is an event of its own: the first stays,
+// the list shows the newest; include_visited keeps visited households listed.
+TEST_F(FieldTest, AFollowUpVisitIsAnotherVisitAndVisitedHouseholdsStayListed) {
+  MustExec("worker1", "visit.record", Visit("v1", "h1", "met"), kT0 + 1);
+  MustExec("worker1", "visit.record", Visit("v2", "h1", "not_home"), kT0 + 2);
+  Json list = MustQuery("worker1", "visits.list", {{"household_id", "h1"}, {"cycle", kCycle}});
+  ASSERT_EQ(list["visits"].size(), 2u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE type = 'visit.recorded'"), 2);
+  Json due = MustQuery("worker1", "worker.households_due", {{"microgrid_id", "mg1"}, {"cycle", kCycle}});
+  EXPECT_EQ(due["due"], 2);
+  for (const Json& b : due["buildings"]) {
+    for (const Json& h : b["households"]) EXPECT_NE(h["id"], "h1");
+  }
+  Json all = MustQuery("worker1", "worker.households_due",
+                       {{"microgrid_id", "mg1"}, {"cycle", kCycle}, {"include_visited", true}});
+  EXPECT_EQ(all["due"], 2);
+  EXPECT_EQ(all["visited"], 1);
+  bool found = false;
+  for (const Json& b : all["buildings"]) {
+    for (const Json& h : b["households"]) {
+      if (h["id"] != "h1") {
+        EXPECT_EQ(h["visited"], false);
+        continue;
+      }
+      found = true;
+      EXPECT_EQ(h["visited"], true);
+      EXPECT_EQ(h["last_outcome"], "not_home");  // the newest, the met one still counts
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+// The visit form asks which answers make a finding before anything is recorded.
+TEST_F(FieldTest, TemplateFindingsNamesTheQuestionsWhoseAnswersMakeAFinding) {
+  auto findings = [&](Json answers) {
+    Json r = MustQuery("worker1", "template.findings",
+                       {{"template_id", "door"}, {"template_version", 1}, {"answers", answers}});
+    std::vector<std::string> keys;
+    for (const Json& f : r["findings"]) keys.push_back(f["question"].get<std::string>());
+    return keys;
+  };
+  EXPECT_EQ(findings(Json::object()), std::vector<std::string>{});
+  EXPECT_EQ(findings({{"ebike", false}}), std::vector<std::string>{});
+  EXPECT_EQ(findings({{"ebike", true}}), std::vector<std::string>{"ebike"});
+  EXPECT_EQ(findings({{"ebike", true}, {"extinguisher", "expired"}, {"elderly", 0}}),
+            (std::vector<std::string>{"ebike", "extinguisher"}));
+  EXPECT_EQ(findings({{"elderly", 2}}), std::vector<std::string>{"elderly"});
+  EXPECT_ERR(Query("worker1", "template.findings",
+                   {{"template_id", "door"}, {"template_version", 1}, {"answers", {{"elderly", 99}}}}),
+             "invalid_argument", "visit.bad_answer");
+  EXPECT_ERR(Query("worker1", "template.findings", {{"template_id", "door"}, {"template_version", 9}}),
+             "not_found", "template.not_found");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM visits"), 0);
+}
+
 TEST_F(FieldTest, PatrolFindingsOpenItemsAtTheBuilding) {
   Json r = MustExec("captain1", "patrol.record",
                     {{"patrol_id", "p1"}, {"building_id", "b1"}, {"notes", "daily"},

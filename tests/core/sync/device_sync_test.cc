@@ -149,6 +149,15 @@ class DeviceSyncTest : public WorldTest {
     return s.Step() ? s.Text(0) : std::string("(none)");
   }
 
+  // An assigned item the grid head escalated to dept_fire (deadline kT0 + 3 days).
+  std::string EscalatedToTheFireBureau() {
+    std::string item = ItemIn("assigned");
+    MustExec("head1", "item.escalate",
+             {{"item_id", item}, {"department_id", "dept_fire"}, {"deadline", kT0 + 3 * kDay},
+              {"reason", "wiring beyond the grid"}},
+             kT0 + kHour);
+    return item;
+  }
   int64_t DeviceCount(Device& d, const std::string& sql) {
     store::Stmt s = d.store->db()->Q(sql);
     return s.Step() ? s.Int(0) : -1;
@@ -394,11 +403,7 @@ TEST_F(DeviceSyncTest, SmallPagesConvergeToo) {
 }
 
 TEST_F(DeviceSyncTest, ADepartmentAcknowledgesAnEscalationOffline) {
-  std::string item = ItemIn("assigned");
-  MustExec("head1", "item.escalate",
-           {{"item_id", item}, {"department_id", "dept_fire"}, {"deadline", kT0 + 3 * kDay},
-            {"reason", "wiring beyond the grid"}},
-           kT0 + kHour);
+  std::string item = EscalatedToTheFireBureau();
   auto dept = NewDevice("deptf");
   Pull(*dept);
   ASSERT_EQ(DeviceItemState(*dept, item), "assigned");
@@ -407,6 +412,82 @@ TEST_F(DeviceSyncTest, ADepartmentAcknowledgesAnEscalationOffline) {
   EXPECT_EQ(answers[0]["status"], "accepted") << answers;
   Pull(*dept);
   ExpectConverged(*dept);
+}
+
+// A department's device holds the items and their events from the
+// escalation on, but no building, household or person rows: the escalation's
+// event carries the place's names and the escalator's name, so its screens
+// name them (and never the household head or a phone).
+TEST_F(DeviceSyncTest, ADepartmentsDeviceNamesThePlaceAndWhoEscalated) {
+  std::string item = EscalatedToTheFireBureau();  // household h1 in b1, mg1
+  auto dept = NewDevice("deptf");
+  Pull(*dept);
+  ASSERT_EQ(DeviceCount(*dept, "SELECT COUNT(*) FROM buildings"), 0);
+  ASSERT_EQ(DeviceCount(*dept, "SELECT COUNT(*) FROM households"), 0);
+  ASSERT_EQ(DeviceCount(*dept, "SELECT COUNT(*) FROM people WHERE id = 'head1'"), 0);
+  Result detail = dept->store->Query("item.detail", Json{{"actor", "deptf"}, {"item_id", item}});
+  ASSERT_OK(detail);
+  const Json& d = detail.value;
+  EXPECT_EQ(d["place"]["microgrid"], "Region mg1") << d["place"];
+  EXPECT_EQ(d["place"]["building"], "Building b1");
+  EXPECT_EQ(d["place"]["unit"], "1");
+  EXPECT_EQ(d["place"]["room"], "101");
+  EXPECT_FALSE(d["place"].contains("head_name"));
+  EXPECT_EQ(d["escalation"]["by"], "head1");
+  EXPECT_EQ(d["escalation"]["by_name"], "Person head1");
+  EXPECT_EQ(d["escalation"]["deadline"], kT0 + 3 * kDay);
+  bool named = false;
+  for (const Json& e : d["events"]) {
+    if (e["type"] == "item.escalated") named = e["actor_name"] == "Person head1";
+  }
+  EXPECT_TRUE(named) << d["events"];
+  Result list = dept->store->Query(
+      "items.checklist", Json{{"actor", "deptf"}, {"owner_dept", "dept_fire"}, {"now", kT0}});
+  ASSERT_OK(list);
+  ASSERT_EQ(list.value["items"].size(), 1u);
+  EXPECT_EQ(list.value["items"][0]["place"]["building"], "Building b1");
+  EXPECT_EQ(list.value["items"][0]["escalation"]["by_name"], "Person head1");
+  // The server's own answer names the same place from its rows.
+  Json server = MustQuery("head1", "item.detail", {{"item_id", item}});
+  EXPECT_EQ(server["place"], d["place"]);
+  // A captain's device holds the building but not its households: the unit
+  // and room come from the escalation too.
+  auto captain = NewDevice("captain1");
+  Pull(*captain);
+  ASSERT_EQ(DeviceCount(*captain, "SELECT COUNT(*) FROM households"), 0);
+  Result seen = captain->store->Query("item.detail", Json{{"actor", "captain1"}, {"item_id", item}});
+  ASSERT_OK(seen);
+  EXPECT_EQ(seen.value["place"], d["place"]);
+}
+
+// Whose commands a push may carry is the core's rule: only the signed-in
+// person's. Two people's commands in one database (a shared phone) never go
+// up under one token (the server would reject the other's as
+// auth.actor_mismatch and it would be lost): each waits for its author.
+TEST_F(DeviceSyncTest, APushCarriesOnlyTheSignedInPersonsCommands) {
+  std::string item = ItemIn("open");
+  auto d = NewDevice("worker1");
+  Pull(*d);
+  Run(*d, "item.comment", {{"item_id", item}, {"text", "mine"}});
+  Result theirs = sync::ExecuteLocal(
+      d->store.get(), DumpJson(Cmd("head1-1", "item.comment", "head1", kT0 + kDay,
+                                   {{"item_id", item}, {"text", "theirs"}})));
+  ASSERT_OK(theirs);
+  Result mine = sync::PendingCommands(d->store.get(), 500, "worker1");
+  ASSERT_OK(mine);
+  ASSERT_EQ(mine.value["count"], 1);
+  EXPECT_EQ(mine.value["commands"][0]["actor"], "worker1");
+  Json answers;
+  ASSERT_OK(sync::PushBatch(&store(), "worker1", mine.value["commands"], kT0 + 2 * kDay, nullptr,
+                            &answers));
+  EXPECT_EQ(answers[0]["status"], "accepted") << answers;
+  EXPECT_OK(sync::SettlePush(d->store.get(), DumpJson(answers)));
+  EXPECT_EQ(sync::PendingCommands(d->store.get(), 500, "worker1").value["count"], 0);
+  Result left = sync::PendingCommands(d->store.get(), 500, "head1");
+  ASSERT_EQ(left.value["count"], 1);
+  EXPECT_EQ(left.value["commands"][0]["id"], "head1-1");
+  EXPECT_EQ(sync::PendingCommands(d->store.get(), 500).value["count"], 1);  // all, unfiltered
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE command_id = 'head1-1'"), 0);
 }
 
 TEST_F(DeviceSyncTest, ARowLeavingTheScopeIsEvicted) {

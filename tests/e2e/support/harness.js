@@ -8,7 +8,7 @@ import { startDemoServer } from '../../support/weige-server.js';
 
 export const repo = fileURLToPath(new URL('../../../', import.meta.url));
 export const webDir = process.env.WEIGE_WEB_DIR || path.join(repo, 'build/web');
-export const serverBin = process.env.WEIGE_SERVER || path.join(repo, 'build/server/server/weige-server');
+export const serverBin = process.env.WEIGE_SERVER || path.join(repo, 'build/native/server/weige-server');
 export const outDir = path.join(repo, 'test-out');
 export const shotDir = path.join(outDir, 'screenshots');
 

@@ -1,4 +1,4 @@
-// A real weige-server (build/server/server/weige-server, or $WEIGE_SERVER)
+// A real weige-server (build/native/server/weige-server, or $WEIGE_SERVER)
 // on a free loopback port over a fresh demo district, and a small HTTP
 // client for the test's own look at what the server holds.
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startDemoServer } from '../../support/weige-server.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-export const serverBin = process.env.WEIGE_SERVER || path.join(repo, 'build/server/server/weige-server');
+export const serverBin = process.env.WEIGE_SERVER || path.join(repo, 'build/native/server/weige-server');
 
 /** Starts `weige-server --demo`; resolves {base, logins, who(role), stop()}. */
 export async function startServer() {

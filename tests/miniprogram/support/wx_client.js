@@ -237,6 +237,7 @@ export function createWxClient({ dir, packageRoot, quotaBytes = 200 * 1024 * 102
       if (o.success) o.success({ confirm: true, cancel: false });
     },
     navigateTo: (o) => calls.push({ api: 'navigateTo', url: o.url }),
+    pageScrollTo: (o) => calls.push({ api: 'pageScrollTo', selector: o.selector }),
     redirectTo: (o) => calls.push({ api: 'redirectTo', url: o.url }),
     reLaunch: (o) => calls.push({ api: 'reLaunch', url: o.url }),
     navigateBack: (o = {}) => calls.push({ api: 'navigateBack', delta: o.delta || 1 }),

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export function serverBinary() {
-  const bin = process.env.WEIGE_SERVER_BIN || path.join(root, 'build/server/server/weige-server');
+  const bin = process.env.WEIGE_SERVER_BIN || path.join(root, 'build/native/server/weige-server');
   if (!fs.existsSync(bin)) {
     throw new Error(`${bin} is missing: run build-scripts/test-sync-js.sh (it builds it)`);
   }

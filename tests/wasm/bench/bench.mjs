@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { open } from '../../../offline/src/index.js';
 import { percentile, setUpWorkload, visitCommand } from './workload.js';
 import { buildWorld, kSetupAt, visitWithTwoFindings } from '../support/world.js';
-import { launchChromium, serveRepo } from '../support/serve.js';
+import { launchPersistent, serveRepo } from '../support/serve.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const commands = Number(process.env.WEIGE_BENCH_COMMANDS || 2000);
@@ -20,13 +20,24 @@ const emit = (bench, metric, value, unit) => {
 const log = (...a) => console.error('[bench-wasm]', ...a);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-bench-'));
 
-// 1. Module size, both builds.
+// 1. Module size, both builds, and the peer's sqlite3.wasm (SQLite alone).
+const brotli = (b) => zlib.brotliCompressSync(b, {
+  params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length },
+}).length;
 for (const [variant, dir] of [['web', 'offline/dist'], ['wechat', 'offline/dist/wechat']]) {
   const wasm = fs.readFileSync(path.join(root, dir, 'weige.wasm'));
   const js = fs.readFileSync(path.join(root, dir, 'weige.js'));
   emit('wasm.size', `${variant}_wasm_raw`, wasm.length, 'bytes');
   emit('wasm.size', `${variant}_wasm_gzip`, zlib.gzipSync(wasm, { level: 9 }).length, 'bytes');
+  emit('wasm.size', `${variant}_wasm_brotli`, brotli(wasm), 'bytes');
   emit('wasm.size', `${variant}_js_gzip`, zlib.gzipSync(js, { level: 9 }).length, 'bytes');
+}
+const peerWasm = path.join(root, 'node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm');
+if (fs.existsSync(peerWasm)) {
+  const wasm = fs.readFileSync(peerWasm);
+  emit('wasm.size', 'peer_sqlite_wasm_raw', wasm.length, 'bytes');
+  emit('wasm.size', 'peer_sqlite_wasm_gzip', zlib.gzipSync(wasm, { level: 9 }).length, 'bytes');
+  emit('wasm.size', 'peer_sqlite_wasm_brotli', brotli(wasm), 'bytes');
 }
 
 // 2. visit.record in wasm on the node host, one command per transaction.
@@ -87,20 +98,36 @@ log('host calls per durable visit.record (WAL):', full.perCommand);
   emit('wasm.dispatch', 'node_host_calls_per_commit_wal', walCalls, 'calls');
 }
 
-// Native, if its bench is built (build-scripts/bench.sh builds it).
-const nativeBin = path.join(root, 'build/bench/weige_bench');
+// Native, on the same work: the setup and the visit commands above, written
+// out and replayed by weige_bench --replay through sync::ExecuteLocal (as
+// dispatch) on a file-backed device store with the same synchronous setting,
+// WAL and EXCLUSIVE locking, changesets recorded on both sides.
+const nativeBin = path.join(root, 'build/native/weige_bench');
 if (fs.existsSync(nativeBin)) {
-  log('running the native visit.record bench for the ratio');
-  const out = spawnSync(nativeBin, ['--dir', tmp, '--only', 'visit', '--runs', '3',
-    '--commands', String(commands)], { encoding: 'utf8' });
+  const setup = [];
+  const recorder = {
+    bootstrap: (person_id, name, at) => { setup.push(JSON.stringify({ bootstrap: { person_id, name, at } })); },
+    dispatch: (c) => { setup.push(typeof c === 'string' ? c : JSON.stringify(c)); },
+  };
+  await setUpWorkload(recorder);
+  const setupFile = path.join(tmp, 'replay-setup.jsonl');
+  const commandsFile = path.join(tmp, 'replay-commands.jsonl');
+  fs.writeFileSync(setupFile, `${setup.join('\n')}\n`);
+  fs.writeFileSync(commandsFile,
+    `${Array.from({ length: commands }, (_, i) => visitCommand(1, i)).join('\n')}\n`);
+  log('running the native replay of the same work for the ratio');
+  const out = spawnSync(nativeBin, ['--dir', tmp, '--replay', setupFile, commandsFile,
+    '--sync', 'normal', '--runs', '3'], { encoding: 'utf8' });
   const line = out.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l))
-    .find((j) => j.bench === 'visit.record' && j.metric === 'commands_per_s_median');
+    .find((j) => j.bench === 'replay' && j.metric === 'commands_per_s_median');
   if (line) {
-    emit('wasm.visit.record', 'native_commands_per_s_median', line.value, 'commands/s');
+    emit('wasm.visit.record', 'native_same_work_commands_per_s_median', line.value, 'commands/s');
     emit('wasm.visit.record', 'wasm_over_native_time_ratio', line.value / wasmRate, 'x');
+  } else {
+    log('native replay failed:', out.stderr.slice(-2000));
   }
 } else {
-  log('no build/bench/weige_bench: native ratio skipped (run build-scripts/bench.sh once)');
+  log('no build/native/weige_bench: native ratio skipped (build-scripts/bench-core.sh builds it)');
 }
 
 // 3. Cold start: instantiate + open a 5 MB database + first query, in a
@@ -136,10 +163,15 @@ if (fs.existsSync(nativeBin)) {
   emit('wasm.cold_start', 'node_instantiate_open_first_query_median', runs[2].total, 'ms');
 }
 
-// 4. Chromium: durable dispatch on opfs and idb, and the bare OPFS floor.
+// 4. Chromium: durable dispatch on opfs and idb, and the bare OPFS floor, in
+// a persistent on-disk profile (a fresh folder per run): an incognito context
+// keeps OPFS in memory (4,000 flush() calls reached the disk as ~225 there).
 if (process.env.WEIGE_BENCH_BROWSER !== '0') {
   const server = await serveRepo();
-  const browser = await launchChromium();
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-bench-profile-'));
+  const browser = await launchPersistent(profile);
+  log(`chromium profile: persistent, on disk in ${profile}`);
+  emit('wasm.dispatch', 'chromium_profile_persistent_on_disk', 1, 'bool');
   try {
     for (const adapter of ['opfs', 'idb']) {
       const page = await browser.newPage();
@@ -154,12 +186,24 @@ if (process.env.WEIGE_BENCH_BROWSER !== '0') {
         emit('wasm.dispatch', 'chromium_opfs_floor_4k_write_flush_p50', percentile(floor, 50), 'ms');
         emit('wasm.dispatch', 'chromium_opfs_dispatch_over_floor_p50',
           percentile(times, 50) / percentile(floor, 50), 'x');
+        // The peer, same run, same profile: the official SQLite wasm build
+        // on opfs-sahpool (EXCLUSIVE, WAL, synchronous=FULL) doing only the
+        // bare SQL of a visit with two findings (12 INSERTs, 6 tables).
+        const peer = await page.evaluate((n) => window.weigePeer(n), 300);
+        log(`peer: @sqlite.org/sqlite-wasm, SQLite ${peer.version}, opfs-sahpool`);
+        emit('wasm.dispatch', 'chromium_peer_sqlite_wasm_sahpool_p50', percentile(peer.times, 50), 'ms');
+        emit('wasm.dispatch', 'chromium_peer_sqlite_wasm_sahpool_p99', percentile(peer.times, 99), 'ms');
+        emit('wasm.dispatch', 'chromium_peer_over_floor_p50',
+          percentile(peer.times, 50) / percentile(floor, 50), 'x');
+        emit('wasm.dispatch', 'chromium_opfs_dispatch_over_peer_p50',
+          percentile(times, 50) / percentile(peer.times, 50), 'x');
       }
       await page.close();
     }
   } finally {
     await browser.close();
     await server.close();
+    fs.rmSync(profile, { recursive: true, force: true });
   }
 }
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -4,6 +4,7 @@
 //   weigeCheckAcked(ids)  reopens and reports which ids are missing
 //   weigeBench(n)         durable dispatch latencies (ms) of n visit.records
 //   weigeOpfsFloor(n)     a bare 4 KB OPFS write + flush, n times (ms each)
+//   weigePeer(n)          @sqlite.org/sqlite-wasm, opfs-sahpool: a visit's bare SQL, n times
 import { open, WeigeError } from '../../../offline/src/index.js';
 import { steps } from '../support/scenario.js';
 import { buildWorld, kSetupAt, visitWithTwoFindings } from '../support/world.js';
@@ -59,13 +60,17 @@ window.weigeBench = async (n) => {
   return { times, calls };
 };
 
-window.weigeOpfsFloor = (n) => new Promise((resolve, reject) => {
-  const worker = new Worker(new URL('./opfs-floor-worker.js', import.meta.url), { type: 'module' });
+// Runs a measuring worker once: resolves its answer ({times, ...}).
+const runWorker = (file, n) => new Promise((resolve, reject) => {
+  const worker = new Worker(new URL(file, import.meta.url), { type: 'module' });
   worker.onmessage = ({ data }) => {
     worker.terminate();
-    if (data.error) reject(new Error(data.error)); else resolve(data.times);
+    if (data.error) reject(new Error(data.error)); else resolve(data);
   };
   worker.postMessage({ n });
 });
+window.weigeOpfsFloor = async (n) => (await runWorker('./opfs-floor-worker.js', n)).times;
+// The official SQLite wasm build doing the bare SQL of a visit (peer-worker.js).
+window.weigePeer = (n) => runWorker('./peer-worker.js', n);
 
 window.weigeReady = true;

@@ -31,19 +31,36 @@ export function serveRepo() {
   });
 }
 
-/** Debian's chromium through playwright-core (npx playwright install fails here). */
+const kChromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * Debian's chromium through playwright-core (npx playwright install fails
+ * here). Its pages open in a non-persistent (incognito) context, where
+ * Chromium keeps OPFS in memory: never use it to measure storage.
+ */
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: process.env.WEIGE_CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: kChromiumArgs,
   });
 }
 
-const kChromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/**
+ * Debian's chromium on a persistent profile in `userDataDir` (a fresh folder
+ * per run): OPFS and IndexedDB live on disk there, as on a phone. Resolves a
+ * BrowserContext; close() ends the browser.
+ */
+export async function launchPersistent(userDataDir) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.WEIGE_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: kChromiumArgs,
+  });
+}
 
 /**
  * Debian's chromium as a process of our own on an on-disk profile

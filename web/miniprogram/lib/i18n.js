@@ -45,6 +45,11 @@ const zh = Object.assign({
   'worker.all_done': '本期走访已全部完成',
   'worker.last': '上次：{outcome}',
   'worker.my_items': '我的整改项',
+  'worker.found_items': '我发现的',
+  'worker.search_ph': '搜索楼栋、单元、房号或户主',
+  'worker.show_all': '显示已走访的住户',
+  'worker.visited': '已走访',
+  'worker.no_match': '没有符合条件的住户',
   'worker.no_data': '本机还没有本网格的数据，请联网同步',
   'visit.title': '入户走访',
   'visit.outcome': '走访结果',
@@ -58,6 +63,8 @@ const zh = Object.assign({
   'visit.notes': '备注',
   'visit.photos': '走访照片',
   'visit.saved': '走访已记录',
+  'visit.missing': '请填写：{label}',
+  'visit.missing_here': '此项必填',
   'visit.saved_items': '走访已记录，生成 {n} 条整改项',
   'items.title': '整改清单',
   'items.overdue': '超期',
@@ -131,6 +138,11 @@ const zh = Object.assign({
   'err.generic': '出错了：{msg}',
   'err.storage_full': '手机存储空间不足，无法保存',
   'err.network': '网络不可用',
+  'err.unknown_reason': '操作未能完成，请检查填写的内容后重试',
+  'item.escalated_by': '吹哨人 {name}',
+  'item.ack_deadline': '报到期限 {time}',
+  'person.someone': '工作人员',
+  'login.pending_here': '本机保存着 {name} 的 {n} 条未同步记录，本人登录后会自动上传',
 }, texts.categories['zh-CN']);
 
 const en = Object.assign({
@@ -173,6 +185,11 @@ const en = Object.assign({
   'worker.all_done': 'Every household is visited this cycle',
   'worker.last': 'Last: {outcome}',
   'worker.my_items': 'My items',
+  'worker.found_items': 'Found by me',
+  'worker.search_ph': 'Search building, unit, room or head of household',
+  'worker.show_all': 'Show visited households',
+  'worker.visited': 'Visited',
+  'worker.no_match': 'No household matches',
   'worker.no_data': 'No data for your micro-grid on this phone yet; sync online',
   'visit.title': 'Household visit',
   'visit.outcome': 'Outcome',
@@ -186,6 +203,8 @@ const en = Object.assign({
   'visit.notes': 'Notes',
   'visit.photos': 'Visit photos',
   'visit.saved': 'Visit recorded',
+  'visit.missing': 'Please answer: {label}',
+  'visit.missing_here': 'This answer is required',
   'visit.saved_items': 'Visit recorded; {n} items opened',
   'items.title': 'Checklist',
   'items.overdue': 'Overdue',
@@ -259,6 +278,11 @@ const en = Object.assign({
   'err.generic': 'Something went wrong: {msg}',
   'err.storage_full': 'The phone storage is full; nothing was saved',
   'err.network': 'No network',
+  'err.unknown_reason': 'This could not be done; check what you filled in and try again',
+  'item.escalated_by': 'Escalated by {name}',
+  'item.ack_deadline': 'Acknowledge by {time}',
+  'person.someone': 'Staff',
+  'login.pending_here': 'This phone keeps {n} unsynced records of {name}; they are sent when that person signs in',
 }, texts.categories.en);
 
 // The core's reason keys (core/store, core/domain), for people.
@@ -304,14 +328,17 @@ function reasonText(err) {
   if (!err) return '';
   const table = reasons[lang];
   if (err.reason && table[err.reason]) return table[err.reason];
-  return err.message || err.reason || String(err);
+  if (err.reason && reasons['zh-CN'][err.reason]) return reasons['zh-CN'][err.reason];
+  // The core's message is English for developers: English mode only; never a key.
+  if (lang === 'en' && err.message) return err.message;
+  return t('err.unknown_reason');
 }
 
 const { kCategories } = texts;
 
 function categoryName(c) {
   const s = t(`cat.${c}`);
-  return s === `cat.${c}` ? c : s;
+  return s === `cat.${c}` ? t('cat.other') : s;
 }
 
 /** A page's strings: every key of the table, for setData({ s: strings() }). */

@@ -29,7 +29,12 @@ function fmtDate(ms) {
 function errorText(e) {
   if (e && e.name === 'StorageFullError') return i18n.t('err.storage_full');
   if (e && e.name === 'TypeError' && e.errMsg) return i18n.t('err.network');
-  return i18n.reasonText(e) || String(e);
+  if (e && (e.reason || e.code)) return i18n.reasonText(e);
+  // The pages' own errors carry words already; a raw JavaScript message is
+  // shown in English mode only.
+  const msg = String((e && e.message) || e || '');
+  if (/[\u4e00-\u9fff]/.test(msg) || (i18n.getLang() === 'en' && msg)) return msg;
+  return i18n.t('err.unknown_reason');
 }
 
 /** Shows a failure on the page (data.error) and as a toast. */
@@ -40,9 +45,20 @@ function showError(page, e) {
   return text;
 }
 
-/** An item as a list row: its state, overdue flag and deadline in words. */
+/** An item's place in words (the core's item.place), never an id. */
+function placeText(place) {
+  const p = place || {};
+  return [p.microgrid, p.building, [p.unit, p.room].filter(Boolean).join(' ')].filter(Boolean).join(' · ');
+}
+
+/** An item as a list row: its state, overdue flag, deadline and place in words. */
 function itemRow(it) {
+  const esc = it.escalation;
   return {
+    place: placeText(it.place),
+    escalatedBy: esc ? i18n.t('item.escalated_by', { name: esc.by_name || i18n.t('person.someone') }) : '',
+    ackDeadline: esc && esc.deadline && !esc.acknowledged_at
+      ? i18n.t('item.ack_deadline', { time: fmtTime(esc.deadline) }) : '',
     id: it.id,
     title: it.title,
     category: i18n.categoryName(it.category),
@@ -60,10 +76,11 @@ function eventRow(e) {
   return {
     seq: e.seq,
     time: fmtTime(e.at),
-    label: label === key ? e.type : label,
+    label: label === key ? '' : label,
+    who: e.actor_name || '',
     reason: e.reason || '',
     photos: (e.evidence || []).length,
   };
 }
 
-module.exports = { shell, fmtTime, fmtDate, errorText, showError, itemRow, eventRow, i18n };
+module.exports = { shell, fmtTime, fmtDate, errorText, showError, itemRow, eventRow, placeText, i18n };

@@ -20,7 +20,19 @@ const kHome = {
   captain: '/pages/captain/index',
   resident: '/pages/resident/index',
 };
-const kDbName = 'weige.db';
+// One database per person (u-<person>.db): on a shared phone nobody sees or
+// sends another's records, and unsynced ones wait for their author's next
+// sign-in. A session saved before per-person databases keeps weige.db.
+const kLegacyDbName = 'weige.db';
+const kPendingHere = 'pending_here.json';
+
+function personDb(personId) {
+  return `u-${String(personId).replace(/[^A-Za-z0-9_.-]/g, '_')}.db`;
+}
+
+function dbOf(session) {
+  return (session && session.db) || kLegacyDbName;
+}
 const { currentCycle } = require('./cycle.js');
 
 
@@ -61,8 +73,7 @@ class Shell {
     this.photos = createPhotoStore(wx, this.files, this.sha256Hex);
     this.fetch = createWxFetch(wx);
     this.session = this.files.readJson('session.json');
-    this.rt = await offline.openWechat({ wx, WXWebAssembly: this.WXWebAssembly,
-      createModule: this.createModule, wasmPath: this.wasmPath, name: kDbName });
+    if (this.session) await this.openDb(dbOf(this.session));
     // The sync client probes the server while signed in; this one answers
     // "online?" for the pages (sign-in) from the network events.
     this.network = createWxNetwork(wx, { fetch: this.fetch,
@@ -96,11 +107,14 @@ class Shell {
       headers: { Authorization: `Bearer ${body.token}` } }).then((r) => r.json());
     const grants = (me.grants || []).filter((g) => kRoles.includes(g.role))
       .sort((a, b) => kRoles.indexOf(a.role) - kRoles.indexOf(b.role));
-    this.session = { api_base: base, person_id: body.person_id, token: body.token,
-      expires_at: body.expires_at, grants, role: grants[0] || null };
-    this.files.writeJson('session.json', this.session);
+    const session = { api_base: base, person_id: body.person_id, token: body.token,
+      expires_at: body.expires_at, grants, role: grants[0] || null, db: this.dbFor(body.person_id) };
     if (this.sync && this.sync.stop) this.sync.stop();
     this.sync = null;
+    await this.openDb(session.db);
+    this.session = session;
+    this.files.writeJson('session.json', this.session);
+    this.notePending(this.session.person_id, '', 0);  // they go up with this session
     this.setStatus({ error: null });
     await this.startSync();
     return this.session;
@@ -120,17 +134,75 @@ class Shell {
     return g;
   }
 
+  /**
+   * Signs out. Unsynced records are sent first when the network allows;
+   * what is left stays in the person's own database, locked to them, and
+   * the sign-in page says whose and how many (pendingHere). Resolves the
+   * count left.
+   */
   async logout() {
+    let pending = 0;
+    if (this.rt && this.session) {
+      pending = (await this.rt.pendingCommands(10000)).count;
+      if (pending && this.status.online && this.sync) {
+        await Promise.race([this.syncNow(), new Promise((r) => setTimeout(r, 15000))]);
+        pending = (await this.rt.pendingCommands(10000)).count;
+      }
+      let name = '';
+      try {
+        name = ((await this.context()).person || {}).name || '';
+      } catch (e) { /* no directory yet */ }
+      this.notePending(this.session.person_id, name, pending);
+      if (this.dbName === kLegacyDbName) this.files.writeJson('legacy_db.json', { person_id: this.session.person_id });
+    }
     if (this.sync && this.sync.stop) this.sync.stop();
     this.sync = null;
     const token = this.session && this.session.token;
     const base = this.apiBase();
     this.session = null;
     this.files.remove('session.json');
+    if (this.rt) await this.rt.close();
+    this.rt = null;
+    this.ctx = null;
+    this.status.pending = 0;
+    this.emit();
     if (token) {
       this.fetch(`${base}/api/v1/auth/logout`, { method: 'POST',
         headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
     }
+    return pending;
+  }
+
+  /** [{person_id, name, n}]: unsynced records kept on this phone, by author. */
+  pendingHere() {
+    const all = this.files.readJson(kPendingHere, {}) || {};
+    return Object.keys(all).filter((k) => all[k] && all[k].n > 0)
+      .map((k) => ({ person_id: k, name: all[k].name || '', n: all[k].n }));
+  }
+
+  notePending(personId, name, n) {
+    const all = this.files.readJson(kPendingHere, {}) || {};
+    if (n > 0) all[personId] = { name, n };
+    else delete all[personId];
+    this.files.writeJson(kPendingHere, all);
+  }
+
+  // The person's database: weige.db stays its owner's (whoever last used it
+  // before per-person databases), so their unsynced records are not orphaned.
+  dbFor(personId) {
+    const legacy = this.files.readJson('legacy_db.json', null);
+    return legacy && legacy.person_id === personId ? kLegacyDbName : personDb(personId);
+  }
+
+  /** Opens (or switches to) one person's database. */
+  async openDb(name) {
+    if (this.rt && this.dbName === name) return;
+    if (this.rt) await this.rt.close();
+    this.rt = null;
+    this.rt = await offline.openWechat({ wx: this.wx, WXWebAssembly: this.WXWebAssembly,
+      createModule: this.createModule, wasmPath: this.wasmPath, name });
+    this.dbName = name;
+    this.ctx = null;
   }
 
   setLang(lang) {
@@ -199,7 +271,7 @@ class Shell {
       await this.rt.close();
     } catch (e) { /* already broken */ }
     this.rt = await offline.openWechat({ wx: this.wx, WXWebAssembly: this.WXWebAssembly,
-      createModule: this.createModule, wasmPath: this.wasmPath, name: kDbName });
+      createModule: this.createModule, wasmPath: this.wasmPath, name: this.dbName });
     if (this.sync) {
       // The sync client holds the old runtime: a new one for the new.
       this.sync.stop();

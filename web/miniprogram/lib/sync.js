@@ -34,6 +34,7 @@ function createSync({ offline, wx, rt, fetch, photos, session, onState, onChange
     wx,
     base: session.api_base,
     token: () => session.token,
+    actor: session.person_id,
     transport: wxRequestTransport(fetch, offline.NetworkError),
     timeoutMs: kTimeoutMs,
     blobs: {

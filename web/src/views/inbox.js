@@ -8,9 +8,10 @@ import { kv } from '../idb.js';
 
 function summary(row, titles) {
   const p = row.payload || {};
-  const what = titles.get(p.item_id) || p.title || p.item_id || p.report_id || p.household_id || '';
-  return [t(`cmd.${row.type}`) === `cmd.${row.type}` ? row.type : t(`cmd.${row.type}`), what]
-    .filter(Boolean).join(' · ');
+  // Words only: a title or description this device has, never an id.
+  const what = titles.get(p.item_id) || p.title || p.description || '';
+  const kind = t(`cmd.${row.type}`);
+  return [kind === `cmd.${row.type}` ? t('inbox') : kind, what].filter(Boolean).join(' · ');
 }
 
 // The titles of the items the rejected commands name, where this device has them.
@@ -38,7 +39,7 @@ export async function inboxView() {
     h('div', { class: 'weui-cell__bd' },
       h('p', { class: 'app-item__title' }, summary(r, titles)),
       h('p', { class: 'app-error app-error_static' }, reasonText(r)),
-      h('p', { class: 'app-item__meta' }, `${r.reason || r.code} · ${fmtDate(r.at, true)}`)),
+      h('p', { class: 'app-item__meta' }, fmtDate(r.at, true))),
     h('div', { class: 'weui-cell__ft' }, button(t('inbox.dismiss'), {
       class: 'weui-btn weui-btn_default weui-btn_mini',
       onclick: async () => {

@@ -10,23 +10,31 @@ import { h, cells, field, input, textarea, select, button, stateTag, fmtDate, bu
 import { photoField, photoStrip } from '../photos.js';
 import { fetchBlob } from '../net.js';
 
+/**
+ * An item's place in words: the core's item.place (names from this device's
+ * rows, or carried by the escalation to a department's device), with
+ * `withArea` the micro-grid too; never an id.
+ */
+export function placeText(item, withArea = false) {
+  const p = item.place || {};
+  const parts = [withArea ? p.microgrid || placeName(item.microgrid_id) : '',
+    p.building || placeName(item.building_id), [p.unit, p.room].filter(Boolean).join(' ')];
+  return parts.filter(Boolean).join(' · ');
+}
+
 export function itemRow(item) {
-  const place = [placeName(item.building_id), item.household_id ? houseLabel(item.household_id) : '']
-    .filter(Boolean).join(' ');
+  const place = placeText(item);
+  const esc = item.escalation;
   return h('a', { class: 'weui-cell weui-cell_access app-item', href: `#/item/${encodeURIComponent(item.id)}`,
     dataset: { item: item.id, state: item.state } },
   h('div', { class: 'weui-cell__bd' },
     h('p', { class: 'app-item__title' }, item.title),
     h('p', { class: 'app-item__meta' }, categoryName(item.category),
       place ? ` · ${place}` : '',
-      item.deadline ? ` · ${t('item.deadline', { date: fmtDate(item.deadline) })}` : '')),
+      item.deadline ? ` · ${t('item.deadline', { date: fmtDate(item.deadline) })}` : ''),
+    esc && !esc.acknowledged_at && esc.deadline ? h('p', { class: 'app-item__meta', dataset: { escalation: '' } },
+      `${t('item.escalated_by')} ${esc.by_name || t('person.someone')} · ${t('item.ack_deadline')} ${fmtDate(esc.deadline, true)}`) : null),
   h('div', { class: 'weui-cell__ft' }, stateTag(item.state, item.overdue)));
-}
-
-// "h-s1c1g1m1-1-1-101" -> "1-101" style short label when nothing better is known.
-function houseLabel(id) {
-  const m = /-(\d+)-(\d+)$/.exec(id || '');
-  return m ? `${m[1]}单元 ${m[2]}` : id;
 }
 
 export function itemList(items, emptyText) {
@@ -58,7 +66,7 @@ export function timeline(events) {
     h('span', { class: 'app-timeline__dot', 'aria-hidden': 'true' }),
     h('div', null,
       h('p', { class: 'app-timeline__what' }, eventText(e)),
-      h('p', { class: 'app-timeline__meta' }, `${personName(e.actor)} · ${fmtDate(e.at, true)}`),
+      h('p', { class: 'app-timeline__meta' }, `${personName(e.actor, e.actor_name)} · ${fmtDate(e.at, true)}`),
       e.evidence && e.evidence.length ? photoStrip(e.evidence, fetchBlob) : null))));
 }
 
@@ -218,16 +226,24 @@ export async function itemView({ id }) {
   }
   const facts = [
     [t('item.category'), categoryName(item.category)],
-    [t('item.place'), [placeName(item.microgrid_id), placeName(item.building_id),
-      item.household_id ? houseLabel(item.household_id) : ''].filter(Boolean).join(' · ')],
+    [t('item.place'), placeText(item, true) || t('item.place_unknown')],
     [t('item.source'), t(`source.${item.source}`)],
     [t('item.owner'), ownerText(item)],
     [t('item.deadline_date'), item.deadline ? fmtDate(item.deadline) : t('item.no_deadline')],
   ];
+  if (item.place && item.place.address) facts.push([t('report.address'), item.place.address]);
   if (item.report && item.report.phone) facts.push([t('report.phone_short'), phoneFact(item.report)]);
   if (item.escalated_to) {
-    facts.push([t('item.escalate'), `${t('item.escalated', { dept: departmentName(item.escalated_to) })}${
+    const esc = item.escalation || {};
+    facts.push([t('item.escalation'), `${t('item.escalated', { dept: departmentName(item.escalated_to) })}${
       item.acknowledged_at ? ` · ${t('item.acknowledged')}` : ''}`]);
+    facts.push([t('item.escalated_by'), h('span', { dataset: { escalatedBy: '' } },
+      personName(esc.by, esc.by_name) || t('person.someone'))]);
+    if (esc.deadline) {
+      const late = !item.acknowledged_at && esc.deadline < Date.now();
+      facts.push([t('item.ack_deadline'), h('span', { dataset: { ackDeadline: String(esc.deadline) } },
+        fmtDate(esc.deadline, true), late ? h('span', { class: 'app-tag app-tag_overdue' }, t('item.ack_overdue')) : null)]);
+    }
   }
   return h('div', { class: 'app-page', dataset: { view: 'item', item: item.id, state: item.state, live: '' } },
     h('div', { class: 'app-back' }, h('a', { href: 'javascript:history.back()' }, `‹ ${t('back')}`)),

@@ -31,33 +31,88 @@ function coverageBar(visited, total) {
     h('p', { class: 'app-hint' }, t('worker.coverage_of', { visited, total })));
 }
 
+// The list's filters, kept while the app runs (a visit and back keeps them).
+const filters = { text: '', building: '', show: 'due' };
+
+function householdRow(hh) {
+  return h('a', {
+    class: 'weui-cell weui-cell_access app-household',
+    href: `#/visit/${encodeURIComponent(hh.id)}`,
+    dataset: { household: hh.id, visited: String(!!hh.visited) },
+  },
+  h('div', { class: 'weui-cell__bd' },
+    h('p', null, `${hh.unit || ''} ${hh.room || ''}`.trim(),
+      hh.head_name ? h('span', { class: 'app-muted' }, ` · ${hh.head_name}`) : null,
+      hh.visited ? h('span', { class: 'app-tag app-tag_visited' }, t('worker.visited')) : null),
+    hh.last_outcome ? h('p', { class: 'app-item__meta' },
+      t('worker.last', { outcome: t(`outcome.${hh.last_outcome}`) })) : null),
+  h('div', { class: 'weui-cell__ft' }));
+}
+
+/** Households matching the filters: words of building, unit, room, head. */
+function matches(hh, b) {
+  if (filters.show === 'due' && hh.visited) return false;
+  if (filters.building && filters.building !== b.building_id) return false;
+  const words = filters.text.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const hay = `${b.name} ${hh.unit || ''} ${hh.room || ''} ${hh.head_name || ''}`.toLowerCase();
+  return words.every((w) => hay.includes(w));
+}
+
+function householdGroups(due) {
+  const groups = [];
+  let shown = 0;
+  for (const b of due.buildings) {
+    const list = b.households.filter((hh) => matches(hh, b));
+    if (!list.length) continue;
+    shown += list.length;
+    const left = b.households.filter((hh) => !hh.visited).length;
+    groups.push(cells(`${b.name} · ${t('worker.due_in', { n: left })}`, list.map(householdRow),
+      { dataset: { building: b.building_id } }));
+  }
+  return { groups, shown };
+}
+
+function householdFilters(due, onChange) {
+  const search = input({ type: 'search', id: 'hh-search', value: filters.text,
+    placeholder: t('worker.search_ph'), 'aria-label': t('worker.search'), enterkeyhint: 'search' });
+  const building = select([['', t('worker.all_buildings')], ...due.buildings.map((b) => [b.building_id, b.name])],
+    { id: 'hh-building', value: filters.building, 'aria-label': t('worker.building') });
+  const show = select([['due', t('worker.show_due')], ['all', t('worker.show_all')]],
+    { id: 'hh-show', value: filters.show, 'aria-label': t('worker.show') });
+  search.addEventListener('input', () => { filters.text = search.value; onChange(); });
+  building.addEventListener('change', () => { filters.building = building.value; onChange(); });
+  show.addEventListener('change', () => { filters.show = show.value; onChange(); });
+  search.classList.add('app-filters__search');
+  building.classList.add('app-filters__half');
+  show.classList.add('app-filters__half');
+  return h('div', { class: 'app-filters', role: 'search' }, search, building, show);
+}
+
 export async function workerDue() {
   const cycle = currentCycle();
-  const due = await query('worker.households_due', { microgrid_id: microgridId(), cycle });
+  const due = await query('worker.households_due', { microgrid_id: microgridId(), cycle,
+    include_visited: true });
   for (const b of due.buildings) {
     for (const hh of b.households) seen.set(hh.id, { ...hh, building: b.name });
   }
-  const groups = due.buildings.map((b) => cells(
-    `${b.name} · ${t('worker.due_in', { n: b.households.length })}`,
-    b.households.map((hh) => h('a', {
-      class: 'weui-cell weui-cell_access app-household',
-      href: `#/visit/${encodeURIComponent(hh.id)}`,
-      dataset: { household: hh.id },
-    },
-    h('div', { class: 'weui-cell__bd' },
-      h('p', null, `${hh.unit || ''} ${hh.room || ''}`.trim(),
-        hh.head_name ? h('span', { class: 'app-muted' }, ` · ${hh.head_name}`) : null),
-      hh.last_outcome ? h('p', { class: 'app-item__meta' },
-        t('worker.last', { outcome: t(`outcome.${hh.last_outcome}`) })) : null),
-    h('div', { class: 'weui-cell__ft' }))),
-    { dataset: { building: b.building_id } }));
+  if (filters.building && !due.buildings.some((b) => b.building_id === filters.building)) filters.building = '';
+  const list = h('div', { class: 'household-list' });
+  const count = h('p', { class: 'app-hint app-pad', 'aria-live': 'polite', id: 'hh-count' });
+  const fill = () => {
+    const { groups, shown } = householdGroups(due);
+    count.textContent = t('worker.shown', { n: shown });
+    if (groups.length) list.replaceChildren(...groups);
+    else if (filters.show === 'due' && !filters.text && !filters.building && due.due === 0) {
+      list.replaceChildren(emptyState(t('worker.all_done')));
+    } else list.replaceChildren(emptyState(t('worker.no_match')));
+  };
+  fill();
   return h('div', { class: 'app-page', dataset: { view: 'worker', live: '' } },
     workerTabs('due'),
     h('h1', { class: 'app-h1' }, placeName(microgridId()),
       h('span', { class: 'app-sub' }, t('worker.cycle', { cycle }))),
     coverageBar(due.visited, due.households),
-    h('div', { class: 'household-list' },
-      due.due === 0 ? emptyState(t('worker.all_done')) : groups));
+    householdFilters(due, fill), count, list);
 }
 
 export async function workerItems() {
@@ -67,12 +122,19 @@ export async function workerItems() {
     query('items.checklist', { microgrid_id: microgridId(), now }),
   ]);
   const mineIds = new Set(mine.items.map((i) => i.id));
+  // What the worker found (opened on a visit or by hand) is their own work
+  // too, assigned or not.
+  const found = mg.items.filter((i) => !mineIds.has(i.id) && i.opened_by === app.session.personId);
+  const foundIds = new Set(found.map((i) => i.id));
   return h('div', { class: 'app-page', dataset: { view: 'worker-items', live: '' } },
     workerTabs('items'),
-    h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('worker.my_items')),
-      itemList(mine.items)),
-    h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('worker.mg_items')),
-      itemList(mg.items.filter((i) => !mineIds.has(i.id)))));
+    h('section', { class: 'app-group', dataset: { section: 'mine' } },
+      h('h2', { class: 'weui-cells__title' }, t('worker.my_items')), itemList(mine.items)),
+    h('section', { class: 'app-group', dataset: { section: 'found' } },
+      h('h2', { class: 'weui-cells__title' }, t('worker.found_items')), itemList(found)),
+    h('section', { class: 'app-group', dataset: { section: 'microgrid' } },
+      h('h2', { class: 'weui-cells__title' }, t('worker.mg_items')),
+      itemList(mg.items.filter((i) => !mineIds.has(i.id) && !foundIds.has(i.id)))));
 }
 
 // One question of the template as a form control; returns {el, value(), fix}.
@@ -111,18 +173,7 @@ function questionControl(q, hasRule) {
   const fixBox = fix ? h('details', { class: 'app-fix-box', hidden: true },
     h('summary', null, t('visit.fix_on_spot')), fix.el) : null;
   const box = h('div', { class: 'app-question', dataset: { question: q.key, kind: q.kind } }, el, fixBox);
-  // Offered once the question is answered: the core decides whether the
-  // answer makes a finding, and uses the photo only then.
-  // 'input' as well as 'change': a number typed shows the box at once, not
-  // when the field loses focus (a layout shift under the next tap).
-  if (fixBox) {
-    const update = (e) => {
-      if (!fixBox.contains(e.target)) fixBox.hidden = value() === null;
-    };
-    box.addEventListener('input', update);
-    box.addEventListener('change', update);
-  }
-  return { el: box, value, fix, q };
+  return { el: box, value, fix, fixBox, q };
 }
 
 function findingEditor(onRemove) {
@@ -161,9 +212,35 @@ export async function visitView({ household }) {
   let outcome = 'met';
   const ruleKeys = new Set(((tpl && tpl.body.rules) || []).map((r) => r.question));
   const questions = tpl ? tpl.body.questions.map((q) => questionControl(q, ruleKeys.has(q.key))) : [];
+  // "Fixed on the spot" is offered under exactly the answers that make a
+  // finding: the core's rules say which (template.findings), as it will
+  // when the visit is recorded. 'input' as well as 'change': a number typed
+  // shows the box at once, not when the field loses focus.
+  let asked = 0;
+  const updateFixes = async (e) => {
+    if (questions.some((c) => c.fixBox && c.fixBox.contains(e.target))) return;
+    const c = questions.find((x) => x.el.contains(e.target));
+    if (c) markMissing(c, false);
+    if (!tpl || !questions.some((x) => x.fixBox)) return;
+    const answers = {};
+    for (const x of questions) {
+      const v = x.q.kind === 'photo' ? null : x.value();
+      if (v !== null) answers[x.q.key] = v;
+    }
+    const seq = ++asked;
+    let keys = new Set();
+    try {
+      const r = await query('template.findings', { template_id: tpl.id, template_version: tpl.version, answers });
+      keys = new Set(r.findings.map((f) => f.question));
+    } catch (err) { /* an answer out of range: no finding offered until it is fixed */ }
+    if (seq !== asked) return;
+    for (const x of questions) if (x.fixBox) x.fixBox.hidden = !keys.has(x.q.key);
+  };
   const checklist = h('section', { class: 'app-group app-checklist' },
-    tpl ? h('h2', { class: 'weui-cells__title' }, t('visit.checklist', { title: tpl.body.title || tpl.id })) : null,
+    tpl ? h('h2', { class: 'weui-cells__title' }, t('visit.checklist', { title: tpl.body.title || t('visit.title') })) : null,
     h('div', { class: 'weui-cells weui-cells_form' }, questions.map((c) => c.el)));
+  checklist.addEventListener('input', updateFixes);
+  checklist.addEventListener('change', updateFixes);
   const findings = [];
   const findingsBox = h('div');
   const addFinding = button(t('visit.add_finding'), { onclick: () => {
@@ -198,8 +275,12 @@ export async function visitView({ household }) {
         const v = c.value();
         if (v === null) {
           if (c.q.required) {
+            // Highlighted where it is, scrolled to, focused and announced.
+            markMissing(c, true);
             err.textContent = t('visit.missing', { label: c.q.label });
             c.el.scrollIntoView({ block: 'center' });
+            const first = c.el.querySelector('input, select, textarea');
+            if (first) first.focus({ preventScroll: true });
             return;
           }
           continue;
@@ -229,14 +310,17 @@ export async function visitView({ household }) {
     toast(t('visit.saved', { items: n ? t('visit.saved_items', { n }) : '' }));
     location.hash = '#/worker';
   }));
+  const before = seen.get(household);
   return h('div', { class: 'app-page', dataset: { view: 'visit', household } },
     h('div', { class: 'app-back' }, h('a', { href: '#/worker' }, `‹ ${t('back')}`)),
     h('h1', { class: 'app-h1' }, t('visit.title'), h('span', { class: 'app-sub' }, householdLabel(household))),
+    before && before.visited ? h('p', { class: 'app-para app-follow-up', dataset: { followUp: '' } },
+      t('visit.follow_up', { outcome: t(`outcome.${before.last_outcome}`) })) : null,
     h('div', { class: 'weui-cells weui-cells_form' }, h('div', { class: 'weui-cell' }, outcomeBox)),
     checklist, extra,
     cells(null, [field(t('visit.notes'), notes), photos.el,
       h('div', { class: 'weui-cell weui-cell_switch' },
-        h('div', { class: 'weui-cell__bd' }, h('label', { for: 'visit-gps' }, t('visit.gps'))),
+        h('div', { class: 'weui-cell__bd' }, h('label', { for: 'visit-gps', class: 'app-switch-label' }, t('visit.gps'))),
         h('div', { class: 'weui-cell__ft' }, gps))]),
     h('div', { class: 'app-pad' }, submit, err));
 }
@@ -246,5 +330,21 @@ const seen = new Map();
 
 function householdLabel(id) {
   const hh = seen.get(id);
-  return hh ? `${hh.building} ${hh.unit || ''} ${hh.room || ''}${hh.head_name ? ` · ${hh.head_name}` : ''}` : id;
+  return hh ? `${hh.building} ${hh.unit || ''} ${hh.room || ''}${hh.head_name ? ` · ${hh.head_name}` : ''}` : '';
+}
+
+/** A required question left unanswered: highlighted in place, with its own message. */
+function markMissing(c, missing) {
+  c.el.classList.toggle('app-question_missing', missing);
+  const group = c.el.querySelector('fieldset, input, select, textarea');
+  if (group) group.setAttribute('aria-invalid', missing ? 'true' : 'false');
+  let note = c.el.querySelector('.app-question__error');
+  if (missing && !note) {
+    note = h('p', { class: 'app-question__error', id: `${c.el.dataset.question}-missing` }, t('visit.missing_here'));
+    c.el.insertBefore(note, c.el.children[1] || null);
+    if (group) group.setAttribute('aria-describedby', note.id);
+  } else if (!missing && note) {
+    note.remove();
+    if (group) group.removeAttribute('aria-describedby');
+  }
 }

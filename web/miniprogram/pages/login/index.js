@@ -5,7 +5,7 @@ const { shell, showError, i18n } = require('../../lib/page.js');
 
 Component({
   data: { s: {}, signedIn: false, server: '', person: '', password: '', busy: false, error: '',
-    roles: [], name: '' },
+    roles: [], name: '', pendingHere: [] },
   methods: {
     async onLoad(query = {}) {
       this.setData({ s: i18n.strings() });
@@ -17,6 +17,7 @@ Component({
         return;
       }
       this.setData({ server: sh.apiBase() });
+      this.showPendingHere(sh);
       if (sh.session && !query.account && sh.session.role) {
         wx.reLaunch({ url: sh.homeUrl() });
         return;
@@ -30,10 +31,22 @@ Component({
     onInput(e) {
       this.setData({ [e.currentTarget.dataset.field]: e.detail.value });
     },
-    showAccount(sh) {
-      const roles = (sh.session.grants || []).map((g) => ({ key: `${g.role}:${g.scope_id}`,
-        role: g.role, scope_id: g.scope_id, label: i18n.t(`role.${g.role}`) }));
-      this.setData({ signedIn: true, roles, name: sh.session.person_id });
+    async showAccount(sh) {
+      // Roles and the person by name (directory.context), never ids.
+      let ctx = null;
+      try {
+        ctx = await sh.context();
+      } catch (e) { /* not synced yet */ }
+      const roles = (sh.session.grants || []).map((g) => {
+        const named = ctx && (ctx.grants || []).find((x) => x.role === g.role && x.scope_id === g.scope_id);
+        return { key: `${g.role}:${g.scope_id}`, role: g.role, scope_id: g.scope_id,
+          label: i18n.t(`role.${g.role}`), place: (named && named.name) || '' };
+      });
+      this.setData({ signedIn: true, roles, name: (ctx && ctx.person && ctx.person.name) || '' });
+    },
+    showPendingHere(sh) {
+      this.setData({ pendingHere: sh.pendingHere().map((p) => ({ key: p.person_id,
+        text: i18n.t('login.pending_here', { name: p.name || i18n.t('person.someone'), n: p.n }) })) });
     },
     async onLogin() {
       this.setData({ busy: true, error: '' });
@@ -61,6 +74,7 @@ Component({
       const sh = await shell();
       await sh.logout();
       this.setData({ signedIn: false, roles: [], name: '' });
+      this.showPendingHere(sh);
     },
   },
 });

@@ -10,7 +10,7 @@ const kOutcomes = ['met', 'not_home', 'refused', 'vacant'];
 
 Component({
   behaviors: [formPage],
-  data: { s: {}, household: '', outcome: '', outcomes: [], template: null, questions: [],
+  data: { s: {}, household: '', place: '', missing: '', outcome: '', outcomes: [], template: null, questions: [],
     busy: false, error: '' },
   methods: {
     async onLoad(query = {}) {
@@ -18,7 +18,7 @@ Component({
       this.fixed = {};
       this.photos = [];
       this.notes = '';
-      this.setData({ s: i18n.strings(), household: query.household || '',
+      this.setData({ s: i18n.strings(), household: query.household || '', place: query.place || '',
         outcomes: kOutcomes.map((value) => ({ value, label: i18n.t(`outcome.${value}`) })) });
       try {
         const sh = await shell();
@@ -50,6 +50,24 @@ Component({
         else this.answers[key] = Number(v);
       } else if (String(v) === '') delete this.answers[key];
       else this.answers[key] = v;
+      if (this.data.missing === key) this.setData({ missing: '', error: '' });
+      return this.offerFixes();
+    },
+    // "Fixed on the spot" only under an answer the template's rules turn into
+    // a finding: the core says which (template.findings).
+    async offerFixes() {
+      const { template } = this.data;
+      if (!template) return;
+      const seq = (this.asked = (this.asked || 0) + 1);
+      let keys = [];
+      try {
+        const sh = await shell();
+        const r = await sh.query('template.findings', { template_id: template.id,
+          template_version: template.version, answers: this.answers });
+        keys = r.findings.map((f) => f.question);
+      } catch (e) { /* an answer out of range: nothing offered until it is fixed */ }
+      if (seq !== this.asked) return;
+      this.setData({ questions: this.data.questions.map((q) => ({ ...q, finding: keys.includes(q.key) })) });
     },
     onAnswerPhotos(e) {
       const { key } = e.currentTarget.dataset;
@@ -65,6 +83,16 @@ Component({
       this.notes = e.detail.value;
     },
     onSubmit() {
+      const { outcome, template } = this.data;
+      if (template && outcome === 'met') {
+        // A missing answer is marked where it is and scrolled to.
+        const q = this.data.questions.find((x) => x.required && !(x.key in this.answers));
+        if (q) {
+          this.setData({ missing: q.key, error: i18n.t('visit.missing', { label: q.label }) });
+          wx.pageScrollTo({ selector: `#q-${q.key}`, duration: 0 });
+          return undefined;
+        }
+      }
       return this.submit(async (sh) => {
         const { outcome, template, household } = this.data;
         const payload = { visit_id: sh.newId(), household_id: household, cycle: currentCycle(),
