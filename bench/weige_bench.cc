@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "core/store/db.h"  // --pragma: raw SQL, for experiments
 #include "core/store/store.h"
 #include "core/sync/device.h"
 #include "tools/demo/demo_district.h"
@@ -162,7 +163,7 @@ void BenchVisits(const Args& a) {
   Status s = Store::Open(path, {}, &store);
   if (!s.ok()) Die("open " + path, s);
   if (!a.pragma.empty()) {
-    s = store->ExecSql(a.pragma);
+    s = weige::store::DbOf(*store).Exec(a.pragma);
     if (!s.ok()) Die(a.pragma, s);
   }
   weige::demo::DistrictOptions o;  // 40 micro-grids, 3,000 households
@@ -219,14 +220,21 @@ void BenchVisits(const Args& a) {
     }
     auto start = Clock::now();
     double cpu0 = CpuSeconds();
+    weige::store::Transaction tx;  // batched: 100 commands per transaction
     for (size_t i = 0; i < commands.size(); ++i) {
-      if (batch && i % 100 == 0) store->ExecSql("BEGIN");
+      if (batch && i % 100 == 0) {
+        Status b = store->Begin(&tx);
+        if (!b.ok()) Die("begin", b);
+      }
       Result r = store->Execute(commands[i]);
       if (!r.ok()) Die("visit.record", r.status);
       if (r.value["items"].size() != 2) {
         Die("visit.record", weige::Internal("bench.findings", "expected two findings"));
       }
-      if (batch && (i % 100 == 99 || i + 1 == commands.size())) store->ExecSql("COMMIT");
+      if (batch && (i % 100 == 99 || i + 1 == commands.size())) {
+        Status c = tx.Commit();
+        if (!c.ok()) Die("commit", c);
+      }
     }
     double secs = Seconds(start, Clock::now());
     double cpu = CpuSeconds() - cpu0;

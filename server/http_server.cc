@@ -301,18 +301,6 @@ HttpServer::~HttpServer() {
 }
 
 int HttpServer::Bind() {
-  if (options_.max_db_bytes > 0) {
-    // SQLite's own bound on the file: past it, writes fail SQLITE_FULL (503).
-    auto w = pool_->Write();
-    int64_t page = 4096;
-    store::Stmt q = w->db()->Q("PRAGMA page_size");
-    if (q.Step()) page = q.Int(0);
-    if (!w->db()->Exec("PRAGMA max_page_count = " +
-                       std::to_string(std::max<int64_t>(1, options_.max_db_bytes / page)))
-             .ok()) {
-      return -1;
-    }
-  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -569,7 +557,7 @@ bool HttpServer::Authenticate(const Request& req, Reply* out, std::string* perso
   Status s;
   {
     auto r = pool_->Read();
-    s = store::FindToken(*r->db(), hash, &found, &info);
+    s = store::FindToken(*r, hash, &found, &info);
   }
   if (!s.ok()) {
     SendError(out, s);
@@ -593,7 +581,7 @@ void HttpServer::Healthz(const Request&, Reply* out) {
   Status s;
   {
     auto r = pool_->Read();
-    s = store::ChangeLogHead(*r->db(), &head);
+    s = store::ChangeLogHead(*r, &head);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true}, {"head", head}, {"stopping", stopping_flag_.load()}}));
@@ -620,7 +608,7 @@ void HttpServer::Login(const Request& req, Reply* out) {
   Status s;
   {
     auto rd = pool_->Read();
-    s = store::FindCredential(*rd->db(), person, &found, &hash);
+    s = store::FindCredential(*rd, person, &found, &hash);
   }
   if (!s.ok()) return SendError(out, s);
   bool good = false;
@@ -635,7 +623,7 @@ void HttpServer::Login(const Request& req, Reply* out) {
   const int64_t expires = now + options_.token_ttl_ms;
   {
     auto w = pool_->Write();
-    s = store::SaveToken(*w->db(), Sha256Hex(token), person, now, expires);
+    s = store::SaveToken(*w, Sha256Hex(token), person, now, expires);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true},
@@ -651,7 +639,7 @@ void HttpServer::Logout(const Request& req, Reply* out) {
   Status s;
   {
     auto w = pool_->Write();
-    s = store::RevokeToken(*w->db(), hash, NowMs(), &revoked);
+    s = store::RevokeToken(*w, hash, NowMs(), &revoked);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true}, {"revoked", revoked}}));
@@ -664,7 +652,7 @@ void HttpServer::Me(const Request& req, Reply* out) {
   Status s;
   {
     auto r = pool_->Read();
-    s = store::LoadGrants(*r->db(), person, &actor);
+    s = store::LoadGrants(*r, person, &actor);
   }
   if (!s.ok()) return SendError(out, s);
   Json grants = Json::array();
@@ -689,7 +677,7 @@ void HttpServer::Push(const Request& req, Reply* out) {
   {
     auto w = pool_->Write();
     s = sync::PushBatch(w.get(), person, *it, NowMs(), nullptr, &answers);
-    if (s.ok()) s = store::ChangeLogHead(*w->db(), &head);
+    if (s.ok()) s = store::ChangeLogHead(*w, &head);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true}, {"results", answers}, {"head", head}}));
@@ -768,7 +756,7 @@ void HttpServer::PutBlob(const Request& req, Reply* out) {
   Status s;
   {
     auto w = pool_->Write();
-    s = store::PutBlob(*w->db(), sha, req.body, person, NowMs(), &existed);
+    s = store::PutBlob(*w, sha, req.body, person, NowMs(), &existed);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, existed ? 200 : 201,
@@ -784,7 +772,7 @@ void HttpServer::GetBlob(const Request& req, Reply* out) {
   Status s;
   {
     auto r = pool_->Read();
-    s = sync::ReadableBlob(*r->db(), person, sha, &allowed, &bytes);
+    s = sync::ReadableBlob(*r, person, sha, &allowed, &bytes);
   }
   if (!s.ok()) return SendError(out, s);
   // One answer for "no such photo" and "not yours": a hash reveals nothing.

@@ -62,7 +62,6 @@ struct ServerOptions {
   int max_connections_per_ip = 512;
   int header_deadline_ms = 10000;  // from connect (or the last answer) to complete headers
   int body_deadline_ms = 120000;   // from complete headers to the end of the answer
-  int64_t max_db_bytes = 0;        // > 0: the database may grow to this (then 503)
   int64_t login_window_ms = 15LL * 60 * 1000;
   bool access_log = false;
 };

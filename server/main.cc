@@ -72,6 +72,7 @@ bool ParseInt(const std::string& s, int64_t min, int64_t max, int64_t* out) {
 struct Args {
   std::string db, static_dir, set_password, bootstrap;
   bool demo = false;
+  int64_t max_db_bytes = 0;  // > 0: the database may grow to this (then 503)
   ServerOptions server;
 };
 
@@ -135,7 +136,7 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* why) {
       a->server.login_window_ms = n * 1000;
     } else if (arg == "--max-db-mib") {
       if (!number(1, 1LL << 30, &n)) return false;
-      a->server.max_db_bytes = n << 20;
+      a->max_db_bytes = n << 20;
     } else if (arg == "--access-log") {
       a->server.access_log = true;
     } else {
@@ -167,9 +168,9 @@ Status SetPassword(StorePool* pool, const std::string& person, const std::string
   auto w = pool->Write();
   if (before) WEIGE_RETURN_IF_ERROR(before(w.get()));
   bool exists = false;
-  WEIGE_RETURN_IF_ERROR(weige::store::PersonExists(*w->db(), person, &exists));
+  WEIGE_RETURN_IF_ERROR(weige::store::PersonExists(*w, person, &exists));
   if (!exists) return weige::NotFound("person.not_found", "no person with id " + person);
-  return weige::store::SetCredential(*w->db(), person, hash, NowMs());
+  return weige::store::SetCredential(*w, person, hash, NowMs());
 }
 
 // Demo passwords are printed with the logins; fine for a demo database only.
@@ -180,9 +181,7 @@ Status RunDemo(StorePool* pool, const std::string& db_path) {
   bool empty = true;
   {
     auto w = pool->Write();
-    weige::store::Stmt any = w->db()->Q("SELECT 1 FROM people LIMIT 1");
-    empty = !any.Step();
-    WEIGE_RETURN_IF_ERROR(any.status());
+    WEIGE_RETURN_IF_ERROR(w->IsEmpty(&empty));
   }
   Json logins = Json::array();
   if (empty) {
@@ -257,7 +256,7 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   std::unique_ptr<StorePool> pool;
-  Status s = StorePool::Open(args.db, args.server.threads, &pool);
+  Status s = StorePool::Open(args.db, args.server.threads, args.max_db_bytes, &pool);
   if (!s.ok()) return Fail(s);
 
   if (!args.bootstrap.empty() || !args.set_password.empty()) {
@@ -276,7 +275,7 @@ int main(int argc, char** argv) {
   }
   {
     auto w = pool->Write();
-    weige::store::PurgeTokens(*w->db(), NowMs());
+    weige::store::PurgeTokens(*w, NowMs());
   }
   if (args.demo) {
     s = RunDemo(pool.get(), args.db);

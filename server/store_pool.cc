@@ -2,18 +2,22 @@
 
 namespace weige::server {
 
-Status StorePool::Open(const std::string& path, int readers, std::unique_ptr<StorePool>* out) {
+Status StorePool::Open(const std::string& path, int readers, int64_t max_db_bytes,
+                       std::unique_ptr<StorePool>* out) {
   std::unique_ptr<StorePool> pool(new StorePool());
+  // Connections wait for a checkpoint or a writer rather than fail.
+  constexpr int kBusyTimeoutMs = 10000;
   store::OpenOptions w;
   w.synchronous_full = true;
   w.record_changes = true;
+  w.busy_timeout_ms = kBusyTimeoutMs;
+  w.max_db_bytes = max_db_bytes;
   WEIGE_RETURN_IF_ERROR(store::Store::Open(path, w, &pool->writer_));
-  // Readers wait for a checkpoint or a writer rather than fail.
-  WEIGE_RETURN_IF_ERROR(pool->writer_->ExecSql("PRAGMA busy_timeout = 10000"));
+  store::OpenOptions ro;
+  ro.busy_timeout_ms = kBusyTimeoutMs;
   for (int i = 0; i < readers; ++i) {
     std::unique_ptr<store::Store> r;
-    WEIGE_RETURN_IF_ERROR(store::Store::Open(path, {}, &r));
-    WEIGE_RETURN_IF_ERROR(r->ExecSql("PRAGMA busy_timeout = 10000"));
+    WEIGE_RETURN_IF_ERROR(store::Store::Open(path, ro, &r));
     pool->idle_.push_back(r.get());
     pool->readers_.push_back(std::move(r));
   }

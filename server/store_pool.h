@@ -18,14 +18,17 @@ class StorePool {
  public:
   // Opens the file (creating it and migrating), turns the change log on, and
   // opens `readers` reader connections. The writer runs synchronous=FULL: an
-  // accepted command survives a power cut.
-  static Status Open(const std::string& path, int readers, std::unique_ptr<StorePool>* out);
+  // accepted command survives a power cut. max_db_bytes > 0: the file may
+  // grow to about this size; past it, writes fail internal "store.full".
+  static Status Open(const std::string& path, int readers, int64_t max_db_bytes,
+                     std::unique_ptr<StorePool>* out);
 
   // Exclusive use of the writer for the lifetime of the lease.
   class WriteLease {
    public:
     explicit WriteLease(StorePool& pool) : lock_(pool.write_mu_), store_(pool.writer_.get()) {}
     store::Store* operator->() const { return store_; }
+    store::Store& operator*() const { return *store_; }
     store::Store* get() const { return store_; }
 
    private:
@@ -43,6 +46,7 @@ class StorePool {
     ReadLease(const ReadLease&) = delete;
     ~ReadLease();
     store::Store* operator->() const { return store_; }
+    store::Store& operator*() const { return *store_; }
     store::Store* get() const { return store_; }
 
    private:

@@ -17,7 +17,6 @@
 #include <string>
 
 #include "core/domain/json_reader.h"
-#include "core/store/db.h"
 #include "core/store/store.h"
 #include "core/sync/device.h"
 #include "core/sync/outbox.h"
@@ -86,13 +85,10 @@ std::string Open(const std::string& name, const std::string& options_json) {
   weige::store::OpenOptions open_options;
   open_options.wal = journal == "wal";
   open_options.synchronous_full = synchronous == "full";
+  open_options.cache_kib = cache_kib.value_or(0);
   std::unique_ptr<Store> store;
   s = Store::Open(name, open_options, &store);
   if (!s.ok()) return Result::Fail(s).Dump();
-  if (cache_kib) {
-    s = store->ExecSql("PRAGMA cache_size = -" + std::to_string(*cache_kib));
-    if (!s.ok()) return Result::Fail(s).Dump();
-  }
   int handle = Stores().Add(std::move(store));
   return Result::Ok({{"handle", handle}, {"journal", journal}}).Dump();
 }
@@ -188,16 +184,8 @@ std::string Bootstrap(int handle, const std::string& person_id, const std::strin
 std::string IntegrityCheck(int handle) {
   Store* store = Stores().Find(handle);
   if (store == nullptr) return NotOpen(handle);
-  weige::store::Stmt s = store->db()->Q("PRAGMA integrity_check");
-  std::string found;
-  while (s.Step()) {
-    if (!found.empty()) found += "; ";
-    found += s.Text(0);
-  }
-  if (!s.status().ok()) return Result::Fail(s.status()).Dump();
-  if (found != "ok") {
-    return Result::Fail(weige::Internal("store.integrity", found)).Dump();
-  }
+  Status s = store->IntegrityCheck();
+  if (!s.ok()) return Result::Fail(s).Dump();
   return Result::Ok({{"integrity", "ok"}}).Dump();
 }
 

@@ -115,4 +115,23 @@ Stmt Db::Q(std::string_view sql) {
 int64_t Db::Changes() const { return sqlite3_changes64(db_); }
 std::string Db::ErrorMessage() const { return sqlite3_errmsg(db_); }
 
+bool Db::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+Status Db::Begin(TxMode mode, Transaction* tx) {
+  tx->Rollback();
+  if (!InTransaction()) {
+    // The statements are cached: BEGIN is on the path of every command.
+    WEIGE_RETURN_IF_ERROR(Q(mode == TxMode::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN").Run());
+    tx->db_ = this;
+    tx->savepoint_.clear();
+    return Status::Ok();
+  }
+  std::string name = "weige_sp" + std::to_string(savepoints_ + 1);
+  WEIGE_RETURN_IF_ERROR(Q("SAVEPOINT " + name).Run());
+  ++savepoints_;
+  tx->db_ = this;
+  tx->savepoint_ = std::move(name);
+  return Status::Ok();
+}
+
 }  // namespace weige::store

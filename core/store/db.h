@@ -1,5 +1,9 @@
 // A thin RAII wrapper over the SQLite C API that reports errors as Status.
 // Statements are prepared once per Db and cached by their SQL text.
+//
+// Internal to core/store: nothing outside it sees a Db (callers use Store,
+// Transaction and the functions of sync_store.h and device_store.h). Tests
+// that must inspect rows with SQL reach it through DbOf.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +14,7 @@
 #include <unordered_map>
 
 #include "core/domain/result.h"
+#include "core/store/transaction.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -69,10 +74,25 @@ class Db {
   int64_t Changes() const;
   std::string ErrorMessage() const;
 
+  // Whether a transaction is open on this connection (a Transaction's, or
+  // one begun with SQL).
+  bool InTransaction() const;
+  // Opens *tx (any active one is rolled back first): BEGIN (kImmediate:
+  // BEGIN IMMEDIATE, the one engine-specific statement) when no transaction
+  // is open, else a SAVEPOINT named after its depth, which no open savepoint
+  // shares. Transaction ends it.
+  Status Begin(TxMode mode, Transaction* tx);
+
  private:
+  friend class Transaction;
   Db() = default;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  int savepoints_ = 0;  // savepoints Begin opened that are not yet ended
 };
+
+class Store;
+// The connection of a store (core/store internals, and tests inspecting rows).
+Db& DbOf(Store& store);
 
 }  // namespace weige::store

@@ -70,7 +70,8 @@ ChangeRecorder::~ChangeRecorder() {
   if (session_ != nullptr) sqlite3session_delete(session_);
 }
 
-Status ChangeRecorder::Start(Db& db) {
+Status ChangeRecorder::Start(Store& store) {
+  Db& db = DbOf(store);
   if (session_ != nullptr) {
     sqlite3session_delete(session_);
     session_ = nullptr;
@@ -98,7 +99,8 @@ Status ChangeRecorder::Finish(std::string* changeset) {
   return Status::Ok();
 }
 
-Status UndoChangeset(Db& db, const std::string& changeset) {
+Status UndoChangeset(Store& store, const std::string& changeset) {
+  Db& db = DbOf(store);
   if (changeset.empty()) return Status::Ok();
   int n = 0;
   void* inverse = nullptr;
@@ -114,7 +116,8 @@ Status UndoChangeset(Db& db, const std::string& changeset) {
   return Status::Ok();
 }
 
-Status LoadDeviceState(Db& db, DeviceSyncState* out) {
+Status LoadDeviceState(Store& store, DeviceSyncState* out) {
+  Db& db = DbOf(store);
   Stmt s = db.Q(
       "SELECT cursor, digest_count, digest_sum, head, resync FROM sync_device WHERE id = 1");
   *out = DeviceSyncState();
@@ -128,7 +131,8 @@ Status LoadDeviceState(Db& db, DeviceSyncState* out) {
   return s.status();
 }
 
-Status SaveDeviceState(Db& db, const DeviceSyncState& st) {
+Status SaveDeviceState(Store& store, const DeviceSyncState& st) {
+  Db& db = DbOf(store);
   Stmt s = db.Q(
       "UPDATE sync_device SET cursor = ?, digest_count = ?, digest_sum = ?, head = ?, resync = ?"
       " WHERE id = 1");
@@ -137,12 +141,14 @@ Status SaveDeviceState(Db& db, const DeviceSyncState& st) {
       .Bind(5, static_cast<int64_t>(st.resync ? 1 : 0)).Run();
 }
 
-Status SetRebasing(Db& db, bool on) {
+Status SetRebasing(Store& store, bool on) {
+  Db& db = DbOf(store);
   Stmt s = db.Q("UPDATE sync_device SET rebasing = ? WHERE id = 1");
   return s.Bind(1, static_cast<int64_t>(on ? 1 : 0)).Run();
 }
 
-Status LoadLocalCommands(Db& db, std::vector<LocalCommand>* out) {
+Status LoadLocalCommands(Store& store, std::vector<LocalCommand>* out) {
+  Db& db = DbOf(store);
   out->clear();
   Stmt s = db.Q(
       "SELECT l.command_id, COALESCE(o.state, ''), COALESCE(o.body, ''), COALESCE(o.seq, 0),"
@@ -163,7 +169,8 @@ Status LoadLocalCommands(Db& db, std::vector<LocalCommand>* out) {
   return s.status();
 }
 
-Status SaveLocalChangeset(Db& db, const std::string& command_id, const std::string* changeset) {
+Status SaveLocalChangeset(Store& store, const std::string& command_id, const std::string* changeset) {
+  Db& db = DbOf(store);
   // A changeset is bytes: bound as text (with its length), stored as a blob.
   Stmt s = db.Q(
       "INSERT INTO sync_local(command_id, changeset) VALUES(?1, CAST(?2 AS BLOB))"
@@ -177,60 +184,15 @@ Status SaveLocalChangeset(Db& db, const std::string& command_id, const std::stri
   return s.Run();
 }
 
-Status DropLocal(Db& db, const std::string& command_id) {
+Status DropLocal(Store& store, const std::string& command_id) {
+  Db& db = DbOf(store);
   Stmt s = db.Q("DELETE FROM sync_local WHERE command_id = ?");
   return s.Bind(1, command_id).Run();
 }
 
-Status NewestOutboxRow(Db& db, int64_t* seq, std::string* command_id, std::string* state) {
-  Stmt s = db.Q("SELECT seq, command_id, state FROM outbox ORDER BY seq DESC LIMIT 1");
-  *seq = 0;
-  command_id->clear();
-  state->clear();
-  if (s.Step()) {
-    *seq = s.Int(0);
-    *command_id = s.Text(1);
-    *state = s.Text(2);
-  }
-  return s.status();
-}
-
-Status TakeOutboxRow(Db& db, const std::string& command_id, OutboxRow* out) {
-  {
-    Stmt s = db.Q(
-        "SELECT seq, type, actor, at, body, result, state FROM outbox WHERE command_id = ?");
-    s.Bind(1, command_id);
-    if (!s.Step()) {
-      WEIGE_RETURN_IF_ERROR(s.status());
-      return NotFound("outbox.not_found", "no outbox row for " + command_id);
-    }
-    out->command_id = command_id;
-    out->seq = s.Int(0);
-    out->type = s.Text(1);
-    out->actor = s.Text(2);
-    out->at = s.Int(3);
-    out->body = s.Text(4);
-    out->result = s.Text(5);
-    out->state = s.Text(6);
-  }
-  Stmt d = db.Q("DELETE FROM outbox WHERE command_id = ?");
-  return d.Bind(1, command_id).Run();
-}
-
-Status PutOutboxRow(Db& db, const OutboxRow& row) {
-  {
-    Stmt d = db.Q("DELETE FROM outbox WHERE command_id = ?");
-    WEIGE_RETURN_IF_ERROR(d.Bind(1, row.command_id).Run());
-  }
-  Stmt s = db.Q(
-      "INSERT INTO outbox(seq, command_id, type, actor, at, body, result, state)"
-      " VALUES(?,?,?,?,?,?,?,?)");
-  return s.Bind(1, row.seq).Bind(2, row.command_id).Bind(3, row.type).Bind(4, row.actor)
-      .Bind(5, row.at).Bind(6, row.body).Bind(7, row.result).Bind(8, row.state).Run();
-}
-
-Status MarkAccepted(Db& db, const std::string& command_id, std::optional<int64_t> seq,
+Status MarkAccepted(Store& store, const std::string& command_id, std::optional<int64_t> seq,
                     bool* changed) {
+  Db& db = DbOf(store);
   {
     Stmt s = db.Q(
         "UPDATE outbox SET state = 'accepted', result = json_set(result, '$.settled', ?)"
@@ -248,8 +210,9 @@ Status MarkAccepted(Db& db, const std::string& command_id, std::optional<int64_t
   return s.Bind(1, command_id).Run();
 }
 
-Status MarkRejected(Db& db, const std::string& command_id, const Status& why, const char* source,
+Status MarkRejected(Store& store, const std::string& command_id, const Status& why, const char* source,
                     bool* changed) {
+  Db& db = DbOf(store);
   {
     Stmt s = db.Q(
         "UPDATE outbox SET state = 'rejected', result = json_set(result, '$.settled',"
@@ -268,7 +231,8 @@ Status MarkRejected(Db& db, const std::string& command_id, const Status& why, co
       .Bind(4, why.message).Bind(5, source).Run();
 }
 
-Status CountOutbox(Db& db, OutboxCounts* out) {
+Status CountOutbox(Store& store, OutboxCounts* out) {
+  Db& db = DbOf(store);
   *out = OutboxCounts();
   {
     Stmt s = db.Q("SELECT state, COUNT(*) FROM outbox GROUP BY state");
@@ -287,7 +251,8 @@ Status CountOutbox(Db& db, OutboxCounts* out) {
   return s.status();
 }
 
-Status LoadRejections(Db& db, Json* out) {
+Status LoadRejections(Store& store, Json* out) {
+  Db& db = DbOf(store);
   *out = Json::array();
   Stmt s = db.Q(
       "SELECT o.command_id, o.type, o.actor, o.at, o.body, r.code, r.reason, r.message, r.source,"
@@ -325,8 +290,9 @@ Status LoadRejections(Db& db, Json* out) {
   return s.status();
 }
 
-Status UnacceptedAmong(Db& db, const std::vector<std::pair<std::string, std::string>>& commands,
+Status UnacceptedAmong(Store& store, const std::vector<std::pair<std::string, std::string>>& commands,
                        std::vector<std::string>* out) {
+  Db& db = DbOf(store);
   out->clear();
   if (commands.empty()) return Status::Ok();
   Json pairs = Json::array();
@@ -339,6 +305,40 @@ Status UnacceptedAmong(Db& db, const std::vector<std::pair<std::string, std::str
   while (s.Step()) out->push_back(s.Text(0));
   return s.status();
 }
+
+Status LoadPendingBodies(Store& store, int64_t limit, const std::string& actor,
+                         std::vector<std::string>* out) {
+  out->clear();
+  Stmt s = DbOf(store).Q(
+      "SELECT body FROM outbox WHERE state = 'pending' AND (?2 = '' OR actor = ?2)"
+      " ORDER BY seq LIMIT ?1");
+  s.Bind(1, limit).Bind(2, actor);
+  while (s.Step()) out->push_back(s.Text(0));
+  return s.status();
+}
+
+Status SettleOutboxRow(Store& store, const std::string& command_id, bool accepted,
+                       const std::string& detail, bool* changed) {
+  Db& db = DbOf(store);
+  Stmt s = db.Q(
+      "UPDATE outbox SET state = ?, result = json_set(result, '$.settled', ?) "
+      "WHERE command_id = ? AND state = 'pending'");
+  s.Bind(1, accepted ? "accepted" : "rejected").Bind(2, detail).Bind(3, command_id);
+  WEIGE_RETURN_IF_ERROR(s.Run());
+  *changed = db.Changes() > 0;
+  return Status::Ok();
+}
+
+Status SetForeignKeys(Store& store, bool on) {
+  Db& db = DbOf(store);
+  if (db.InTransaction()) {
+    return FailedPrecondition("sync.in_transaction",
+                              "foreign keys are switched outside any transaction");
+  }
+  return db.Exec(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+}
+
+PageWriter::PageWriter(Store& store) : db_(DbOf(store)) {}
 
 Status PageWriter::Info(const std::string& table, const TableInfo** out) {
   if (!IsSyncedTable(table)) return BadChange("not a synced table: " + table);
@@ -403,7 +403,8 @@ Status PageWriter::Delete(const std::string& table, const Json& pk) {
   return s.Run();
 }
 
-Status WipeSyncedTables(Db& db) {
+Status WipeSyncedTables(Store& store) {
+  Db& db = DbOf(store);
   for (const char* const* t = ContentTables(); *t != nullptr; ++t) {
     if (!IsSyncedTable(*t)) continue;
     WEIGE_RETURN_IF_ERROR(db.Exec(std::string("DELETE FROM ") + *t));

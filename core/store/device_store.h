@@ -4,7 +4,7 @@
 // What to do with them (the rebase) is decided in core/sync/device.h.
 //
 // Every call runs on the caller's connection and transaction; none opens its
-// own. Not thread-safe (one thread per Db, as for Store).
+// own. Not thread-safe (one thread per Store).
 #pragma once
 
 #include <cstdint>
@@ -16,14 +16,15 @@
 #include <vector>
 
 #include "core/domain/result.h"
-#include "core/store/db.h"
+#include "core/store/store.h"
 
 struct sqlite3_session;
 
 namespace weige::store {
 
 // Records what one command changes, with SQLite's session extension, in
-// every content table but the outbox (which the rebase manages itself).
+// every content table but the outbox (a rebase keeps its rows: it reruns
+// commands with ExecOptions::rerun, which leaves them as they are).
 class ChangeRecorder {
  public:
   ChangeRecorder() = default;
@@ -31,7 +32,7 @@ class ChangeRecorder {
   ChangeRecorder& operator=(const ChangeRecorder&) = delete;
   ~ChangeRecorder();
 
-  Status Start(Db& db);
+  Status Start(Store& store);
   // The changeset recorded since Start (binary; empty when nothing changed).
   // Recording stops.
   Status Finish(std::string* changeset);
@@ -42,7 +43,7 @@ class ChangeRecorder {
 
 // Applies the inverse of `changeset`, taking its changes back. A row already
 // gone is skipped; a row changed since is put back as the changeset found it.
-Status UndoChangeset(Db& db, const std::string& changeset);
+Status UndoChangeset(Store& store, const std::string& changeset);
 
 // sync_device's one row.
 struct DeviceSyncState {
@@ -52,10 +53,10 @@ struct DeviceSyncState {
   int64_t head = 0;
   bool resync = false;
 };
-Status LoadDeviceState(Db& db, DeviceSyncState* out);
-Status SaveDeviceState(Db& db, const DeviceSyncState& state);
+Status LoadDeviceState(Store& store, DeviceSyncState* out);
+Status SaveDeviceState(Store& store, const DeviceSyncState& state);
 // Sets sync_device.rebasing: while 1, events may be deleted and replaced.
-Status SetRebasing(Db& db, bool on);
+Status SetRebasing(Store& store, bool on);
 
 // A command the rebase tracks (sync_local) with its outbox row, if any.
 struct LocalCommand {
@@ -66,49 +67,49 @@ struct LocalCommand {
   std::optional<int64_t> accepted_seq;
 };
 // Every tracked command, oldest outbox row first.
-Status LoadLocalCommands(Db& db, std::vector<LocalCommand>* out);
+Status LoadLocalCommands(Store& store, std::vector<LocalCommand>* out);
 // Stores (replacing) a command's changeset; nullptr stores "not applied".
-Status SaveLocalChangeset(Db& db, const std::string& command_id, const std::string* changeset);
-Status DropLocal(Db& db, const std::string& command_id);
-
-// The newest outbox row: its seq (0 when empty), id and state.
-Status NewestOutboxRow(Db& db, int64_t* seq, std::string* command_id, std::string* state);
-
-// An outbox row as stored.
-struct OutboxRow {
-  int64_t seq = 0;
-  std::string command_id, type, actor, body, result, state;
-  int64_t at = 0;
-};
-// Reads and deletes a command's outbox row (so Store::Execute runs it
-// afresh); not_found "outbox.not_found" if there is none.
-Status TakeOutboxRow(Db& db, const std::string& command_id, OutboxRow* out);
-// Replaces whatever outbox row the command has with `row`, as it was.
-Status PutOutboxRow(Db& db, const OutboxRow& row);
+Status SaveLocalChangeset(Store& store, const std::string& command_id, const std::string* changeset);
+Status DropLocal(Store& store, const std::string& command_id);
 
 // Settles a command: accepted (seq: the server's, if known) or rejected with
 // the losing reason (source "server" or "rebase"). Only a command in
 // `from_states` ("pending", "rejected", ...) changes; *changed says whether
 // it did.
-Status MarkAccepted(Db& db, const std::string& command_id, std::optional<int64_t> seq,
+Status MarkAccepted(Store& store, const std::string& command_id, std::optional<int64_t> seq,
                     bool* changed);
-Status MarkRejected(Db& db, const std::string& command_id, const Status& why, const char* source,
+Status MarkRejected(Store& store, const std::string& command_id, const Status& why, const char* source,
                     bool* changed);
+
+// The bodies (JSON text) of the oldest `limit` pending outbox rows, oldest
+// first; only `actor`'s when it is not empty.
+Status LoadPendingBodies(Store& store, int64_t limit, const std::string& actor,
+                         std::vector<std::string>* out);
+// Settles a pending outbox row by hand (the outbox's SettleCommand): state
+// accepted or rejected, `detail` kept in its result as "settled". *changed
+// is false when no pending row has that id.
+Status SettleOutboxRow(Store& store, const std::string& command_id, bool accepted,
+                       const std::string& detail, bool* changed);
 
 // Counts of outbox rows by state, and of commands not applied locally.
 struct OutboxCounts {
   int64_t pending = 0, accepted = 0, rejected = 0, unapplied = 0;
 };
-Status CountOutbox(Db& db, OutboxCounts* out);
+Status CountOutbox(Store& store, OutboxCounts* out);
 
 // The rejections list, oldest first: [{id, type, actor, at, payload, code,
 // reason, message, source}]. A rejection settled without a reason (the old
 // SettleCommand) reads its detail from the outbox result.
-Status LoadRejections(Db& db, Json* out);
+Status LoadRejections(Store& store, Json* out);
 // Which of `commands` ((actor, command id) pairs) have an outbox row not
 // (yet) accepted; their command ids, oldest first.
-Status UnacceptedAmong(Db& db, const std::vector<std::pair<std::string, std::string>>& commands,
+Status UnacceptedAmong(Store& store, const std::vector<std::pair<std::string, std::string>>& commands,
                        std::vector<std::string>* out);
+
+// Turns foreign key enforcement on or off for the connection; only outside
+// a transaction (a page is applied with it off: see core/sync/device.h).
+// failed_precondition "sync.in_transaction" inside one.
+Status SetForeignKeys(Store& store, bool on);
 
 // Writes of a pulled page. `table` must be one of the synced tables
 // (regions ... events); columns a row names that the table lacks are
@@ -117,7 +118,7 @@ Status UnacceptedAmong(Db& db, const std::vector<std::pair<std::string, std::str
 // its lifetime (one page).
 class PageWriter {
  public:
-  explicit PageWriter(Db& db) : db_(db) {}
+  explicit PageWriter(Store& store);
   Status Upsert(const std::string& table, const Json& row);
   Status Delete(const std::string& table, const Json& pk);
 
@@ -132,6 +133,6 @@ class PageWriter {
   std::map<std::string, TableInfo> tables_;
 };
 // Empties every synced table (for a full resync); the outbox stays.
-Status WipeSyncedTables(Db& db);
+Status WipeSyncedTables(Store& store);
 
 }  // namespace weige::store

@@ -213,14 +213,11 @@ Status Migrate(Db* db) {
                                   std::to_string(current) + ")");
   }
   for (int v = static_cast<int>(current); v < LatestSchemaVersion(); ++v) {
-    WEIGE_RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-    Status s = db->Exec(kMigrations[v]);
-    if (s.ok()) s = db->Exec("PRAGMA user_version = " + std::to_string(v + 1));
-    if (!s.ok()) {
-      db->Exec("ROLLBACK");
-      return s;
-    }
-    WEIGE_RETURN_IF_ERROR(db->Exec("COMMIT"));
+    Transaction tx;
+    WEIGE_RETURN_IF_ERROR(db->Begin(TxMode::kImmediate, &tx));
+    WEIGE_RETURN_IF_ERROR(db->Exec(kMigrations[v]));
+    WEIGE_RETURN_IF_ERROR(db->Exec("PRAGMA user_version = " + std::to_string(v + 1)));
+    WEIGE_RETURN_IF_ERROR(tx.Commit());
   }
   return Status::Ok();
 }

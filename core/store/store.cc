@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/domain/json_reader.h"
@@ -43,6 +44,8 @@ uint64_t Fnv(uint64_t h, const void* data, size_t n) {
 
 Store::~Store() = default;
 
+Db& DbOf(Store& store) { return *store.db_; }
+
 Status Store::Open(const std::string& path, const OpenOptions& options,
                    std::unique_ptr<Store>* out) {
   std::unique_ptr<Store> store(new Store());
@@ -54,12 +57,28 @@ Status Store::Open(const std::string& path, const OpenOptions& options,
                                             : "PRAGMA journal_mode = DELETE"));
   WEIGE_RETURN_IF_ERROR(db.Exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
                                                          : "PRAGMA synchronous = NORMAL"));
+  if (options.busy_timeout_ms > 0) {
+    WEIGE_RETURN_IF_ERROR(
+        db.Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms)));
+  }
+  if (options.cache_kib > 0) WEIGE_RETURN_IF_ERROR(store->SetCacheKib(options.cache_kib));
   sqlite3_create_function(db.raw(), "weige_overdue", 5,
                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
                           OverdueFn, nullptr, nullptr);
   WEIGE_RETURN_IF_ERROR(Migrate(&db));
   if (options.record_changes) {
-    WEIGE_RETURN_IF_ERROR(EnableChangeLog(db));
+    WEIGE_RETURN_IF_ERROR(EnableChangeLog(*store));
+  }
+  if (options.max_db_bytes > 0) {
+    // SQLite's own bound on the file: past it, writes fail SQLITE_FULL.
+    int64_t page = 4096;
+    {
+      Stmt q = db.Q("PRAGMA page_size");
+      if (q.Step()) page = q.Int(0);
+      WEIGE_RETURN_IF_ERROR(q.status());
+    }
+    WEIGE_RETURN_IF_ERROR(db.Exec("PRAGMA max_page_count = " +
+                                  std::to_string(std::max<int64_t>(1, options.max_db_bytes / page))));
   }
   RegisterDirectoryCommands(&store->commands_);
   RegisterItemCommands(&store->commands_);
@@ -76,11 +95,11 @@ Status Store::Bootstrap(const std::string& person_id, const std::string& name, i
       !CheckText(TrimSpace(name), kNameBytes, TextLines::kOne, "name").ok()) {
     return InvalidArgument("bootstrap.invalid", "the first administrator needs an id and a name");
   }
-  {
-    Stmt any = db_->Q("SELECT 1 FROM people LIMIT 1");
-    if (any.Step()) return FailedPrecondition("store.not_empty", "the store has people already");
-  }
-  WEIGE_RETURN_IF_ERROR(db_->Exec("SAVEPOINT weige_boot"));
+  bool empty = false;
+  WEIGE_RETURN_IF_ERROR(IsEmpty(&empty));
+  if (!empty) return FailedPrecondition("store.not_empty", "the store has people already");
+  Transaction tx;
+  WEIGE_RETURN_IF_ERROR(Begin(&tx));
   Stmt p = db_->Q("INSERT INTO people(id, name) VALUES(?, ?)");
   Status s = p.Bind(1, person_id).Bind(2, std::string(TrimSpace(name))).Run();
   if (s.ok()) {
@@ -93,25 +112,52 @@ Status Store::Bootstrap(const std::string& person_id, const std::string& name, i
         "VALUES('bootstrap', 'person', ?1, 'store.bootstrapped', ?1, ?2)");
     s = e.Bind(1, person_id).Bind(2, at).Run();
   }
-  db_->Exec(s.ok() ? "RELEASE weige_boot" : "ROLLBACK TO weige_boot; RELEASE weige_boot");
-  return s;
+  return s.ok() ? tx.Commit() : s;
 }
 
-Status Store::ExecSql(std::string_view sql) { return db_->Exec(sql); }
+Status Store::IsEmpty(bool* empty) {
+  Stmt any = db_->Q("SELECT 1 FROM people LIMIT 1");
+  *empty = !any.Step();
+  return any.status();
+}
 
-Result Store::Execute(std::string_view command_json, const ExecOptions& options) {
+Status Store::Begin(Transaction* tx, TxMode mode) { return db_->Begin(mode, tx); }
+
+bool Store::InTransaction() const { return db_->InTransaction(); }
+
+Status Store::SetCacheKib(int64_t kib) {
+  if (kib < 0) return InvalidArgument("store.bad_cache", "the cache size is 0 or more KiB");
+  return db_->Exec("PRAGMA cache_size = -" + std::to_string(kib > 0 ? kib : 2000));
+}
+
+Status Store::IntegrityCheck() {
+  Stmt s = db_->Q("PRAGMA integrity_check");
+  std::string found;
+  while (s.Step()) {
+    if (!found.empty()) found += "; ";
+    found += s.Text(0);
+  }
+  WEIGE_RETURN_IF_ERROR(s.status());
+  if (found != "ok") return Internal("store.integrity", found);
+  return Status::Ok();
+}
+
+Result Store::Execute(std::string_view command_json, const ExecOptions& options,
+                      ExecReport* report) {
+  if (report != nullptr) *report = ExecReport();
   Json command;
   Status s = ParseJson(command_json, kMaxCommandBytes, &command);
   if (!s.ok()) return Result::Fail(s);
-  return ExecuteParsed(command, std::string(command_json), options);
+  return ExecuteParsed(command, std::string(command_json), options, report);
 }
 
-Result Store::Execute(const Json& command, const ExecOptions& options) {
-  return ExecuteParsed(command, DumpJson(command), options);
+Result Store::Execute(const Json& command, const ExecOptions& options, ExecReport* report) {
+  if (report != nullptr) *report = ExecReport();
+  return ExecuteParsed(command, DumpJson(command), options, report);
 }
 
 Result Store::ExecuteParsed(const Json& command, const std::string& body,
-                            const ExecOptions& options) {
+                            const ExecOptions& options, ExecReport* report) {
   if (body.size() > kMaxCommandBytes) {
     return Result::Fail(InvalidArgument("json.too_large", "the command is too large"));
   }
@@ -122,43 +168,37 @@ Result Store::ExecuteParsed(const Json& command, const std::string& body,
   int64_t at = r.Int("at", 0, kMaxTime);
   const Json* payload = r.Object("payload");
   if (!r.ok()) return Result::Fail(r.status());
+  if (report != nullptr) report->command_id = id;
 
-  // One transaction from the duplicate check to the outbox row: BEGIN when
-  // the caller has none, else a SAVEPOINT inside the caller's. The reads
-  // before the first write share its read lock instead of taking one each
-  // (a visit.record went from 10 fcntl calls to 6), and the check and the
-  // write see the same snapshot.
-  const bool own_txn = sqlite3_get_autocommit(db_->raw()) != 0;
-  {
-    Stmt begin = db_->Q(own_txn ? "BEGIN" : "SAVEPOINT weige_cmd");
-    Status b = begin.Run();
-    if (!b.ok()) return Result::Fail(b);
-  }
-  auto finish = [&](bool commit) {
-    if (own_txn) {
-      Stmt end = db_->Q(commit ? "COMMIT" : "ROLLBACK");
-      return end.Run();
-    }
-    if (!commit) db_->Q("ROLLBACK TO weige_cmd").Run();
-    Stmt release = db_->Q("RELEASE weige_cmd");
-    return release.Run();
-  };
-  Result result = ExecuteInTx(body, options, id, type, actor_id, at, payload);
+  // One transaction from the duplicate check to the outbox row (a savepoint
+  // inside the caller's, if any). The reads before the first write share its
+  // read lock instead of taking one each (a visit.record went from 10 fcntl
+  // calls to 6), and the check and the write see the same snapshot.
+  Transaction tx;
+  Status b = Begin(&tx);
+  if (!b.ok()) return Result::Fail(b);
+  ExecReport did;
+  Result result = ExecuteInTx(body, options, id, type, actor_id, at, payload, &did);
   if (result.ok()) {
-    Status c = finish(true);
-    if (c.ok()) return result;
-    result = Result::Fail(c);
+    Status c = tx.Commit();
+    if (!c.ok()) return Result::Fail(c);
+    if (report != nullptr) {
+      report->replayed = did.replayed;
+      report->outbox_seq = did.outbox_seq;
+    }
   }
-  finish(false);
   return result;
 }
 
 Result Store::ExecuteInTx(const std::string& body, const ExecOptions& options,
                           const std::string& id, const std::string& type,
-                          const std::string& actor_id, int64_t at, const Json* payload) {
-  // A command this actor sent before: the same answer, nothing written.
+                          const std::string& actor_id, int64_t at, const Json* payload,
+                          ExecReport* report) {
+  // A command this actor sent before: the same answer, nothing written (or,
+  // to rerun it, the handler again and the row left as it is).
   // Ids are the actor's own: another person's command with the same id is a
   // different command (else anyone who learns an id could block it).
+  bool stored = false;
   {
     Stmt seen = db_->Q(
         "SELECT type, actor, at, result, body FROM outbox WHERE actor = ? AND command_id = ?");
@@ -173,11 +213,18 @@ Result Store::ExecuteInTx(const std::string& body, const ExecOptions& options,
         return Result::Fail(Conflict("command.id_reused",
                                      "another command was already recorded with this id"));
       }
-      Json stored;
-      if (!ParseJson(seen.Text(3), kMaxCommandBytes, &stored).ok()) stored = nullptr;
-      return Result::Ok(stored);
+      stored = true;
+      if (!options.rerun) {
+        Json value;
+        if (!ParseJson(seen.Text(3), kMaxCommandBytes, &value).ok()) value = nullptr;
+        report->replayed = true;
+        return Result::Ok(value);
+      }
     }
     if (!seen.status().ok()) return Result::Fail(seen.status());
+  }
+  if (options.rerun && !stored) {
+    return Result::Fail(NotFound("outbox.not_found", "no command " + id + " in the outbox"));
   }
 
   auto handler = commands_.find(type);
@@ -195,13 +242,14 @@ Result Store::ExecuteInTx(const std::string& body, const ExecOptions& options,
   tx.payload = payload;
   tx.templates = templates_.get();
   Result result = handler->second(tx);
-  if (result.ok()) {
+  if (result.ok() && !stored) {
     Stmt ob = db_->Q(
         "INSERT INTO outbox(command_id, type, actor, at, body, result, state) "
-        "VALUES(?,?,?,?,?,?,?)");
+        "VALUES(?,?,?,?,?,?,?) RETURNING seq");
     ob.Bind(1, id).Bind(2, type).Bind(3, actor_id).Bind(4, at).Bind(5, body)
         .Bind(6, DumpJson(result.value))
         .Bind(7, options.server_time ? "accepted" : "pending");
+    if (ob.Step()) report->outbox_seq = ob.Int(0);
     Status w = ob.Run();
     if (!w.ok()) result = Result::Fail(w);
   }
@@ -227,13 +275,15 @@ Result Store::Query(std::string_view name, const Json& params) {
   Actor actor;
   Status s = LoadActor(*db_, actor_id, &actor);
   if (!s.ok()) return Result::Fail(s);
-  // Reads see one consistent snapshot.
-  bool own_txn = sqlite3_get_autocommit(db_->raw()) != 0;
-  if (own_txn) db_->Exec("BEGIN");
+  // Reads see one consistent snapshot (a read-only transaction: what it
+  // ends with makes no difference).
+  Transaction snapshot;
+  if (!InTransaction()) {
+    s = Begin(&snapshot);
+    if (!s.ok()) return Result::Fail(s);
+  }
   QueryCtx ctx(*db_, actor, params);
-  Result result = handler->second(ctx);
-  if (own_txn) db_->Exec("COMMIT");
-  return result;
+  return handler->second(ctx);
 }
 
 std::string Store::ContentDigest() {

@@ -36,31 +36,32 @@ const char* const kLevelColumns[] = {"district_id", "street_id", "community_id",
 
 extern const char kSyncBackfill[];
 
-Status EnableChangeLog(Db& db) {
+Status EnableChangeLog(Store& store) {
+  Db& db = DbOf(store);
   {
     Stmt on = db.Q("SELECT recording FROM sync_config WHERE id = 1");
     if (on.Step() && on.Int(0) == 1) return Status::Ok();
     WEIGE_RETURN_IF_ERROR(on.status());
   }
-  WEIGE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  Status s = db.Exec(kSyncBackfill);
-  if (s.ok()) {
-    s = db.Exec(
-        "INSERT INTO sync_config(id, recording) VALUES(1, 1)"
-        " ON CONFLICT(id) DO UPDATE SET recording = 1");
-  }
-  db.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
-  return s;
+  Transaction tx;
+  WEIGE_RETURN_IF_ERROR(store.Begin(&tx, TxMode::kImmediate));
+  WEIGE_RETURN_IF_ERROR(db.Exec(kSyncBackfill));
+  WEIGE_RETURN_IF_ERROR(db.Exec(
+      "INSERT INTO sync_config(id, recording) VALUES(1, 1)"
+      " ON CONFLICT(id) DO UPDATE SET recording = 1"));
+  return tx.Commit();
 }
 
-Status ChangeLogHead(Db& db, int64_t* seq) {
+Status ChangeLogHead(Store& store, int64_t* seq) {
+  Db& db = DbOf(store);
   Stmt s = db.Q("SELECT COALESCE(MAX(seq), 0) FROM sync_changes");
   *seq = s.Step() ? s.Int(0) : 0;
   return s.status();
 }
 
-Status ChangeSeqs(Db& db, const std::vector<std::string>& tags, bool everything, int64_t after,
+Status ChangeSeqs(Store& store, const std::vector<std::string>& tags, bool everything, int64_t after,
                   int64_t through, int64_t limit, std::vector<int64_t>* out) {
+  Db& db = DbOf(store);
   out->clear();
   if (everything) {
     Stmt s = db.Q("SELECT seq FROM sync_changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
@@ -77,7 +78,8 @@ Status ChangeSeqs(Db& db, const std::vector<std::string>& tags, bool everything,
   return s.status();
 }
 
-Status LoadChanges(Db& db, const std::vector<int64_t>& seqs, std::vector<Change>* out) {
+Status LoadChanges(Store& store, const std::vector<int64_t>& seqs, std::vector<Change>* out) {
+  Db& db = DbOf(store);
   out->clear();
   out->reserve(seqs.size());
   for (int64_t seq : seqs) {
@@ -100,8 +102,9 @@ Status LoadChanges(Db& db, const std::vector<int64_t>& seqs, std::vector<Change>
   return Status::Ok();
 }
 
-Status ForEachLiveSeq(Db& db, const std::vector<std::string>& tags, bool everything,
+Status ForEachLiveSeq(Store& store, const std::vector<std::string>& tags, bool everything,
                       int64_t through, const std::function<void(int64_t)>& fn) {
+  Db& db = DbOf(store);
   if (everything) {
     Stmt s = db.Q("SELECT seq FROM sync_changes WHERE seq <= ? ORDER BY seq");
     s.Bind(1, through);
@@ -117,7 +120,8 @@ Status ForEachLiveSeq(Db& db, const std::vector<std::string>& tags, bool everyth
   return s.status();
 }
 
-Status ChangesCiting(Db& db, const std::string& sha, std::vector<Change>* out) {
+Status ChangesCiting(Store& store, const std::string& sha, std::vector<Change>* out) {
+  Db& db = DbOf(store);
   std::vector<int64_t> seqs;
   {
     Stmt s = db.Q("SELECT seq FROM sync_blob_refs WHERE sha = ? ORDER BY seq LIMIT 1000");
@@ -125,14 +129,16 @@ Status ChangesCiting(Db& db, const std::string& sha, std::vector<Change>* out) {
     while (s.Step()) seqs.push_back(s.Int(0));
     WEIGE_RETURN_IF_ERROR(s.status());
   }
-  return LoadChanges(db, seqs, out);
+  return LoadChanges(store, seqs, out);
 }
 
-Status LoadGrants(Db& db, const std::string& person_id, Actor* out) {
+Status LoadGrants(Store& store, const std::string& person_id, Actor* out) {
+  Db& db = DbOf(store);
   return LoadActor(db, person_id, out);
 }
 
-Status PlacesOfGrant(Db& db, const Grant& g, GrantPlaces* out) {
+Status PlacesOfGrant(Store& store, const Grant& g, GrantPlaces* out) {
+  Db& db = DbOf(store);
   *out = GrantPlaces();
   std::string mg;  // the micro-grid whose chain the grant reads
   switch (g.role) {
@@ -192,8 +198,9 @@ Status PlacesOfGrant(Db& db, const Grant& g, GrantPlaces* out) {
   return st.code == Code::kNotFound ? Status::Ok() : st;
 }
 
-Status FindPushAnswer(Db& db, const std::string& person_id, const std::string& command_id,
+Status FindPushAnswer(Store& store, const std::string& person_id, const std::string& command_id,
                       bool* found, PushAnswer* out) {
+  Db& db = DbOf(store);
   Stmt s = db.Q(
       "SELECT person_id, body, answer FROM sync_push_answers"
       " WHERE person_id = ? AND command_id = ?");
@@ -207,21 +214,24 @@ Status FindPushAnswer(Db& db, const std::string& person_id, const std::string& c
   return s.status();
 }
 
-Status SavePushAnswer(Db& db, const std::string& command_id, const PushAnswer& a, int64_t at) {
+Status SavePushAnswer(Store& store, const std::string& command_id, const PushAnswer& a, int64_t at) {
+  Db& db = DbOf(store);
   Stmt s = db.Q(
       "INSERT INTO sync_push_answers(command_id, person_id, body, answer, at) VALUES(?,?,?,?,?)");
   return s.Bind(1, command_id).Bind(2, a.person_id).Bind(3, a.body).Bind(4, a.answer).Bind(5, at)
       .Run();
 }
 
-Status SetCredential(Db& db, const std::string& person_id, const std::string& hash, int64_t at) {
+Status SetCredential(Store& store, const std::string& person_id, const std::string& hash, int64_t at) {
+  Db& db = DbOf(store);
   Stmt s = db.Q(
       "INSERT INTO auth_credentials(person_id, hash, updated_at) VALUES(?,?,?)"
       " ON CONFLICT(person_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at");
   return s.Bind(1, person_id).Bind(2, hash).Bind(3, at).Run();
 }
 
-Status FindCredential(Db& db, const std::string& person_id, bool* found, std::string* hash) {
+Status FindCredential(Store& store, const std::string& person_id, bool* found, std::string* hash) {
+  Db& db = DbOf(store);
   Stmt s = db.Q("SELECT hash FROM auth_credentials WHERE person_id = ?");
   s.Bind(1, person_id);
   *found = s.Step();
@@ -229,21 +239,24 @@ Status FindCredential(Db& db, const std::string& person_id, bool* found, std::st
   return s.status();
 }
 
-Status PersonExists(Db& db, const std::string& person_id, bool* exists) {
+Status PersonExists(Store& store, const std::string& person_id, bool* exists) {
+  Db& db = DbOf(store);
   Stmt s = db.Q("SELECT 1 FROM people WHERE id = ?");
   s.Bind(1, person_id);
   *exists = s.Step();
   return s.status();
 }
 
-Status SaveToken(Db& db, const std::string& token_hash, const std::string& person_id,
+Status SaveToken(Store& store, const std::string& token_hash, const std::string& person_id,
                  int64_t created_at, int64_t expires_at) {
+  Db& db = DbOf(store);
   Stmt s = db.Q(
       "INSERT INTO auth_tokens(token_hash, person_id, created_at, expires_at) VALUES(?,?,?,?)");
   return s.Bind(1, token_hash).Bind(2, person_id).Bind(3, created_at).Bind(4, expires_at).Run();
 }
 
-Status FindToken(Db& db, const std::string& token_hash, bool* found, TokenInfo* out) {
+Status FindToken(Store& store, const std::string& token_hash, bool* found, TokenInfo* out) {
+  Db& db = DbOf(store);
   Stmt s = db.Q("SELECT person_id, expires_at, revoked_at FROM auth_tokens WHERE token_hash = ?");
   s.Bind(1, token_hash);
   *found = s.Step();
@@ -255,7 +268,8 @@ Status FindToken(Db& db, const std::string& token_hash, bool* found, TokenInfo* 
   return s.status();
 }
 
-Status RevokeToken(Db& db, const std::string& token_hash, int64_t at, bool* revoked) {
+Status RevokeToken(Store& store, const std::string& token_hash, int64_t at, bool* revoked) {
+  Db& db = DbOf(store);
   Stmt s = db.Q(
       "UPDATE auth_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL");
   WEIGE_RETURN_IF_ERROR(s.Bind(1, at).Bind(2, token_hash).Run());
@@ -263,13 +277,15 @@ Status RevokeToken(Db& db, const std::string& token_hash, int64_t at, bool* revo
   return Status::Ok();
 }
 
-Status PurgeTokens(Db& db, int64_t before) {
+Status PurgeTokens(Store& store, int64_t before) {
+  Db& db = DbOf(store);
   Stmt s = db.Q("DELETE FROM auth_tokens WHERE expires_at < ?");
   return s.Bind(1, before).Run();
 }
 
-Status PutBlob(Db& db, const std::string& sha, const std::string& bytes,
+Status PutBlob(Store& store, const std::string& sha, const std::string& bytes,
                const std::string& uploaded_by, int64_t at, bool* existed) {
+  Db& db = DbOf(store);
   RawStmt s(db,
             "INSERT INTO blobs(sha, size, bytes, uploaded_by, at) VALUES(?,?,?,?,?)"
             " ON CONFLICT(sha) DO NOTHING");
@@ -285,8 +301,9 @@ Status PutBlob(Db& db, const std::string& sha, const std::string& bytes,
   return Status::Ok();
 }
 
-Status FindBlob(Db& db, const std::string& sha, bool* found, std::string* bytes,
+Status FindBlob(Store& store, const std::string& sha, bool* found, std::string* bytes,
                 std::string* uploaded_by) {
+  Db& db = DbOf(store);
   RawStmt s(db, "SELECT bytes, uploaded_by FROM blobs WHERE sha = ?");
   if (s.get() == nullptr) return s.Error();
   sqlite3_bind_text(s.get(), 1, sha.data(), static_cast<int>(sha.size()), SQLITE_STATIC);

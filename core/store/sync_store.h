@@ -3,7 +3,7 @@
 // out; who sees what and how a page is encoded are decided in core/sync.
 //
 // Every call runs on the caller's connection and transaction; none opens its
-// own. Not thread-safe (one thread per Db, as for Store).
+// own. Not thread-safe (one thread per Store).
 #pragma once
 
 #include <cstdint>
@@ -13,14 +13,14 @@
 
 #include "core/domain/access.h"
 #include "core/domain/result.h"
-#include "core/store/db.h"
+#include "core/store/store.h"
 
 namespace weige::store {
 
 // Turns the change log on for this database (it stays on: the setting is in
 // the file). Turned on for the first time over existing content, it first
 // records every existing row, parents first, in one transaction.
-Status EnableChangeLog(Db& db);
+Status EnableChangeLog(Store& store);
 
 // One entry of the change log. pk, row, keys and old_keys are JSON text as
 // stored ("" for NULL): pk an array, row an object of the row's columns
@@ -31,27 +31,27 @@ struct Change {
 };
 
 // The newest sequence number of the change log (0 when empty).
-Status ChangeLogHead(Db& db, int64_t* seq);
+Status ChangeLogHead(Store& store, int64_t* seq);
 
 // Sequence numbers in (after, through] of the changes carrying any of `tags`
 // (as live or old keys), ascending, at most `limit` of them. With
 // `everything`, every change in the range.
-Status ChangeSeqs(Db& db, const std::vector<std::string>& tags, bool everything, int64_t after,
+Status ChangeSeqs(Store& store, const std::vector<std::string>& tags, bool everything, int64_t after,
                   int64_t through, int64_t limit, std::vector<int64_t>* out);
 
 // The changes with these sequence numbers, in the order given.
-Status LoadChanges(Db& db, const std::vector<int64_t>& seqs, std::vector<Change>* out);
+Status LoadChanges(Store& store, const std::vector<int64_t>& seqs, std::vector<Change>* out);
 
 // Calls fn(seq) once for each change up to `through` whose live keys hold
 // one of `tags` (every change with `everything`), in ascending order.
-Status ForEachLiveSeq(Db& db, const std::vector<std::string>& tags, bool everything,
+Status ForEachLiveSeq(Store& store, const std::vector<std::string>& tags, bool everything,
                       int64_t through, const std::function<void(int64_t)>& fn);
 
 // The changes whose row cites the photo `sha` (photos or evidence).
-Status ChangesCiting(Db& db, const std::string& sha, std::vector<Change>* out);
+Status ChangesCiting(Store& store, const std::string& sha, std::vector<Change>* out);
 
 // A person's grants. not_found "actor.unknown" if there is no such person.
-Status LoadGrants(Db& db, const std::string& person_id, Actor* out);
+Status LoadGrants(Store& store, const std::string& person_id, Actor* out);
 
 // What one grant reaches, for the pull scope: `everything` for an
 // administrator of "*"; else the micro-grids whose rows it reads and the
@@ -62,7 +62,7 @@ struct GrantPlaces {
   std::vector<std::string> microgrids;
   std::vector<std::string> regions;
 };
-Status PlacesOfGrant(Db& db, const Grant& grant, GrantPlaces* out);
+Status PlacesOfGrant(Store& store, const Grant& grant, GrantPlaces* out);
 
 // The answer given to a pushed command, kept so a re-push gets it again.
 // Keyed by (person, command id): a command id is the pusher's own, so one
@@ -70,14 +70,14 @@ Status PlacesOfGrant(Db& db, const Grant& grant, GrantPlaces* out);
 struct PushAnswer {
   std::string person_id, body, answer;  // body and answer: JSON text
 };
-Status FindPushAnswer(Db& db, const std::string& person_id, const std::string& command_id,
+Status FindPushAnswer(Store& store, const std::string& person_id, const std::string& command_id,
                       bool* found, PushAnswer* out);
-Status SavePushAnswer(Db& db, const std::string& command_id, const PushAnswer& answer, int64_t at);
+Status SavePushAnswer(Store& store, const std::string& command_id, const PushAnswer& answer, int64_t at);
 
 // Password hashes (an argon2id string as crypto_pwhash_str makes it).
-Status SetCredential(Db& db, const std::string& person_id, const std::string& hash, int64_t at);
-Status FindCredential(Db& db, const std::string& person_id, bool* found, std::string* hash);
-Status PersonExists(Db& db, const std::string& person_id, bool* exists);
+Status SetCredential(Store& store, const std::string& person_id, const std::string& hash, int64_t at);
+Status FindCredential(Store& store, const std::string& person_id, bool* found, std::string* hash);
+Status PersonExists(Store& store, const std::string& person_id, bool* exists);
 
 // Bearer tokens, by the hex SHA-256 of the token.
 struct TokenInfo {
@@ -85,19 +85,19 @@ struct TokenInfo {
   int64_t expires_at = 0;
   bool revoked = false;
 };
-Status SaveToken(Db& db, const std::string& token_hash, const std::string& person_id,
+Status SaveToken(Store& store, const std::string& token_hash, const std::string& person_id,
                  int64_t created_at, int64_t expires_at);
-Status FindToken(Db& db, const std::string& token_hash, bool* found, TokenInfo* out);
+Status FindToken(Store& store, const std::string& token_hash, bool* found, TokenInfo* out);
 // Marks a token revoked; true in *revoked if it was live.
-Status RevokeToken(Db& db, const std::string& token_hash, int64_t at, bool* revoked);
+Status RevokeToken(Store& store, const std::string& token_hash, int64_t at, bool* revoked);
 // Deletes tokens that expired before `before`.
-Status PurgeTokens(Db& db, int64_t before);
+Status PurgeTokens(Store& store, int64_t before);
 
 // Photos by hex SHA-256. PutBlob stores once: *existed is true when the hash
 // was stored already (and nothing is written).
-Status PutBlob(Db& db, const std::string& sha, const std::string& bytes,
+Status PutBlob(Store& store, const std::string& sha, const std::string& bytes,
                const std::string& uploaded_by, int64_t at, bool* existed);
-Status FindBlob(Db& db, const std::string& sha, bool* found, std::string* bytes,
+Status FindBlob(Store& store, const std::string& sha, bool* found, std::string* bytes,
                 std::string* uploaded_by);
 
 }  // namespace weige::store

@@ -1,7 +1,5 @@
 #include "core/sync/device.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <optional>
@@ -14,8 +12,6 @@
 namespace weige::sync {
 
 namespace {
-
-using store::Db;
 
 std::string Hex(uint64_t sum) {
   char buf[17];
@@ -31,56 +27,39 @@ Code CodeFromName(std::string_view name) {
   return Code::kFailedPrecondition;
 }
 
-// Runs fn inside a transaction: BEGIN (IMMEDIATE when `immediate`) when the
-// caller has none, else a SAVEPOINT inside the caller's. Commits when fn's
-// result is ok.
+// Runs fn inside a transaction (a savepoint inside the caller's, if any);
+// commits when fn's result is ok.
 template <typename Fn>
-Result InTransaction(Db& db, bool immediate, Fn fn) {
-  const bool own = sqlite3_get_autocommit(db.raw()) != 0;
-  Status b = db.Exec(own ? (immediate ? "BEGIN IMMEDIATE" : "BEGIN") : "SAVEPOINT weige_device");
+Result InTransaction(store::Store* store, store::TxMode mode, Fn fn) {
+  store::Transaction tx;
+  Status b = store->Begin(&tx, mode);
   if (!b.ok()) return Result::Fail(b);
   Result r = fn();
-  if (r.ok()) {
-    Status c = db.Exec(own ? "COMMIT" : "RELEASE weige_device");
-    if (c.ok()) return r;
-    r = Result::Fail(c);
-  }
-  db.Exec(own ? "ROLLBACK" : "ROLLBACK TO weige_device; RELEASE weige_device");
-  return r;
+  if (!r.ok()) return r;
+  Status c = tx.Commit();
+  return c.ok() ? r : Result::Fail(c);
 }
 
 // Execute with the changeset recorded; inside the caller's transaction.
-// *new_id is the id of the outbox row the command added (empty if none: a
-// failure, or a command seen before).
-Result RecordedExecute(store::Store* store, std::string_view command_json, std::string* new_id,
+Result RecordedExecute(store::Store* store, std::string_view command_json,
+                       const store::ExecOptions& options, store::ExecReport* report,
                        std::string* changeset) {
-  Db& db = *store->db();
-  new_id->clear();
-  int64_t before = 0, after = 0;
-  std::string id, state;
-  WEIGE_RETURN_IF_ERROR(store::NewestOutboxRow(db, &before, &id, &state));
   store::ChangeRecorder recorder;
-  WEIGE_RETURN_IF_ERROR(recorder.Start(db));
-  Result r = store->Execute(command_json);
+  WEIGE_RETURN_IF_ERROR(recorder.Start(*store));
+  Result r = store->Execute(command_json, options, report);
   Status f = recorder.Finish(changeset);
   if (!r.ok()) return r;
   WEIGE_RETURN_IF_ERROR(f);
-  WEIGE_RETURN_IF_ERROR(store::NewestOutboxRow(db, &after, &id, &state));
-  if (after > before) *new_id = id;
   return r;
 }
 
-// Runs a tracked command again on the current state: its outbox row is taken
-// out (so Execute does not answer from it) and put back as it was.
+// Runs a tracked command again on the current state; its outbox row stays
+// as it is.
 Result Reexecute(store::Store* store, const store::LocalCommand& c, std::string* changeset) {
-  Db& db = *store->db();
-  store::OutboxRow saved;
-  WEIGE_RETURN_IF_ERROR(store::TakeOutboxRow(db, c.command_id, &saved));
-  std::string added;
-  Result r = RecordedExecute(store, saved.body, &added, changeset);
-  Status put = store::PutOutboxRow(db, saved);
-  if (!put.ok()) return Result::Fail(put);
-  return r;
+  store::ExecOptions rerun;
+  rerun.rerun = true;
+  store::ExecReport report;
+  return RecordedExecute(store, c.body, rerun, &report, changeset);
 }
 
 struct PageChange {
@@ -178,21 +157,20 @@ Json RejectionJson(const std::string& id, const Status& s) {
 }
 
 Result ApplyInTransaction(store::Store* store, const ParsedPage& page) {
-  Db& db = *store->db();
   store::DeviceSyncState st;
-  WEIGE_RETURN_IF_ERROR(store::LoadDeviceState(db, &st));
-  WEIGE_RETURN_IF_ERROR(store::SetRebasing(db, true));
+  WEIGE_RETURN_IF_ERROR(store::LoadDeviceState(*store, &st));
+  WEIGE_RETURN_IF_ERROR(store::SetRebasing(*store, true));
   std::vector<store::LocalCommand> local;
-  WEIGE_RETURN_IF_ERROR(store::LoadLocalCommands(db, &local));
+  WEIGE_RETURN_IF_ERROR(store::LoadLocalCommands(*store, &local));
 
   // 1. Back to the pulled state: the recorded commands undone, newest first.
   for (auto it = local.rbegin(); it != local.rend(); ++it) {
-    if (it->applied) WEIGE_RETURN_IF_ERROR(store::UndoChangeset(db, it->changeset));
+    if (it->applied) WEIGE_RETURN_IF_ERROR(store::UndoChangeset(*store, it->changeset));
   }
 
   // 2. The page.
   if (st.resync) {
-    WEIGE_RETURN_IF_ERROR(store::WipeSyncedTables(db));
+    WEIGE_RETURN_IF_ERROR(store::WipeSyncedTables(*store));
     st.cursor = 0;
     st.digest_count = 0;
     st.digest_sum = 0;
@@ -201,7 +179,7 @@ Result ApplyInTransaction(store::Store* store, const ParsedPage& page) {
   int64_t applied = 0, evicted = 0, skipped = 0;
   int64_t cursor = st.cursor;
   std::vector<std::pair<std::string, std::string>> event_commands;  // (actor, command id)
-  store::PageWriter writer(db);
+  store::PageWriter writer(*store);
   for (const PageChange& c : page.changes) {
     if (c.seq <= st.cursor) {
       ++skipped;
@@ -255,10 +233,10 @@ Result ApplyInTransaction(store::Store* store, const ParsedPage& page) {
     event_commands.erase(std::unique(event_commands.begin(), event_commands.end()),
                          event_commands.end());
     std::vector<std::string> ids;
-    WEIGE_RETURN_IF_ERROR(store::UnacceptedAmong(db, event_commands, &ids));
+    WEIGE_RETURN_IF_ERROR(store::UnacceptedAmong(*store, event_commands, &ids));
     for (const std::string& id : ids) {
       bool changed = false;
-      WEIGE_RETURN_IF_ERROR(store::MarkAccepted(db, id, std::nullopt, &changed));
+      WEIGE_RETURN_IF_ERROR(store::MarkAccepted(*store, id, std::nullopt, &changed));
       if (!changed) continue;
       accepted.push_back(id);
       for (store::LocalCommand& c : local) {
@@ -278,34 +256,34 @@ Result ApplyInTransaction(store::Store* store, const ParsedPage& page) {
     const bool covered = c.state == "accepted" && (!c.accepted_seq || *c.accepted_seq <= cursor);
     if (c.state != "pending" && (c.state != "accepted" || covered)) {
       // Pulled, rejected by the server, or gone from the outbox.
-      WEIGE_RETURN_IF_ERROR(store::DropLocal(db, c.command_id));
+      WEIGE_RETURN_IF_ERROR(store::DropLocal(*store, c.command_id));
       continue;
     }
     std::string changeset;
     Result r = Reexecute(store, c, &changeset);
     if (r.ok()) {
-      WEIGE_RETURN_IF_ERROR(store::SaveLocalChangeset(db, c.command_id, &changeset));
+      WEIGE_RETURN_IF_ERROR(store::SaveLocalChangeset(*store, c.command_id, &changeset));
       ++reapplied;
       continue;
     }
     if (r.status.code == Code::kInternal) return r;
     if (c.state == "accepted") {
       // The server has it; its effects arrive with a later page.
-      WEIGE_RETURN_IF_ERROR(store::DropLocal(db, c.command_id));
+      WEIGE_RETURN_IF_ERROR(store::DropLocal(*store, c.command_id));
     } else if (provisional) {
-      WEIGE_RETURN_IF_ERROR(store::SaveLocalChangeset(db, c.command_id, nullptr));
+      WEIGE_RETURN_IF_ERROR(store::SaveLocalChangeset(*store, c.command_id, nullptr));
     } else {
       bool changed = false;
-      WEIGE_RETURN_IF_ERROR(store::MarkRejected(db, c.command_id, r.status, "rebase", &changed));
-      WEIGE_RETURN_IF_ERROR(store::DropLocal(db, c.command_id));
+      WEIGE_RETURN_IF_ERROR(store::MarkRejected(*store, c.command_id, r.status, "rebase", &changed));
+      WEIGE_RETURN_IF_ERROR(store::DropLocal(*store, c.command_id));
       rejected.push_back(RejectionJson(c.command_id, r.status));
     }
   }
 
-  WEIGE_RETURN_IF_ERROR(store::SaveDeviceState(db, st));
-  WEIGE_RETURN_IF_ERROR(store::SetRebasing(db, false));
+  WEIGE_RETURN_IF_ERROR(store::SaveDeviceState(*store, st));
+  WEIGE_RETURN_IF_ERROR(store::SetRebasing(*store, false));
   store::OutboxCounts counts;
-  WEIGE_RETURN_IF_ERROR(store::CountOutbox(db, &counts));
+  WEIGE_RETURN_IF_ERROR(store::CountOutbox(*store, &counts));
   return Result::Ok({{"applied", applied},
                      {"evicted", evicted},
                      {"skipped", skipped},
@@ -324,12 +302,12 @@ Result ApplyInTransaction(store::Store* store, const ParsedPage& page) {
 }  // namespace
 
 Result ExecuteLocal(store::Store* store, std::string_view command_json) {
-  Db& db = *store->db();
-  return InTransaction(db, false, [&]() -> Result {
-    std::string id, changeset;
-    Result r = RecordedExecute(store, command_json, &id, &changeset);
-    if (!r.ok() || id.empty()) return r;
-    Status s = store::SaveLocalChangeset(db, id, &changeset);
+  return InTransaction(store, store::TxMode::kDeferred, [&]() -> Result {
+    store::ExecReport report;
+    std::string changeset;
+    Result r = RecordedExecute(store, command_json, {}, &report, &changeset);
+    if (!r.ok() || report.outbox_seq == 0) return r;
+    Status s = store::SaveLocalChangeset(*store, report.command_id, &changeset);
     return s.ok() ? r : Result::Fail(s);
   });
 }
@@ -349,8 +327,7 @@ Result SettlePush(store::Store* store, std::string_view answers_json) {
   if (!answers->is_array()) {
     return Result::Fail(InvalidArgument("sync.bad_answers", "push answers are an array"));
   }
-  Db& db = *store->db();
-  return InTransaction(db, false, [&]() -> Result {
+  return InTransaction(store, store::TxMode::kDeferred, [&]() -> Result {
     int64_t accepted = 0, rejected = 0, retry = 0;
     for (const Json& a : *answers) {
       if (!a.is_object()) continue;
@@ -361,13 +338,13 @@ Result SettlePush(store::Store* store, std::string_view answers_json) {
       bool changed = false;
       if (status == "accepted") {
         auto seq = r.OptInt("seq", 0, INT64_MAX);
-        WEIGE_RETURN_IF_ERROR(store::MarkAccepted(db, id, seq.value_or(0), &changed));
+        WEIGE_RETURN_IF_ERROR(store::MarkAccepted(*store, id, seq.value_or(0), &changed));
         accepted += changed ? 1 : 0;
       } else if (status == "rejected") {
         Status why = Error(CodeFromName(r.OptStr("code", 64).value_or("")),
                            r.OptStr("reason", 200).value_or("sync.rejected"),
                            r.OptStr("message", 4000).value_or(""));
-        WEIGE_RETURN_IF_ERROR(store::MarkRejected(db, id, why, "server", &changed));
+        WEIGE_RETURN_IF_ERROR(store::MarkRejected(*store, id, why, "server", &changed));
         rejected += changed ? 1 : 0;
       } else {
         ++retry;
@@ -387,26 +364,25 @@ Result ApplyPage(store::Store* store, std::string_view page_json) {
   ParsedPage page;
   s = ParsePage(json, &page);
   if (!s.ok()) return Result::Fail(s);
-  Db& db = *store->db();
-  if (sqlite3_get_autocommit(db.raw()) == 0) {
+  if (store->InTransaction()) {
     return Result::Fail(FailedPrecondition("sync.in_transaction",
                                            "a page is applied outside any transaction"));
   }
   // Foreign keys can only be switched outside a transaction.
-  s = db.Exec("PRAGMA foreign_keys = OFF");
+  s = store::SetForeignKeys(*store, false);
   if (!s.ok()) return Result::Fail(s);
-  Result r = InTransaction(db, true, [&] { return ApplyInTransaction(store, page); });
-  Status on = db.Exec("PRAGMA foreign_keys = ON");
+  Result r = InTransaction(store, store::TxMode::kImmediate,
+                           [&] { return ApplyInTransaction(store, page); });
+  Status on = store::SetForeignKeys(*store, true);
   if (r.ok() && !on.ok()) return Result::Fail(on);
   return r;
 }
 
 Result SyncState(store::Store* store) {
-  Db& db = *store->db();
   store::DeviceSyncState st;
-  Status s = store::LoadDeviceState(db, &st);
+  Status s = store::LoadDeviceState(*store, &st);
   store::OutboxCounts counts;
-  if (s.ok()) s = store::CountOutbox(db, &counts);
+  if (s.ok()) s = store::CountOutbox(*store, &counts);
   if (!s.ok()) return Result::Fail(s);
   return Result::Ok({{"cursor", st.cursor},
                      {"head", st.head},
@@ -420,20 +396,19 @@ Result SyncState(store::Store* store) {
 
 Result Rejections(store::Store* store) {
   Json list;
-  Status s = store::LoadRejections(*store->db(), &list);
+  Status s = store::LoadRejections(*store, &list);
   if (!s.ok()) return Result::Fail(s);
   return Result::Ok(std::move(list));
 }
 
 Status ResetSync(store::Store* store) {
-  Db& db = *store->db();
   store::DeviceSyncState st;
-  WEIGE_RETURN_IF_ERROR(store::LoadDeviceState(db, &st));
+  WEIGE_RETURN_IF_ERROR(store::LoadDeviceState(*store, &st));
   st.cursor = 0;
   st.digest_count = 0;
   st.digest_sum = 0;
   st.resync = true;
-  return store::SaveDeviceState(db, st);
+  return store::SaveDeviceState(*store, st);
 }
 
 }  // namespace weige::sync

@@ -15,7 +15,8 @@
 //      the cursor has reached is now part of the pulled state and forgotten;
 //      a command the server rejected is not re-applied;
 //   4. re-executes the rest in outbox order through Store::Execute's
-//      handlers, recording fresh changesets. A pending command that now fails
+//      handlers (ExecOptions::rerun: each keeps its outbox row, seq and
+//      state as they were), recording fresh changesets. A pending command that now fails
 //      (a stale write to an item the server closed) is rejected with its
 //      code, reason and message, and stays on the rejections list. While more
 //      pages follow (has_more) the pulled state may be half way, so a failure

@@ -1,7 +1,5 @@
 #include "core/sync/pull.h"
 
-#include <sqlite3.h>
-
 #include "core/domain/json_reader.h"
 #include "core/store/sync_store.h"
 #include "core/sync/scope.h"
@@ -10,22 +8,22 @@ namespace weige::sync {
 
 namespace {
 
-Status PullInSnapshot(store::Db& db, const PullRequest& req, std::string* page) {
+Status PullInSnapshot(store::Store& store, const PullRequest& req, std::string* page) {
   Scope scope;
-  WEIGE_RETURN_IF_ERROR(LoadScope(db, req.person_id, &scope));
+  WEIGE_RETURN_IF_ERROR(LoadScope(store, req.person_id, &scope));
   int64_t head = 0;
-  WEIGE_RETURN_IF_ERROR(store::ChangeLogHead(db, &head));
+  WEIGE_RETURN_IF_ERROR(store::ChangeLogHead(store, &head));
   if (req.cursor > head) {
     return FailedPrecondition("sync.cursor_ahead",
                               "the cursor is past this server's change log; resync from 0");
   }
   std::vector<int64_t> seqs;
-  WEIGE_RETURN_IF_ERROR(store::ChangeSeqs(db, scope.tags, scope.everything, req.cursor, head,
+  WEIGE_RETURN_IF_ERROR(store::ChangeSeqs(store, scope.tags, scope.everything, req.cursor, head,
                                           req.limit + 1, &seqs));
   const bool has_more = static_cast<int64_t>(seqs.size()) > req.limit;
   if (has_more) seqs.resize(static_cast<size_t>(req.limit));
   std::vector<store::Change> changes;
-  WEIGE_RETURN_IF_ERROR(store::LoadChanges(db, seqs, &changes));
+  WEIGE_RETURN_IF_ERROR(store::LoadChanges(store, seqs, &changes));
   std::vector<Delivery> deliveries;
   deliveries.reserve(changes.size());
   for (const store::Change& c : changes) deliveries.push_back(Decide(scope, c.keys, c.old_keys));
@@ -33,7 +31,7 @@ Status PullInSnapshot(store::Db& db, const PullRequest& req, std::string* page) 
   ScopeDigest digest;
   const bool with_digest = !has_more || req.digest;
   if (with_digest) {
-    WEIGE_RETURN_IF_ERROR(store::ForEachLiveSeq(db, scope.tags, scope.everything, next,
+    WEIGE_RETURN_IF_ERROR(store::ForEachLiveSeq(store, scope.tags, scope.everything, next,
                                                 [&](int64_t seq) { digest.Add(seq); }));
   }
   *page = EncodePage(changes, deliveries, next, has_more, head, with_digest ? &digest : nullptr);
@@ -42,12 +40,12 @@ Status PullInSnapshot(store::Db& db, const PullRequest& req, std::string* page) 
 
 }  // namespace
 
-Status LoadScope(store::Db& db, const std::string& person_id, Scope* scope) {
+Status LoadScope(store::Store& store, const std::string& person_id, Scope* scope) {
   Actor actor;
-  WEIGE_RETURN_IF_ERROR(store::LoadGrants(db, person_id, &actor));
+  WEIGE_RETURN_IF_ERROR(store::LoadGrants(store, person_id, &actor));
   std::vector<store::GrantPlaces> places(actor.grants.size());
   for (size_t i = 0; i < actor.grants.size(); ++i) {
-    WEIGE_RETURN_IF_ERROR(store::PlacesOfGrant(db, actor.grants[i], &places[i]));
+    WEIGE_RETURN_IF_ERROR(store::PlacesOfGrant(store, actor.grants[i], &places[i]));
   }
   *scope = ScopeOf(person_id, actor.grants, places);
   return Status::Ok();
@@ -73,14 +71,14 @@ std::string CitingAuthor(const store::Change& c) {
 
 }  // namespace
 
-Status MaySeeBlob(store::Db& db, const std::string& person_id, const std::string& sha,
+Status MaySeeBlob(store::Store& store, const std::string& person_id, const std::string& sha,
                   const std::string& uploader, bool* allowed) {
   *allowed = false;
   std::vector<store::Change> citing;
-  WEIGE_RETURN_IF_ERROR(store::ChangesCiting(db, sha, &citing));
+  WEIGE_RETURN_IF_ERROR(store::ChangesCiting(store, sha, &citing));
   if (citing.empty()) return Status::Ok();
   Scope scope;
-  WEIGE_RETURN_IF_ERROR(LoadScope(db, person_id, &scope));
+  WEIGE_RETURN_IF_ERROR(LoadScope(store, person_id, &scope));
   for (const store::Change& c : citing) {
     if (CitingAuthor(c) != uploader) continue;
     if (Decide(scope, c.keys, c.old_keys) == Delivery::kSend) {
@@ -91,16 +89,16 @@ Status MaySeeBlob(store::Db& db, const std::string& person_id, const std::string
   return Status::Ok();
 }
 
-Status ReadableBlob(store::Db& db, const std::string& person_id, const std::string& sha,
+Status ReadableBlob(store::Store& store, const std::string& person_id, const std::string& sha,
                     bool* allowed, std::string* bytes) {
   *allowed = false;
   bytes->clear();
   bool found = false;
   std::string uploader;
-  WEIGE_RETURN_IF_ERROR(store::FindBlob(db, sha, &found, bytes, &uploader));
+  WEIGE_RETURN_IF_ERROR(store::FindBlob(store, sha, &found, bytes, &uploader));
   if (found) {
     *allowed = uploader == person_id;
-    if (!*allowed) WEIGE_RETURN_IF_ERROR(MaySeeBlob(db, person_id, sha, uploader, allowed));
+    if (!*allowed) WEIGE_RETURN_IF_ERROR(MaySeeBlob(store, person_id, sha, uploader, allowed));
   }
   if (!*allowed) bytes->clear();
   return Status::Ok();
@@ -112,13 +110,11 @@ Status Pull(store::Store* store, const PullRequest& req, std::string* page) {
                            "limit must be between 1 and " + std::to_string(kMaxPullLimit));
   }
   if (req.cursor < 0) return InvalidArgument("sync.bad_cursor", "cursor must be 0 or more");
-  store::Db& db = *store->db();
-  // One snapshot for the scope, the page and the digest.
-  const bool own_txn = sqlite3_get_autocommit(db.raw()) != 0;
-  if (own_txn) WEIGE_RETURN_IF_ERROR(db.Exec("BEGIN"));
-  Status s = PullInSnapshot(db, req, page);
-  if (own_txn) db.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
-  return s;
+  // One snapshot for the scope, the page and the digest (read only: it is
+  // not committed).
+  store::Transaction snapshot;
+  WEIGE_RETURN_IF_ERROR(store->Begin(&snapshot));
+  return PullInSnapshot(*store, req, page);
 }
 
 }  // namespace weige::sync

@@ -32,20 +32,20 @@ Status Pull(store::Store* store, const PullRequest& request, std::string* page);
 
 // The scope of a person (ScopeOf over their grants and what each reaches).
 // not_found "actor.unknown".
-Status LoadScope(store::Db& db, const std::string& person_id, Scope* scope);
+Status LoadScope(store::Store& store, const std::string& person_id, Scope* scope);
 
 // Whether `person_id` may fetch the photo `sha` uploaded by `uploader`: some
 // change citing it (a visit's, patrol's or report's photos, an event's
 // evidence) made by the uploader is sent to their scope. A citation by anyone
 // else shares nothing, so a hash is not a capability. (The uploader's own
 // right is the caller's business.)
-Status MaySeeBlob(store::Db& db, const std::string& person_id, const std::string& sha,
+Status MaySeeBlob(store::Store& store, const std::string& person_id, const std::string& sha,
                   const std::string& uploader, bool* allowed);
 
 // The photo `sha` for `person_id`: `allowed` and its bytes when they uploaded
 // it or MaySeeBlob; otherwise allowed is false whether or not it exists, so a
 // caller answers both alike (a hash is not a capability, nor an oracle).
-Status ReadableBlob(store::Db& db, const std::string& person_id, const std::string& sha,
+Status ReadableBlob(store::Store& store, const std::string& person_id, const std::string& sha,
                     bool* allowed, std::string* bytes);
 
 }  // namespace weige::sync

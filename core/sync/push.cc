@@ -39,7 +39,6 @@ Json PushCommand(store::Store* store, const std::string& person_id, const Json& 
                                         "command.id must be 1-64 characters of [A-Za-z0-9_.:-]"));
   }
   const std::string id = id_it->get<std::string>();
-  store::Db& db = *store->db();
 
   Json cmd = command;
   Status early;
@@ -53,7 +52,7 @@ Json PushCommand(store::Store* store, const std::string& person_id, const Json& 
 
   store::PushAnswer seen;
   bool found = false;
-  Status s = store::FindPushAnswer(db, person_id, id, &found, &seen);
+  Status s = store::FindPushAnswer(*store, person_id, id, &found, &seen);
   if (!s.ok()) return Retry(id, s);
   if (found) {
     if (!SameCommand(seen.body, cmd)) {
@@ -65,7 +64,8 @@ Json PushCommand(store::Store* store, const std::string& person_id, const Json& 
     return Retry(id, Internal("push.answer_unreadable", "the stored answer is unreadable"));
   }
 
-  s = db.Exec("SAVEPOINT weige_push");
+  store::Transaction tx;
+  s = store->Begin(&tx);
   if (!s.ok()) return Retry(id, s);
   Json answer;
   if (!early.ok()) {
@@ -76,7 +76,7 @@ Json PushCommand(store::Store* store, const std::string& person_id, const Json& 
     Result r = store->Execute(cmd, options);
     if (r.ok()) {
       int64_t head = 0;
-      s = store::ChangeLogHead(db, &head);
+      s = store::ChangeLogHead(*store, &head);
       answer = {{"id", id}, {"status", "accepted"}, {"seq", head}, {"value", r.value}};
     } else if (r.status.code == Code::kInternal) {
       s = r.status;
@@ -86,19 +86,10 @@ Json PushCommand(store::Store* store, const std::string& person_id, const Json& 
   }
   if (s.ok()) {
     store::PushAnswer keep{person_id, DumpJson(cmd), DumpJson(answer)};
-    s = store::SavePushAnswer(db, id, keep, now);
+    s = store::SavePushAnswer(*store, id, keep, now);
   }
-  if (!s.ok()) {
-    db.Exec("ROLLBACK TO weige_push");
-    db.Exec("RELEASE weige_push");
-    return Retry(id, s);
-  }
-  s = db.Exec("RELEASE weige_push");
-  if (!s.ok()) {
-    db.Exec("ROLLBACK TO weige_push");
-    db.Exec("RELEASE weige_push");
-    return Retry(id, s);
-  }
+  if (s.ok()) s = tx.Commit();
+  if (!s.ok()) return Retry(id, s);
   return answer;
 }
 
@@ -113,8 +104,8 @@ Status PushBatch(store::Store* store, const std::string& person_id, const Json& 
   }
   *answers = Json::array();
   if (commands.empty()) return Status::Ok();
-  store::Db& db = *store->db();
-  Status begun = db.Exec("BEGIN IMMEDIATE");
+  store::Transaction tx;
+  Status begun = store->Begin(&tx, store::TxMode::kImmediate);
   for (const Json& c : commands) {
     Json id = c.is_object() && c.contains("id") && c["id"].is_string() ? c["id"] : Json(nullptr);
     if (!begun.ok()) {
@@ -126,9 +117,8 @@ Status PushBatch(store::Store* store, const std::string& person_id, const Json& 
     }
   }
   if (!begun.ok()) return Status::Ok();
-  Status committed = db.Exec("COMMIT");
+  Status committed = tx.Commit();
   if (!committed.ok()) {
-    db.Exec("ROLLBACK");
     for (Json& a : *answers) a = Retry(a["id"], committed);
   }
   return Status::Ok();

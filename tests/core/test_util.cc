@@ -59,6 +59,8 @@ TempDb::TempDb() {
   path_ = dir_ + "/weige.db";
 }
 
+Status ExecSql(store::Store& store, std::string_view sql) { return store::DbOf(store).Exec(sql); }
+
 TempDb::~TempDb() {
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
@@ -68,7 +70,8 @@ void WorldTest::SetUp() {
   tmp_ = std::make_unique<TempDb>();
   ASSERT_TRUE(store::Store::Open(tmp_->path(), {}, &store_).ok());
   ASSERT_TRUE(store_->Bootstrap("admin", "Admin", kSetupAt).ok());
-  ASSERT_TRUE(store_->ExecSql("BEGIN").ok());
+  store::Transaction tx;
+  ASSERT_TRUE(store_->Begin(&tx).ok());
   int n = 0;
   auto run = [&](const char* type, Json payload) {
     Result r = store_->Execute(
@@ -115,7 +118,7 @@ void WorldTest::SetUp() {
     }
   }
   run("template.publish", {{"template", DoorTemplate(1)}});
-  ASSERT_TRUE(store_->ExecSql("COMMIT").ok());
+  ASSERT_TRUE(tx.Commit().ok());
 }
 
 void WorldTest::TurnOnChangeLog() {
@@ -201,7 +204,7 @@ Json WorldTest::ItemDetail(const std::string& item) {
 }
 
 int64_t WorldTest::Count(const std::string& sql) {
-  store::Stmt s = store_->db()->Q(sql);
+  store::Stmt s = store::DbOf(*store_).Q(sql);
   int64_t n = -1;
   if (s.Step()) n = s.Int(0);
   return n;

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/domain/result.h"
 #include "core/store/store.h"
@@ -46,6 +47,10 @@ Json Cmd(const std::string& id, const std::string& type, const std::string& acto
 // extinguisher in [missing, expired] -> fire_safety, 7 days;
 // elderly above 0 -> care, no deadline.
 Json DoorTemplate(int64_t version);
+
+// Runs SQL directly on a store's connection, bypassing the store: for tests
+// that tamper with rows to see what the store (or its triggers) does.
+Status ExecSql(store::Store& store, std::string_view sql);
 
 // "ok", or "<code> <reason>: <message>".
 std::string Describe(const Result& r);

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/store/db.h"
 #include "core/sync/device.h"
 #include "core/sync/pull.h"
 #include "tests/fuzz/fuzz_world.h"
@@ -26,7 +27,7 @@ namespace {
 std::string IntegrityCheck(weige::store::Store* s) {
   std::string out;
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(s->db()->raw(), "PRAGMA quick_check", -1, &st, nullptr);
+  sqlite3_prepare_v2(weige::store::DbOf(*s).raw(), "PRAGMA quick_check", -1, &st, nullptr);
   while (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
     out += reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
   }
@@ -89,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t nl = in.find('\n');
     std::string_view page = in.substr(0, nl);
     in = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
-    sqlite3_int64 changes = sqlite3_total_changes64(device->db()->raw());
+    sqlite3_int64 changes = sqlite3_total_changes64(weige::store::DbOf(*device).raw());
     weige::Result r = weige::sync::ApplyPage(device.get(), page);
     if (!r.ok()) {
       if (r.status.code == weige::Code::kInternal || r.status.reason.empty()) {
@@ -99,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       // Most bad pages fail before any row is touched; one that failed
       // after touching rows must have rolled them all back. (The digest is
       // compared for the first page only: the state it started from is known.)
-      if (n == 0 && sqlite3_total_changes64(device->db()->raw()) != changes &&
+      if (n == 0 && sqlite3_total_changes64(weige::store::DbOf(*device).raw()) != changes &&
           device->ContentDigest() != PristineDigest()) {
         Fail("a failed page wrote: " + r.status.reason);
       }

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/store/db.h"
 #include "tests/fuzz/fuzz_world.h"
 
 using weige::fuzz::GetWorld;
@@ -47,7 +48,7 @@ namespace {
 // Rows a command would add: its events, outbox row and the entities.
 std::string Footprint(weige::store::Store* s) {
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(s->db()->raw(),
+  sqlite3_prepare_v2(weige::store::DbOf(*s).raw(),
                      "SELECT (SELECT count(*) FROM events) || ',' || (SELECT count(*) FROM outbox)"
                      " || ',' || (SELECT count(*) FROM items) || ',' || (SELECT count(*) FROM visits)"
                      " || ',' || (SELECT count(*) FROM reports) || ',' || (SELECT count(*) FROM people)",
@@ -67,7 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // One store for the process; each input runs inside BEGIN .. ROLLBACK, so
   // every input starts from the demo world (Execute nests as a SAVEPOINT).
   auto& store = OpenStore();
-  if (!store->ExecSql("BEGIN").ok()) std::abort();
+  weige::store::Transaction input;
+  if (!store->Begin(&input).ok()) std::abort();
   std::string_view in(reinterpret_cast<const char*>(data), size);
   for (int line = 0; line < 8 && !in.empty(); ++line) {
     size_t nl = in.find('\n');
@@ -92,6 +94,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
   }
-  if (!store->ExecSql("ROLLBACK").ok()) std::abort();
+  input.Rollback();
   return 0;
 }

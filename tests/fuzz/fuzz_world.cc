@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/domain/json_reader.h"
+#include "core/store/db.h"
 #include "core/store/sync_store.h"
 #include "core/sync/device.h"
 #include "core/sync/pull.h"
@@ -43,7 +44,7 @@ void WriteFile(const std::string& path, const std::string& bytes) {
 std::vector<std::string> Column(store::Store* s, const std::string& sql) {
   std::vector<std::string> out;
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(s->db()->raw(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(store::DbOf(*s).raw(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
     Die("prepare " + sql);
   }
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -103,7 +104,7 @@ World* Build() {
   w->microgrids = Column(server.get(), "SELECT id FROM regions WHERE level = 'microgrid'");
   w->regions = Column(server.get(), "SELECT id FROM regions ORDER BY id");
   int64_t head = 0;
-  if (!store::ChangeLogHead(*server->db(), &head).ok()) Die("head");
+  if (!store::ChangeLogHead(*server, &head).ok()) Die("head");
 
   // The device: pulled half way, two commands of its own pending.
   std::unique_ptr<store::Store> device;
@@ -203,8 +204,8 @@ sqlite3* Pristine(const std::string& bytes) {
 }  // namespace
 
 void Restore(store::Store* store, const std::string& bytes) {
-  sqlite3_backup* b = sqlite3_backup_init(store->db()->raw(), "main", Pristine(bytes), "main");
-  if (b == nullptr) Die(std::string("backup: ") + sqlite3_errmsg(store->db()->raw()));
+  sqlite3_backup* b = sqlite3_backup_init(store::DbOf(*store).raw(), "main", Pristine(bytes), "main");
+  if (b == nullptr) Die(std::string("backup: ") + sqlite3_errmsg(store::DbOf(*store).raw()));
   int rc = sqlite3_backup_step(b, -1);
   sqlite3_backup_finish(b);
   if (rc != SQLITE_DONE) Die("backup step " + std::to_string(rc));

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/store/db.h"
 #include "core/store/host_vfs.h"
 #include "core/sync/device.h"
 #include "tests/fuzz/fuzz_world.h"
@@ -172,8 +173,8 @@ bool Corrupt(const weige::Status& s) {
 std::string One(weige::store::Store* s, const std::string& sql) {
   std::string out;
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(s->db()->raw(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-    Fail("prepare " + sql + ": " + sqlite3_errmsg(s->db()->raw()));
+  if (sqlite3_prepare_v2(weige::store::DbOf(*s).raw(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    Fail("prepare " + sql + ": " + sqlite3_errmsg(weige::store::DbOf(*s).raw()));
   }
   while (sqlite3_step(st) == SQLITE_ROW) {
     const unsigned char* t = sqlite3_column_text(st, 0);
@@ -216,7 +217,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (int i = 0; store != nullptr && i < steps; ++i) {
       int op = fdp.ConsumeIntegralInRange<int>(0, 7);
       if (op == 7) {
-        store->ExecSql("PRAGMA wal_checkpoint(TRUNCATE)");
+        weige::store::DbOf(*store).Exec("PRAGMA wal_checkpoint(TRUNCATE)");
         continue;
       }
       std::string id = "v-" + std::to_string(i);

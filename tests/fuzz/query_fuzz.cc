@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/store/db.h"
 #include "tests/fuzz/fuzz_world.h"
 
 namespace {
@@ -55,14 +56,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t nl = in.find('\n');
   if (nl == std::string_view::npos) return -1;
   auto& store = Store();
-  sqlite3_int64 before = sqlite3_total_changes64(store->db()->raw());
+  sqlite3_int64 before = sqlite3_total_changes64(weige::store::DbOf(*store).raw());
   weige::Result r = store->Query(in.substr(0, nl), in.substr(nl + 1));
   if (!r.ok() && (r.status.code == weige::Code::kInternal || r.status.reason.empty())) {
     std::fprintf(stderr, "query: %s %s: %s\n", std::string(weige::CodeName(r.status.code)).c_str(),
                  r.status.reason.c_str(), r.status.message.c_str());
     std::abort();
   }
-  if (sqlite3_total_changes64(store->db()->raw()) != before) {
+  if (sqlite3_total_changes64(weige::store::DbOf(*store).raw()) != before) {
     std::fprintf(stderr, "query wrote to the store\n");
     std::abort();
   }

@@ -48,7 +48,7 @@ class ChangeLogTest : public WorldTest {
 
   int64_t Head() {
     int64_t h = 0;
-    EXPECT_TRUE(store::ChangeLogHead(*store().db(), &h).ok());
+    EXPECT_TRUE(store::ChangeLogHead(store(), &h).ok());
     return h;
   }
 };
@@ -247,7 +247,7 @@ TEST_F(ChangeLogTest, PhotosAreIndexedByTheChangesCitingThem) {
            {{"visit_id", "v1"}, {"household_id", "h2"}, {"cycle", kCycle}, {"outcome", "met"},
             {"photos", {Sha(1)}}});
   std::vector<store::Change> citing;
-  ASSERT_TRUE(store::ChangesCiting(*store().db(), Sha(1), &citing).ok());
+  ASSERT_TRUE(store::ChangesCiting(store(), Sha(1), &citing).ok());
   std::set<std::string> tables;
   for (const auto& c : citing) tables.insert(c.table);
   EXPECT_EQ(tables, (std::set<std::string>{"visits", "events"}));

@@ -35,6 +35,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/store/db.h"  // the workers and households of the demo district, by SQL
 #include "core/store/store.h"
 #include "core/store/sync_store.h"
 #include "tests/sync/server_harness.h"
@@ -108,7 +109,7 @@ bool Prepare(const Args& args, bool with_commands, std::vector<Device>* devices,
   options.record_changes = true;
   if (!Check(weige::store::Store::Open(args.db, options, &store), "open")) return false;
   std::fprintf(stderr, "change log ready in %.1f s\n", Seconds(t0, Clock::now()));
-  weige::store::Db& db = *store->db();
+  weige::store::Db& db = weige::store::DbOf(*store);
   {
     weige::store::Stmt s = db.Q(
         "SELECT MIN(person_id), scope_id FROM roles WHERE role = 'worker' GROUP BY scope_id"
@@ -128,13 +129,14 @@ bool Prepare(const Args& args, bool with_commands, std::vector<Device>* devices,
   randombytes_buf(nonce_bytes, sizeof nonce_bytes);
   const std::string nonce = Hex(nonce_bytes, sizeof nonce_bytes);
   const int64_t now = 1795000000000;  // the demo's "now"
-  if (!Check(store->ExecSql("BEGIN"), "begin")) return false;
+  weige::store::Transaction tx;
+  if (!Check(store->Begin(&tx), "begin")) return false;
   for (size_t i = 0; i < devices->size(); ++i) {
     Device& d = (*devices)[i];
     unsigned char t[32];
     randombytes_buf(t, sizeof t);
     d.token = Hex(t, sizeof t);
-    if (!Check(weige::store::SaveToken(db, Sha256Hex(d.token), d.person, now,
+    if (!Check(weige::store::SaveToken(*store, Sha256Hex(d.token), d.person, now,
                                        now + 1000LL * 86400 * 3650),
                "token")) {
       return false;
@@ -162,8 +164,8 @@ bool Prepare(const Args& args, bool with_commands, std::vector<Device>* devices,
       d.commands.push_back(std::move(cmd));
     }
   }
-  if (!Check(store->ExecSql("COMMIT"), "commit")) return false;
-  return Check(weige::store::ChangeLogHead(db, head), "head");
+  if (!Check(tx.Commit(), "commit")) return false;
+  return Check(weige::store::ChangeLogHead(*store, head), "head");
 }
 
 struct Stats {
@@ -331,16 +333,16 @@ double VisitCost(const std::string& db, const std::string& copy, const char* how
   if (ec) return -1;
   std::unique_ptr<weige::store::Store> store;
   if (!Check(weige::store::Store::Open(copy, {}, &store), "open copy")) return -1;
-  if (!Check(store->ExecSql(how), "prepare copy")) return -1;
+  if (!Check(weige::store::DbOf(*store).Exec(how), "prepare copy")) return -1;
   std::vector<std::string> households;
   {
-    weige::store::Stmt h = store->db()->Q("SELECT id FROM households ORDER BY id LIMIT ?");
+    weige::store::Stmt h = weige::store::DbOf(*store).Q("SELECT id FROM households ORDER BY id LIMIT ?");
     h.Bind(1, static_cast<int64_t>(n));
     while (h.Step()) households.push_back(h.Text(0));
   }
   std::string admin;
   {
-    weige::store::Stmt a = store->db()->Q(
+    weige::store::Stmt a = weige::store::DbOf(*store).Q(
         "SELECT person_id FROM roles WHERE role = 'admin' AND scope_id = '*' LIMIT 1");
     if (a.Step()) admin = a.Text(0);
   }
@@ -371,7 +373,7 @@ int DeviceOverhead(const Args& args) {
   {
     std::unique_ptr<weige::store::Store> store;
     if (!Check(weige::store::Store::Open(args.db, {}, &store), "open")) return 1;
-    weige::store::Stmt t = store->db()->Q(
+    weige::store::Stmt t = weige::store::DbOf(*store).Q(
         "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'sync\\_%' ESCAPE '\\'"
         " AND name <> 'sync_changes_index' AND name <> 'sync_changes_append_only'");
     while (t.Step()) drop += "DROP TRIGGER " + t.Text(0) + ";";

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/store/db.h"
 #include "tests/sync/server_harness.h"
 
 namespace weige::testing {
@@ -44,7 +45,7 @@ TEST_F(AuthTest, TokensAreStoredHashed) {
   server_.Stop();
   std::unique_ptr<store::Store> s;
   ASSERT_TRUE(store::Store::Open(tmp_->path(), {}, &s).ok());
-  store::Stmt q = s->db()->Q("SELECT token_hash FROM auth_tokens");
+  store::Stmt q = store::DbOf(*s).Q("SELECT token_hash FROM auth_tokens");
   int n = 0;
   while (q.Step()) {
     EXPECT_NE(q.Text(0), token);
@@ -52,7 +53,7 @@ TEST_F(AuthTest, TokensAreStoredHashed) {
     ++n;
   }
   EXPECT_EQ(n, 1);
-  store::Stmt c = s->db()->Q("SELECT hash FROM auth_credentials WHERE person_id = 'worker1'");
+  store::Stmt c = store::DbOf(*s).Q("SELECT hash FROM auth_credentials WHERE person_id = 'worker1'");
   ASSERT_TRUE(c.Step());
   EXPECT_EQ(c.Text(0).rfind("$argon2id$", 0), 0u);
 }

@@ -229,7 +229,7 @@ void SetTestPasswords(store::Store* store, const std::vector<std::string>& peopl
     ASSERT_EQ(crypto_pwhash_str(hash, pw.data(), pw.size(), crypto_pwhash_OPSLIMIT_MIN,
                                 crypto_pwhash_MEMLIMIT_MIN),
               0);
-    ASSERT_TRUE(store::SetCredential(*store->db(), p, hash, kSetupAt).ok());
+    ASSERT_TRUE(store::SetCredential(*store, p, hash, kSetupAt).ok());
   }
 }
 

@@ -53,7 +53,7 @@ class DemoDistrictTest : public ::testing::TestWithParam<int64_t> {
   }
 
   int64_t Count(const std::string& sql) {
-    store::Stmt s = store_->db()->Q(sql);
+    store::Stmt s = store::DbOf(*store_).Q(sql);
     EXPECT_TRUE(s.Step()) << sql << ": " << s.status().message;
     return s.Int(0);
   }
@@ -117,13 +117,13 @@ TEST_P(DemoDistrictTest, ThePhotosAreServedToThePeopleWhoSeeThem) {
   const std::string worker = Login("worker"), captain = Login("captain");
   ASSERT_FALSE(worker.empty());
   auto check = [&](const std::string& person, const std::string& sql) {
-    store::Stmt s = store_->db()->Q(sql);
+    store::Stmt s = store::DbOf(*store_).Q(sql);
     int n = 0;
     while (s.Step()) {
       const std::string sha = s.Text(0);
       bool allowed = false;
       std::string bytes;
-      ASSERT_TRUE(sync::ReadableBlob(*store_->db(), person, sha, &allowed, &bytes).ok());
+      ASSERT_TRUE(sync::ReadableBlob(*store_, person, sha, &allowed, &bytes).ok());
       EXPECT_TRUE(allowed) << person << " is refused " << sha;
       EXPECT_FALSE(bytes.empty());
       ++n;

@@ -242,7 +242,7 @@ Status Builder::Build(Json* summary) {
   WEIGE_RETURN_IF_ERROR(store_->Bootstrap(kAdmin, "周建华", t_dir_));
   logins_.push_back({kAdmin, "周建华", "admin", "*"});
   // A larger page cache while building: inserts land all over the indexes.
-  WEIGE_RETURN_IF_ERROR(store_->ExecSql("PRAGMA cache_size = -262144"));
+  WEIGE_RETURN_IF_ERROR(store_->SetCacheKib(256 << 10));
   WEIGE_RETURN_IF_ERROR(run_.Begin());
   Status s = Directory();
   HistoryStats hist;
@@ -253,12 +253,12 @@ Status Builder::Build(Json* summary) {
     }
   }
   if (!s.ok()) {
-    store_->ExecSql("ROLLBACK");
-    store_->ExecSql("PRAGMA cache_size = -2000");
+    run_.Rollback();
+    store_->SetCacheKib(0);
     return s;
   }
   WEIGE_RETURN_IF_ERROR(run_.Commit());
-  WEIGE_RETURN_IF_ERROR(store_->ExecSql("PRAGMA cache_size = -2000"));
+  WEIGE_RETURN_IF_ERROR(store_->SetCacheKib(0));
 
   // One login per role at least; the resident is one who has reports to track.
   bool resident = false;
@@ -324,14 +324,14 @@ DistrictOptions FullScale() {
   return o;
 }
 
-Status Runner::Begin() { return store_->ExecSql("BEGIN"); }
+Status Runner::Begin() { return store_->Begin(&tx_); }
 
-Status Runner::Commit() { return store_->ExecSql("COMMIT"); }
+Status Runner::Commit() { return tx_.Commit(); }
 
 Status Runner::PutPhoto(const std::string& sha, const std::string& bytes,
                         const std::string& uploader, int64_t at) {
   bool existed = false;
-  return store::PutBlob(*store_->db(), sha, bytes, uploader, at, &existed);
+  return store::PutBlob(*store_, sha, bytes, uploader, at, &existed);
 }
 
 Status Runner::Run(const std::string& type, const std::string& actor, int64_t at, Json payload,

@@ -68,13 +68,17 @@ class Runner {
   // Stores a photo's bytes as a blob uploaded by `uploader` at `at`.
   Status PutPhoto(const std::string& sha, const std::string& bytes, const std::string& uploader,
                   int64_t at);
+  // The outer transaction the commands run in (Run commits it and begins
+  // another every `batch` commands).
   Status Begin();
   Status Commit();
+  void Rollback() { tx_.Rollback(); }
   int64_t commands() const { return n_; }
   const std::map<std::string, int64_t>& by_type() const { return by_type_; }
 
  private:
   store::Store* store_;
+  store::Transaction tx_;
   int batch_;
   int64_t n_ = 0;
   std::map<std::string, int64_t> by_type_;

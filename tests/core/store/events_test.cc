@@ -1,5 +1,6 @@
 // The audit trail and the command log: events per change (append-only),
 // idempotent re-execution, and one outbox row per accepted command.
+#include "core/store/db.h"
 #include "core/sync/outbox.h"
 #include "tests/core/test_util.h"
 
@@ -60,14 +61,14 @@ TEST_F(EventsTest, EventsAreAppendOnly) {
   std::string before = Digest();
   int64_t n = Count("SELECT COUNT(*) FROM events");
   ASSERT_GT(n, 0);
-  Status up = store().ExecSql("UPDATE events SET reason = 'forged' WHERE entity_id = '" + id + "'");
+  Status up = ExecSql(store(), "UPDATE events SET reason = 'forged' WHERE entity_id = '" + id + "'");
   EXPECT_FALSE(up.ok());
   EXPECT_NE(up.message.find("append-only"), std::string::npos) << up.message;
-  Status del = store().ExecSql("DELETE FROM events");
+  Status del = ExecSql(store(), "DELETE FROM events");
   EXPECT_FALSE(del.ok());
-  Status one = store().ExecSql("DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events)");
+  Status one = ExecSql(store(), "DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events)");
   EXPECT_FALSE(one.ok());
-  Status evidence = store().ExecSql("UPDATE events SET evidence = NULL");
+  Status evidence = ExecSql(store(), "UPDATE events SET evidence = NULL");
   EXPECT_FALSE(evidence.ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM events"), n);
   EXPECT_EQ(Digest(), before);
@@ -161,7 +162,7 @@ TEST_F(EventsTest, OneOutboxRowPerAcceptedCommand) {
   ASSERT_OK(store().Execute(std::string_view(text)));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM outbox"), rows + 1);
   {
-    store::Stmt s = store().db()->Q("SELECT body, type, actor, at, state, result FROM outbox WHERE command_id = 'ob-1'");
+    store::Stmt s = store::DbOf(store()).Q("SELECT body, type, actor, at, state, result FROM outbox WHERE command_id = 'ob-1'");
     ASSERT_TRUE(s.Step());
     EXPECT_EQ(s.Text(0), text) << "the body is kept as sent";
     EXPECT_EQ(s.Text(1), "item.open");
@@ -194,16 +195,22 @@ TEST_F(EventsTest, OneOutboxRowPerAcceptedCommand) {
 
 TEST_F(EventsTest, ARolledBackOuterTransactionTakesEverythingWithIt) {
   std::string before = Digest();
-  ASSERT_TRUE(store().ExecSql("BEGIN").ok());
-  OpenItem();
-  OpenItem();
-  ASSERT_TRUE(store().ExecSql("ROLLBACK").ok());
+  {
+    store::Transaction batch;
+    ASSERT_TRUE(store().Begin(&batch).ok());
+    OpenItem();
+    OpenItem();
+    batch.Rollback();
+    EXPECT_FALSE(batch.active());
+  }
   EXPECT_EQ(Digest(), before);
   // And a committed batch keeps all of it.
-  ASSERT_TRUE(store().ExecSql("BEGIN").ok());
+  store::Transaction batch;
+  ASSERT_TRUE(store().Begin(&batch).ok());
   EXPECT_FALSE(Exec("worker1", "item.open", {{"item_id", "x"}}).ok());
   std::string a = OpenItem();
-  ASSERT_TRUE(store().ExecSql("COMMIT").ok());
+  ASSERT_TRUE(batch.Commit().ok());
+  EXPECT_FALSE(store().InTransaction());
   EXPECT_EQ(ItemState(a), "open");
 }
 

@@ -43,11 +43,11 @@ bool Offered(const Json& actions, const std::string& type) {
 // be accepted, with nothing kept.
 bool WouldAccept(store::Store& s, const std::string& actor, const std::string& type,
                  const std::string& item, Result* r) {
-  EXPECT_TRUE(s.ExecSql("SAVEPOINT probe").ok());
+  store::Transaction probe;
+  EXPECT_TRUE(s.Begin(&probe).ok());
   *r = s.Execute(Cmd("probe-" + actor + "-" + type + "-" + item, type, actor, kT0 + kHour,
                      ValidPayload(type, item)));
-  EXPECT_TRUE(s.ExecSql("ROLLBACK TO probe").ok());
-  EXPECT_TRUE(s.ExecSql("RELEASE probe").ok());
+  probe.Rollback();
   return r->ok();
 }
 

@@ -360,15 +360,16 @@ TEST_F(MutationTest, ValidCommandsAreMostlyAccepted) {
   Mutator m(kDefaultSeed);
   int accepted = 0;
   const int n = 400;
-  ASSERT_TRUE(store().ExecSql("BEGIN").ok());
+  store::Transaction block;
   for (int i = 0; i < n; ++i) {
     if (i % 20 == 0) {
-      ASSERT_TRUE(store().ExecSql("ROLLBACK; BEGIN").ok());
+      block.Rollback();
+      ASSERT_TRUE(store().Begin(&block).ok());
     }
     Result r = store().Execute(Valid(m, i));
     if (r.ok()) ++accepted;
   }
-  ASSERT_TRUE(store().ExecSql("ROLLBACK").ok());
+  block.Rollback();
   EXPECT_GT(accepted, n * 7 / 10) << accepted << " of " << n;
 }
 
@@ -388,12 +389,13 @@ TEST_F(MutationTest, MutatedCommandsNeverCrashAndRejectionsWriteNothing) {
   std::string block_digest;
   int64_t block_outbox = 0;
   bool in_block = false;
+  store::Transaction block;
 
   for (int i = 0; i < cases; ++i) {
     // The first block commits for real; later ones roll back to its end.
     if (i > 0 && i % kBlock == 0) {
       if (in_block) {
-        ASSERT_TRUE(store().ExecSql("ROLLBACK").ok());
+        block.Rollback();
         digest = block_digest;
         outbox = block_outbox;
         ASSERT_EQ(Digest(), block_digest) << "rollback at case " << i;
@@ -401,7 +403,7 @@ TEST_F(MutationTest, MutatedCommandsNeverCrashAndRejectionsWriteNothing) {
         block_digest = digest;
         block_outbox = outbox;
       }
-      ASSERT_TRUE(store().ExecSql("BEGIN").ok());
+      ASSERT_TRUE(store().Begin(&block).ok());
       in_block = true;
     }
     Json cmd = Valid(m, i);
@@ -468,9 +470,7 @@ TEST_F(MutationTest, MutatedCommandsNeverCrashAndRejectionsWriteNothing) {
     digest = now;
     outbox = rows;
   }
-  if (in_block) {
-    ASSERT_TRUE(store().ExecSql("ROLLBACK").ok());
-  }
+  if (in_block) block.Rollback();
 
   std::printf("[ mutation  ] %d accepted (%d of them replayed too), %d rejected, %d internal\n",
               accepted, replayed, cases - accepted, internal);

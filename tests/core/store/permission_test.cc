@@ -20,7 +20,8 @@ class PermissionTest : public WorldTest {
   void Check(const std::string& type, const std::function<Json()>& setup,
              const std::set<std::string>& allowed, const char* denied_reason = "permission.denied") {
     for (const char* actor : kActors) {
-      ASSERT_TRUE(store().ExecSql("BEGIN").ok());
+      store::Transaction probe;  // rolled back at the end of each turn
+      ASSERT_TRUE(store().Begin(&probe).ok());
       Json payload = setup();
       std::string before = Digest();
       Result r = Exec(actor, type, payload, kT0 + kDay);
@@ -33,7 +34,6 @@ class PermissionTest : public WorldTest {
         EXPECT_EQ(r.status.reason, denied_reason) << type << " by " << actor;
         EXPECT_EQ(Digest(), before) << type << " by " << actor << " wrote something";
       }
-      ASSERT_TRUE(store().ExecSql("ROLLBACK").ok());
     }
   }
   static std::function<Json()> Fixed(Json payload) {

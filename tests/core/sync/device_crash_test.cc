@@ -76,7 +76,7 @@ Json VisitWithTwoFindings(const std::string& id, const std::string& household) {
 }
 
 int64_t RowCount(store::Store& s, const std::string& sql, const std::string& arg) {
-  store::Stmt q = s.db()->Q(sql);
+  store::Stmt q = store::DbOf(s).Q(sql);
   q.Bind(1, arg);
   return q.Step() ? q.Int(0) : -1;
 }
@@ -175,8 +175,7 @@ TEST_F(DeviceCrashTest, SigkillDuringApplyAndDispatchLosesNothingAcknowledged) {
 
     std::unique_ptr<store::Store> device;
     ASSERT_TRUE(store::Store::Open(device_db->path(), {}, &device).ok()) << "round " << round;
-    store::Stmt ic = device->db()->Q("PRAGMA integrity_check");
-    if (!ic.Step() || ic.Text(0) != "ok") ++integrity_failures;
+    if (!device->IntegrityCheck().ok()) ++integrity_failures;
     Result st = sync::SyncState(device.get());
     ASSERT_TRUE(st.ok());
     if (st.value["cursor"].get<int64_t>() < acked_cursor) ++cursor_lost;
@@ -186,7 +185,7 @@ TEST_F(DeviceCrashTest, SigkillDuringApplyAndDispatchLosesNothingAcknowledged) {
     // The device's own commands (ids r<round>-<i>): a visit and its two items
     // together or not at all. (A server visit may sit without its items
     // between two pages: pages are cut by count, not by transaction.)
-    store::Stmt visits = device->db()->Q("SELECT id FROM visits WHERE id GLOB 'r*'");
+    store::Stmt visits = store::DbOf(*device).Q("SELECT id FROM visits WHERE id GLOB 'r*'");
     while (visits.Step()) {
       if (RowCount(*device, "SELECT count(*) FROM items WHERE source_id = ?", visits.Text(0)) != 2) {
         ++half;

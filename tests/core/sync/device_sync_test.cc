@@ -28,13 +28,13 @@ std::vector<std::string> Rows(store::Store& s, const std::string& table,
                               const std::string& where = "") {
   std::vector<std::string> out;
   std::string cols;
-  store::Stmt info = s.db()->Q("SELECT name FROM pragma_table_info(?)");
+  store::Stmt info = store::DbOf(s).Q("SELECT name FROM pragma_table_info(?)");
   info.Bind(1, table);
   while (info.Step()) {
     if (!cols.empty()) cols += ", ";
     cols += "typeof(\"" + info.Text(0) + "\"), \"" + info.Text(0) + "\"";
   }
-  store::Stmt rows = s.db()->Q("SELECT json_array(" + cols + ") FROM " + table +
+  store::Stmt rows = store::DbOf(s).Q("SELECT json_array(" + cols + ") FROM " + table +
                                (where.empty() ? "" : " WHERE " + where));
   while (rows.Step()) out.push_back(rows.Text(0));
   std::sort(out.begin(), out.end());
@@ -144,7 +144,7 @@ class DeviceSyncTest : public WorldTest {
   }
 
   std::string DeviceItemState(Device& d, const std::string& item) {
-    store::Stmt s = d.store->db()->Q("SELECT state FROM items WHERE id = ?");
+    store::Stmt s = store::DbOf(*d.store).Q("SELECT state FROM items WHERE id = ?");
     s.Bind(1, item);
     return s.Step() ? s.Text(0) : std::string("(none)");
   }
@@ -159,7 +159,7 @@ class DeviceSyncTest : public WorldTest {
     return item;
   }
   int64_t DeviceCount(Device& d, const std::string& sql) {
-    store::Stmt s = d.store->db()->Q(sql);
+    store::Stmt s = store::DbOf(*d.store).Q(sql);
     return s.Step() ? s.Int(0) : -1;
   }
 };
@@ -286,7 +286,7 @@ TEST_F(DeviceSyncTest, AStaleWriteIsRejectedWithItsReasonAtPush) {
   EXPECT_EQ(rejections[0]["type"], "item.verify");
   Pull(*admin);
   // The loser's effects are gone; the winner's stand.
-  store::Stmt s = admin->store->db()->Q("SELECT closed_by FROM items WHERE id = ?");
+  store::Stmt s = store::DbOf(*admin->store).Q("SELECT closed_by FROM items WHERE id = ?");
   s.Bind(1, item);
   ASSERT_TRUE(s.Step());
   EXPECT_EQ(s.Text(0), "head1");
@@ -509,8 +509,8 @@ TEST_F(DeviceSyncTest, ADigestMismatchResyncsFromZero) {
   std::string pending = Run(*w, "item.open", {{"item_id", "i1"}, {"household_id", "h1"},
                                               {"category", "fire"}, {"title", "Flying wire"}});
   // Drift: the device lost a row (and its count) behind sync's back.
-  ASSERT_TRUE(w->store->ExecSql("DELETE FROM households WHERE id = 'h2'").ok());
-  ASSERT_TRUE(w->store->ExecSql("UPDATE sync_device SET digest_count = digest_count - 1").ok());
+  ASSERT_TRUE(ExecSql(*w->store, "DELETE FROM households WHERE id = 'h2'").ok());
+  ASSERT_TRUE(ExecSql(*w->store, "UPDATE sync_device SET digest_count = digest_count - 1").ok());
   OpenItem("h2");
   int64_t cursor = SyncState(*w)["cursor"].get<int64_t>();
   Result r = sync::ApplyPage(w->store.get(), Page("worker1", cursor, 5000));
