@@ -1,5 +1,6 @@
 // The few calls the page makes to the server itself (sync.js does the rest):
-// sign in, who am I, sign out, and fetching a photo cited by a pulled record.
+// sign in, who am I, sign out, fetching a photo cited by a pulled record, and
+// a query the server answers (names of places outside the device's scope).
 import { app } from './app.js';
 
 async function json(res) {
@@ -42,4 +43,12 @@ export async function fetchBlob(sha) {
   } catch (e) {
     return null;
   }
+}
+
+/** The server's answer to a query (the same core query the device runs). */
+export async function serverQuery(name, params = {}) {
+  const res = await fetch('/api/v1/query', { method: 'POST', cache: 'no-store',
+    headers: { Authorization: `Bearer ${app.session.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, params }) });
+  return (await json(res)).value;
 }
