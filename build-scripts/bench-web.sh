@@ -7,7 +7,5 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/build-scripts/lib.sh"
 cd "$root"
-bash "$root/build-scripts/build-web.sh" >&2
-[ -n "${WEIGE_SERVER:-}" ] || weige_server_build weige-server
-weige_chromium
+weige_web_ready
 node tests/e2e/bench/web-bench.mjs

@@ -9,14 +9,15 @@
 # visit.record, micro-grid queries, district rollup), wasm (module sizes,
 # wasm vs native, durable dispatch on node/opfs/idb, cold start), server
 # (reconnect storm, first sync), pouchdb (Weige vs PouchDB sync), web (first
-# load, time to the worker's list), miniprogram (main package size), fuzz
+# load, time to the worker's list), lighthouse (the signed-in worker's and grid
+# head's pages, each Lighthouse category), miniprogram (main package size), fuzz
 # (each libFuzzer target for 600 s: execs, coverage, crashes), crash (1,000
 # device SIGKILLs and 300 power cuts: integrity failures, lost acknowledged),
 # registers (full-scale register import and exports: rows/s, wall, peak memory).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(core wasm server pouchdb web miniprogram fuzz crash registers)
+[ ${#suites[@]} -gt 0 ] || suites=(core wasm server pouchdb web lighthouse miniprogram fuzz crash registers)
 failed=0
 for s in "${suites[@]}"; do
   script="$root/build-scripts/bench-$s.sh"

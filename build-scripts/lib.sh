@@ -45,6 +45,14 @@ weige_chromium() {
   weige_apt chromium fonts-wqy-microhei
 }
 
+# weige_web_ready: what a browser bench needs: the web app in build/web,
+# weige-server (unless WEIGE_SERVER names one) and Debian's chromium.
+weige_web_ready() {
+  bash "$root/build-scripts/build-web.sh" >&2
+  [ -n "${WEIGE_SERVER:-}" ] || weige_server_build weige-server
+  weige_chromium
+}
+
 # weige_native_configure: the one native tree, build/native (core, CLI, sync
 # server, tests, benchmarks), Release, with the server's Debian packages. The
 # server's own scripts and the JS suites build their targets in it too, so the

@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/build-scripts/lib.sh"
 
 weige_apt build-essential cmake git ca-certificates \
-  libgtest-dev libbenchmark-dev nlohmann-json3-dev \
+  libgtest-dev libbenchmark-dev nlohmann-json3-dev libsodium-dev zlib1g-dev \
   libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev pkg-config
 # Node.js (with npm) may come from another packaging than Debian's: only
 # install Debian's when there is none at all.

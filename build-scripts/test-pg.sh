@@ -19,12 +19,9 @@ stop() {
 trap stop EXIT
 WEIGE_JOBS=$jobs weige_server_build weige-server weige_store_test weige_mutation_test \
   weige_sync_test weige_server_test
-# Not on PostgreSQL yet: TrustTest.ServerPushAnswersArePerPerson pushes
-# outside a transaction (a SAVEPOINT alone), which needs the store's own
-# transaction type (issue 10, item 1).
 export WEIGE_TEST_PG_URL="$url"
-tests="$root/build/server/tests"
-"$tests/weige_store_test" --gtest_filter='-TrustTest.ServerPushAnswersArePerPerson'
+tests="$root/build/native/tests"
+"$tests/weige_store_test"
 "$tests/weige_mutation_test"
 "$tests/sync/weige_sync_test"
 # The real weige-server on --db postgresql://... (auth, push/pull, blobs, bad

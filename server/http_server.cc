@@ -11,6 +11,7 @@
 #include <microhttpd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <climits>
 #include <cstdio>
@@ -213,6 +214,24 @@ const char* MimeType(const std::string& path) {
     if (path.size() >= n && path.compare(path.size() - n, n, ext) == 0) return type;
   }
   return "application/octet-stream";
+}
+
+// A build output named for its content (esbuild's chunk-XXXXXXXX.js, the
+// web build's <name>-XXXXXXXX.<ext>: 8+ characters A-Z 0-9 after the last
+// '-' of the file name, before its first '.'): it never changes, so it is
+// cached for a year. Anything else (the entry HTML, the manifest, the service
+// worker, boot.js) is revalidated on every load.
+bool IsHashedName(const std::string& path) {
+  const std::string name = path.substr(path.rfind('/') + 1);
+  const size_t dot = name.find('.'), dash = name.rfind('-', dot);
+  if (dot == std::string::npos || dash == std::string::npos || dot - dash - 1 < 8) return false;
+  for (size_t i = dash + 1; i < dot; ++i) {
+    if (!std::isupper(static_cast<unsigned char>(name[i])) &&
+        !std::isdigit(static_cast<unsigned char>(name[i]))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string ClientAddress(MHD_Connection* c) {
@@ -1049,15 +1068,26 @@ void HttpServer::Static(const Request& req, Reply* out) {
     if (fd >= 0) ::close(fd);
     return SendError(out, 404, NotFound("http.not_found", "no such file"));
   }
-  out->status = 200;
-  out->fd = fd;
-  out->fd_size = static_cast<uint64_t>(st.st_size);
+  // A validator, so that a revalidation (no-cache) costs a 304, not the file.
+  const std::string etag = "\"" + std::to_string(st.st_size) + "-" +
+                           std::to_string(st.st_mtim.tv_sec) + "." +
+                           std::to_string(st.st_mtim.tv_nsec) + "\"";
+  out->Header("ETag", etag);
+  if (req.Header("If-None-Match") == etag) {
+    ::close(fd);
+    out->status = 304;
+  } else {
+    out->status = 200;
+    out->fd = fd;
+    out->fd_size = static_cast<uint64_t>(st.st_size);
+  }
   out->type = MimeType(resolved);
   out->Header("Content-Security-Policy", kContentSecurityPolicy);
   out->Header("X-Content-Type-Options", "nosniff");
   out->Header("X-Frame-Options", "DENY");
   out->Header("Referrer-Policy", "no-referrer");
-  out->Header("Cache-Control", "no-cache");
+  out->Header("Cache-Control",
+              IsHashedName(resolved) ? "public, max-age=31536000, immutable" : "no-cache");
 }
 
 }  // namespace weige::server

@@ -189,9 +189,11 @@ Status RunDemo(StorePool* pool, const std::string& db_path) {
     std::fprintf(stderr, "weige-server: building the demo district...\n");
     Json summary;
     {
+      // The demo is alive on the day it is built: its history ends now.
+      weige::demo::DistrictOptions options;
+      options.now = NowMs();
       auto w = pool->Write();
-      WEIGE_RETURN_IF_ERROR(weige::demo::BuildDistrict(w.get(), weige::demo::DistrictOptions(),
-                                                       &summary));
+      WEIGE_RETURN_IF_ERROR(weige::demo::BuildDistrict(w.get(), options, &summary));
     }
     auto it = summary.find("logins");
     if (it != summary.end() && it->is_array()) {

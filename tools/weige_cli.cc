@@ -1,7 +1,8 @@
 // weige: the command-line tool of the native core.
 //
 //   weige init  --db FILE --admin ID --name NAME   first administrator of a new store
-//   weige demo  --db FILE [--full-scale]           build the demo district, print logins
+//   weige demo  --db FILE [--full-scale] [--now MS] build the demo district (its history
+//                                                  ending at MS, default the clock), print logins
 //   weige exec  --db FILE [--server-time MS]       JSON-lines commands on stdin,
 //                                                  one JSON result per line on stdout
 //   weige query --db FILE NAME [JSON]              run one query, print its result
@@ -10,6 +11,7 @@
 //
 // Exit status: 0 on success, 1 when a command/query fails (exec: when any
 // line failed), 2 on bad usage or when the store cannot be opened.
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -32,7 +34,7 @@ int Usage() {
   std::fprintf(stderr,
                "usage:\n"
                "  weige init  --db FILE --admin ID --name NAME\n"
-               "  weige demo  --db FILE [--full-scale]\n"
+               "  weige demo  --db FILE [--full-scale] [--now MS]\n"
                "  weige exec  --db FILE [--server-time MS]   (JSON lines on stdin)\n"
                "  weige query --db FILE NAME [JSON]\n"
                "  weige pending --db FILE [--limit N]\n"
@@ -43,7 +45,7 @@ int Usage() {
 struct Args {
   std::string verb, db, admin, name, query, params;
   bool full_scale = false;
-  std::optional<int64_t> server_time;
+  std::optional<int64_t> server_time, now;
   int64_t limit = 100;
 };
 
@@ -80,12 +82,14 @@ bool Parse(int argc, char** argv, Args* a) {
       if (!value(&a->name)) return false;
     } else if (arg == "--full-scale") {
       a->full_scale = true;
-    } else if (arg == "--server-time" || arg == "--limit") {
+    } else if (arg == "--server-time" || arg == "--limit" || arg == "--now") {
       std::string v;
       int64_t n = 0;
       if (!value(&v) || !ParseInt(v.c_str(), &n)) return false;
       if (arg == "--limit") {
         a->limit = n;
+      } else if (arg == "--now") {
+        a->now = n;
       } else {
         a->server_time = n;
       }
@@ -130,6 +134,9 @@ void PrintFigures(const Json& f, const char* indent) {
 int Demo(Store* store, const Args& a) {
   weige::demo::DistrictOptions options = a.full_scale ? weige::demo::FullScale()
                                                       : weige::demo::DistrictOptions{};
+  options.now = a.now.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
   Json summary;
   Status s = weige::demo::BuildDistrict(store, options, &summary);
   if (!s.ok()) {

@@ -3,9 +3,19 @@
 //   db-worker.js  the database Worker (offline's opfs worker + gunzipped wasm)
 //   weige.wasm.gz the core (offline/dist/weige.wasm, gzip -9: the server sends
 //                 .wasm uncompressed, so the app inflates it itself)
-//   weui.min.css, app.css, index.html, manifest, icon
+//   app-<HASH>.css WeUI's rules the app's sources use (PurgeCSS drops the
+//                 other ~86%), then web/src/app.css; named for its content
+//   index.html, boot.js, manifest.webmanifest
+//   icon.svg, icon-192.png, icon-512.png, icon-maskable-512.png (the icon on
+//                 a full-bleed background inside the 80% safe zone),
+//                 apple-touch-icon.png (180 px): PNGs drawn from icon.svg by
+//                 rsvg-convert (Debian librsvg2-bin)
 //   sw.js         the service worker with the precache list and a version hash
+// Names with an 8+ character upper-case hash (chunk-XXXXXXXX.js,
+// app-XXXXXXXXXX.css) are what weige-server caches as immutable.
 import { build } from 'esbuild';
+import { PurgeCSS } from 'purgecss';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,15 +63,35 @@ await build({ ...common, entryPoints: { 'db-worker': path.join(here, 'src/db-wor
 
 const wasm = fs.readFileSync(path.join(root, 'offline/dist/weige.wasm'));
 fs.writeFileSync(path.join(out, 'weige.wasm.gz'), zlib.gzipSync(wasm, { level: 9 }));
-fs.copyFileSync(path.join(root, 'node_modules/weui/dist/style/weui.min.css'), path.join(out, 'weui.min.css'));
-for (const f of ['index.html', 'boot.js', 'manifest.webmanifest', 'icon.svg']) {
+// One stylesheet: the WeUI rules whose classes appear in the app's sources
+// (weui-btn_<kind> is built at run time), then the app's own.
+const [weui] = await new PurgeCSS().purge({
+  content: [path.join(here, 'src/**/*.js'), path.join(here, 'index.html'), path.join(here, 'boot.js')],
+  css: [path.join(root, 'node_modules/weui/dist/style/weui.min.css')],
+  safelist: { standard: [/^weui-btn_/] },
+});
+const css = `${weui.css}\n${fs.readFileSync(path.join(here, 'src/app.css'), 'utf8')}`;
+const cssName = `app-${createHash('sha256').update(css).digest('hex').slice(0, 10).toUpperCase()}.css`;
+fs.writeFileSync(path.join(out, cssName), css);
+fs.writeFileSync(path.join(out, 'index.html'), fs.readFileSync(path.join(here, 'index.html'), 'utf8')
+  .replace('__CSS__', `./${cssName}`));
+for (const f of ['boot.js', 'manifest.webmanifest', 'icon.svg']) {
   fs.copyFileSync(path.join(here, f), path.join(out, f));
 }
-fs.copyFileSync(path.join(here, 'src/app.css'), path.join(out, 'app.css'));
+
+// The PNG icons, drawn from the SVG (size, padding to a full-bleed square).
+const icons = [['icon-192.png', 192, 0], ['icon-512.png', 512, 0],
+  ['icon-maskable-512.png', 512, 51], ['apple-touch-icon.png', 180, 18]];
+for (const [name, size, pad] of icons) {
+  execFileSync('rsvg-convert', ['-w', String(size - 2 * pad), '-h', String(size - 2 * pad),
+    '--page-width', String(size), '--page-height', String(size), '--left', String(pad),
+    '--top', String(pad), ...(pad ? ['--background-color', '#07c160'] : []),
+    path.join(here, 'icon.svg'), '-o', path.join(out, name)]);
+}
 
 const chunks = fs.readdirSync(out).filter((f) => f.startsWith('chunk-')).sort().map((f) => `./${f}`);
-const files = ['./', './index.html', './boot.js', './app.js', './db-worker.js', './weige.wasm.gz', './weui.min.css',
-  './app.css', './manifest.webmanifest', './icon.svg', ...chunks];
+const files = ['./', './index.html', './boot.js', './app.js', './db-worker.js', './weige.wasm.gz',
+  `./${cssName}`, './manifest.webmanifest', './icon.svg', ...chunks];  // not the PNGs: only an install uses them
 const hash = createHash('sha256');
 for (const f of files.slice(1)) hash.update(fs.readFileSync(path.join(out, f)));
 const version = hash.digest('hex').slice(0, 12);

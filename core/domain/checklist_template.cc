@@ -1,6 +1,7 @@
 #include "core/domain/checklist_template.h"
 
 #include "core/domain/json_reader.h"
+#include "core/domain/text.h"
 
 namespace weige {
 
@@ -9,6 +10,56 @@ namespace {
 constexpr size_t kMaxQuestions = 200;
 constexpr size_t kMaxRules = 400;
 constexpr size_t kMaxOptions = 50;
+constexpr size_t kLabelBytes = 500;
+
+Status TemplateError(const std::string& what) {
+  return InvalidArgument("template.invalid", "template: " + what);
+}
+
+// One option's text (`what` names it in errors): a string whose trimmed text
+// is non-empty (unless `may_be_blank`), at most kNameBytes, one line. *out
+// gets the trimmed text.
+Status OptionText(const Json& v, const std::string& what, bool may_be_blank, std::string* out) {
+  if (!v.is_string()) {
+    return InvalidArgument("argument.wrong_type", what + " must be a string");
+  }
+  std::string_view t = TrimSpace(v.get_ref<const std::string&>());
+  WEIGE_RETURN_IF_ERROR(CheckText(t, kNameBytes, TextLines::kOne, what));
+  if (t.empty() && !may_be_blank) {
+    return InvalidArgument("argument.empty", what + " must not be empty or blank");
+  }
+  out->assign(t);
+  return Status::Ok();
+}
+
+// "options" (required, the answers' values) and "options_en" (optional).
+Status ParseOptions(FieldReader& r, const std::string& path, Question* out) {
+  const Json* opts = r.Array("options", kMaxOptions);
+  if (!r.ok()) return r.status();
+  for (size_t i = 0; i < opts->size(); ++i) {
+    std::string text;
+    WEIGE_RETURN_IF_ERROR(
+        OptionText((*opts)[i], path + ".options[" + std::to_string(i) + "]", false, &text));
+    // The value is the option as written: answers are compared to it.
+    out->options.push_back((*opts)[i].get<std::string>());
+  }
+  if (out->options.empty()) return TemplateError("a choice needs options");
+  const Json* en = r.Array("options_en", kMaxOptions, /*optional=*/true);
+  if (!r.ok()) return r.status();
+  if (en == nullptr) return Status::Ok();
+  if (en->size() != opts->size()) {
+    return TemplateError(path + ".options_en must list one text per option");
+  }
+  for (size_t i = 0; i < en->size(); ++i) {
+    std::string text;
+    if (!(*en)[i].is_null()) {
+      WEIGE_RETURN_IF_ERROR(OptionText(
+          (*en)[i], path + ".options_en[" + std::to_string(i) + "]", true, &text));
+    }
+    out->options_en.push_back(std::move(text));
+  }
+  return Status::Ok();
+}
 
 bool ParseKind(const std::string& s, QuestionKind* k) {
   static const struct { const char* name; QuestionKind kind; } kKinds[] = {
@@ -24,29 +75,18 @@ bool ParseKind(const std::string& s, QuestionKind* k) {
   return false;
 }
 
-Status TemplateError(const std::string& what) {
-  return InvalidArgument("template.invalid", "template: " + what);
-}
-
 Status ParseQuestion(const Json& q, size_t index, Question* out) {
-  FieldReader r(q, "questions[" + std::to_string(index) + "]");
+  const std::string path = "questions[" + std::to_string(index) + "]";
+  FieldReader r(q, path);
   out->key = r.Id("key");
-  r.Text("label", 500);
+  out->label = r.Text("label", kLabelBytes);
+  out->label_en = r.OptText("label_en", kLabelBytes).value_or("");
   std::string kind = r.Enum("kind", {"yes_no", "choice", "number", "text", "photo"});
   out->required = r.Bool("required", false);
   if (!r.ok()) return r.status();
   ParseKind(kind, &out->kind);
   if (out->kind == QuestionKind::kChoice) {
-    const Json* opts = r.Array("options", kMaxOptions);
-    if (!r.ok()) return r.status();
-    for (const Json& o : *opts) {
-      if (!o.is_string() || o.get_ref<const std::string&>().empty() ||
-          o.get_ref<const std::string&>().size() > 200) {
-        return TemplateError("choice options must be non-empty strings");
-      }
-      out->options.push_back(o.get<std::string>());
-    }
-    if (out->options.empty()) return TemplateError("a choice needs options");
+    WEIGE_RETURN_IF_ERROR(ParseOptions(r, path, out));
   }
   if (out->kind == QuestionKind::kNumber) {
     out->min = r.OptNumber("min", -1e15, 1e15).value_or(-1e15);
@@ -156,7 +196,8 @@ Status ParseTemplate(const Json& body, ChecklistTemplate* out) {
   FieldReader r(body, "template");
   out->id = r.Id("id");
   out->version = r.Int("version", 1, 1000000);
-  r.Text("title", kNameBytes);
+  out->title = r.Text("title", kNameBytes);
+  out->title_en = r.OptText("title_en", kNameBytes).value_or("");
   const Json* questions = r.Array("questions", kMaxQuestions);
   const Json* rules = r.Array("rules", kMaxRules, /*optional=*/true);
   if (!r.ok()) return r.status();

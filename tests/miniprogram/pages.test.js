@@ -308,6 +308,35 @@ test('English second: the toggle switches every string and is kept', async () =>
   await app.close();
 });
 
+test('English mode shows the template in English where it has it; answers stay its values', async () => {
+  const app = await launchAs('worker1', 'worker', 'mg1');
+  app.shell.setLang('en');
+  try {
+    const page = await app.open('pages/worker/visit', { household: 'h1' });
+    await change(page.querySelector('.outcome'), 'met');
+    expect(all(page, '.weui-cells__title').map((x) => x.dom.textContent.trim()))
+      .toContain('Door-to-door visit form');
+    const labels = all(page, '.q-label').map((l) => l.dom.textContent.replace(/\s*\*$/, '').trim());
+    // No English for 'residents' and the photos: the Chinese label stays.
+    expect(labels).toEqual(['Is an e-bike charged on a flying wire?', 'Use of the home',
+      '实际居住人数', '其他情况说明', '现场照片']);
+    // The yes/no of the first question, then the housing options.
+    expect(all(page, '.choice').map((c) => c.dom.textContent.trim()))
+      .toEqual(['Yes', 'No', 'Owner-occupied', 'Rented', 'Group rental', '空置']);
+    const answer = (key) => find(page, '.answer', (d) => d.key === key)[0];
+    await change(answer('ebike_wire'), 'false');
+    await change(answer('housing'), '群租');
+    await input(answer('residents'), '3');
+    await tap(page.querySelector('.submit'));
+    expect(text(page, '.error')).toBe('');
+    const { visits } = await app.shell.query('visits.list', { household_id: 'h1' });
+    expect(visits[0].answers.housing).toBe('群租');
+  } finally {
+    app.shell.setLang('zh-CN');
+    await app.close();
+  }
+});
+
 // No raw machine text on any page, in either language: no untranslated key
 // (e.g. "payload.title", "cat.facility", "event.item.opened"). The fixture's
 // names are English ("Building b1"), so the English-sentence and id checks

@@ -228,6 +228,11 @@ class StaticTest : public ServerTest {
     std::string web = dir_->path() + ".web";
     std::filesystem::create_directories(web);
     std::ofstream(web + "/index.html") << "<h1>Weige</h1>";
+    for (const char* f : {"sw.js", "manifest.webmanifest", "chunk-7QX2KD3M.js",
+                          "app-0A1B2C3D4E.css", "app.js", "icon-192.png", "chunk-abc.js",
+                          "x-lowercase.js"}) {
+      std::ofstream(web + "/" + f) << f;
+    }
     ServerTest::SetUp();
   }
   std::vector<std::string> ServerArgs() override { return {"--static", dir_->path() + ".web"}; }
@@ -240,6 +245,45 @@ TEST_F(StaticTest, ServesTheWebApp) {
   EXPECT_EQ(r.body, "<h1>Weige</h1>");
   EXPECT_EQ(http().Get("/").body, "<h1>Weige</h1>");
   EXPECT_EQ(http().Get("/api/v1/nothing").status, 404);
+}
+
+// A static file carries an ETag; asked again with it, the answer is a 304
+// with no body; a changed file has a new ETag and comes whole.
+TEST_F(StaticTest, RevalidationAnswers304) {
+  HttpReply first = http().Get("/app.js");
+  const std::string etag = first.header("ETag");
+  ASSERT_FALSE(etag.empty());
+  auto get = [&](const std::string& tag) {
+    return http().Raw("GET /app.js HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: " + tag +
+                      "\r\nConnection: close\r\n\r\n");
+  };
+  auto body = [](const std::string& raw) { return raw.substr(raw.find("\r\n\r\n") + 4); };
+  std::string again = get(etag);
+  EXPECT_EQ(again.rfind("HTTP/1.1 304", 0), 0u) << again;
+  EXPECT_EQ(body(again), "");
+  EXPECT_NE(again.find("no-cache"), std::string::npos) << again;
+  EXPECT_EQ(get("\"other\"").rfind("HTTP/1.1 200", 0), 0u);
+  std::ofstream(dir_->path() + ".web/app.js") << "changed, and longer";
+  std::string changed = get(etag);
+  EXPECT_EQ(changed.rfind("HTTP/1.1 200", 0), 0u) << changed;
+  EXPECT_EQ(body(changed), "changed, and longer");
+}
+
+// Content-named build outputs are cached for a year; the entry HTML, the
+// manifest, the service worker and every other file are revalidated.
+TEST_F(StaticTest, CacheControlFollowsTheFileName) {
+  const std::string immutable = "public, max-age=31536000, immutable";
+  for (const char* f : {"/chunk-7QX2KD3M.js", "/app-0A1B2C3D4E.css"}) {
+    HttpReply r = http().Get(f);
+    EXPECT_EQ(r.status, 200) << f;
+    EXPECT_EQ(r.header("Cache-Control"), immutable) << f;
+  }
+  for (const char* f : {"/", "/index.html", "/sw.js", "/manifest.webmanifest", "/app.js",
+                        "/icon-192.png", "/chunk-abc.js", "/x-lowercase.js"}) {
+    HttpReply r = http().Get(f);
+    EXPECT_EQ(r.status, 200) << f;
+    EXPECT_EQ(r.header("Cache-Control"), "no-cache") << f;
+  }
 }
 
 TEST_F(SyncServerTest, SigtermFinishesInFlightAndLosesNothing) {

@@ -20,6 +20,10 @@ struct DistrictOptions {
   int microgrids_per_grid = 2;     // 2*2*5*2 = 40 micro-grids
   int households_per_microgrid = 75;  // ~3,000 households
   int history_months = 3;          // visits, items and reports before `now`
+  // The end of the history. Fixed here so that tests and benchmarks get the
+  // same district; weige-server --demo and `weige demo` pass the clock, so
+  // the demo is alive on the day it is built (its current cycle in progress,
+  // deadlines around today).
   int64_t now = 1795000000000;     // 2026-11-18 (ms since the epoch)
   bool history = true;             // false: regions, buildings, households, people only
   // Totals spread as evenly as possible over the level above (0: the
@@ -28,6 +32,9 @@ struct DistrictOptions {
   int total_microgrids = 0;
   // Fewer residents, patrols and reports, for district-sized runs.
   bool light_history = false;
+  // Every photo a command cites is a generated PNG stored as a blob (as the
+  // citing person would upload it). false: made-up digests, no blobs.
+  bool photos = true;
 };
 
 // The seed's district: 1,024 grids and 8,381 micro-grids of ~75 households.

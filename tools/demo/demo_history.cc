@@ -3,8 +3,10 @@
 // another as they would in the field. Nothing happens after `now`: an item
 // whose next step would fall later simply stays where it is.
 #include <algorithm>
+#include <map>
 
 #include "tools/demo/demo_internal.h"
+#include "tools/demo/demo_photos.h"
 
 namespace weige::demo {
 
@@ -29,25 +31,35 @@ Routing RouteFor(const std::string& category, const MicrogridPlan& mg) {
 Json DoorKnockTemplate(int version) {
   Json questions = {
       {{"key", "ebike_wire"}, {"kind", "yes_no"}, {"required", true},
-       {"label", "是否存在电动车飞线充电、入户充电?"}},
+       {"label", "是否存在电动车飞线充电、入户充电?"},
+       {"label_en", "Is an e-bike charged on a flying wire or indoors?"}},
       {{"key", "fire_lane"}, {"kind", "yes_no"}, {"required", true},
-       {"label", "楼道、消防通道是否堵塞?"}},
+       {"label", "楼道、消防通道是否堵塞?"},
+       {"label_en", "Are the stairwell or fire lanes blocked?"}},
       {{"key", "elderly_alone"}, {"kind", "yes_no"}, {"required", true},
-       {"label", "是否有独居、空巢老人?"}},
+       {"label", "是否有独居、空巢老人?"},
+       {"label_en", "Does an elderly person live alone here?"}},
       {{"key", "housing"}, {"kind", "choice"}, {"required", true},
-       {"label", "房屋使用情况"}, {"options", {"自住", "出租", "群租", "空置", "商用"}}},
+       {"label", "房屋使用情况"}, {"label_en", "Use of the home"},
+       {"options", {"自住", "出租", "群租", "空置", "商用"}},
+       {"options_en", {"Owner-occupied", "Rented", "Group rental", "Vacant", "Commercial"}}},
       {{"key", "residents"}, {"kind", "number"}, {"required", true},
-       {"label", "实际居住人数"}, {"min", 0}, {"max", 50}},
+       {"label", "实际居住人数"}, {"label_en", "People living here"}, {"min", 0}, {"max", 50}},
       {{"key", "gas"}, {"kind", "choice"}, {"required", true},
-       {"label", "燃气使用安全"}, {"options", {"正常", "管线老化", "有异味", "未通燃气"}}},
+       {"label", "燃气使用安全"}, {"label_en", "Gas safety"},
+       {"options", {"正常", "管线老化", "有异味", "未通燃气"}},
+       {"options_en", {"Normal", "Ageing pipes", "Smells of gas", "No gas supply"}}},
       {{"key", "fraud_leaflet"}, {"kind", "yes_no"}, {"required", true},
-       {"label", "是否已发放反诈宣传单并讲解?"}},
-      {{"key", "situation"}, {"kind", "text"}, {"label", "其他情况说明"}, {"max_length", 500}},
-      {{"key", "photos"}, {"kind", "photo"}, {"label", "现场照片"}},
+       {"label", "是否已发放反诈宣传单并讲解?"},
+       {"label_en", "Was the anti-fraud leaflet handed over and explained?"}},
+      {{"key", "situation"}, {"kind", "text"}, {"label", "其他情况说明"},
+       {"label_en", "Other observations"}, {"max_length", 500}},
+      {{"key", "photos"}, {"kind", "photo"}, {"label", "现场照片"}, {"label_en", "Photos"}},
   };
   if (version >= 2) {
     questions.push_back({{"key", "fraud_app"}, {"kind", "yes_no"},
-                         {"label", "是否已安装国家反诈中心APP?"}});
+                         {"label", "是否已安装国家反诈中心APP?"},
+                         {"label_en", "Is the national anti-fraud app installed?"}});
   }
   auto rule = [](const char* q, const char* op, Json operand, const char* category,
                  const char* title, int days) {
@@ -67,6 +79,7 @@ Json DoorKnockTemplate(int version) {
   return {{"id", "door_knock"},
           {"version", version},
           {"title", "敲门行动入户走访表"},
+          {"title_en", "Door-to-door visit form"},
           {"questions", questions},
           {"rules", rules}};
 }
@@ -141,9 +154,17 @@ class Planner {
     acts_.push_back({at, acts_.size(), type, actor, std::move(payload)});
     return true;
   }
-  std::string Sha(const std::string& label) const {
-    return FakeSha256(std::to_string(o_.seed) + ":" + label);
+  // The digest of the photo `label` names; its bytes wait in photos_ until
+  // the first command citing it runs (see Run).
+  std::string Sha(const std::string& label) {
+    const std::string full = std::to_string(o_.seed) + ":" + label;
+    if (!o_.photos) return FakeSha256(full);
+    Photo p = MakePhoto(full);
+    std::string sha = p.sha256;
+    photos_.emplace(sha, std::move(p.bytes));
+    return sha;
   }
+  Status UploadCited(Runner& run, const Json& v, const Act& act);
   // A time in working hours (09:00-19:30 Beijing) on the day of `t`.
   static int64_t WorkTime(int64_t t, Rng& rng) {
     int64_t local = t + kBeijingOffsetMs;
@@ -160,19 +181,32 @@ class Planner {
   HistoryStats* stats_;
   const std::string worker_, head_;
   std::vector<Act> acts_;
+  std::map<std::string, std::string> photos_;  // digest -> bytes, not yet uploaded
 };
+
+// The current cycle is in progress whatever day `now` is: a share of its
+// households, growing with the part of the cycle gone (15% on its first day,
+// ~55% half way, 90% at most), visited between its start and `now`.
+double CurrentCycleShare(const World::Cycle& c, int64_t now) {
+  const double gone = static_cast<double>(now - c.start) / static_cast<double>(c.end - c.start);
+  return std::clamp(0.15 + 0.8 * gone, 0.15, 0.9);
+}
 
 void Planner::Visits() {
   Rng rng(o_.seed, "visits:" + mg_.id);
   for (const World::Cycle& c : w_.cycles) {
     const bool current = &c == &w_.cycles.back();
     const int64_t days = (c.end - c.start) / kDayMs;
+    const double share = current ? CurrentCycleShare(c, o_.now) : 0.97;
+    const int64_t days_gone = (o_.now - c.start) / kDayMs;  // whole days of the current one
     for (const BuildingPlan& b : buildings_) {
       for (const HouseholdPlan& h : b.households) {
-        if (!current && rng.Chance(0.03)) continue;  // missed that cycle
-        // The current cycle is partly done: only visits planned before now run.
-        int64_t day = rng.Range(0, current ? days - 1 : days - 5);
+        if (!rng.Chance(share)) continue;  // missed that cycle, or not yet visited
+        int64_t day = rng.Range(0, current ? days_gone : days - 5);
         int64_t t = WorkTime(c.start + day * kDayMs, rng);
+        if (current && t > o_.now) {  // today, later than now: earlier today instead
+          t = std::max(c.start, o_.now - rng.Range(5, 300) * kMinuteMs);
+        }
         for (int attempt = 1; attempt <= 3 && t < c.end; ++attempt) {
           std::string outcome;
           double x = rng.Uniform();
@@ -392,12 +426,18 @@ void Planner::Item(const ItemPlan& it) {
                 {"note", "已整改完毕，附整改后照片"}});
   };
   int64_t t = it.opened_at;
+  // An item stalls (nobody takes it up, an escalation is never acknowledged,
+  // the owner does nothing) mostly while it is recent: of those opened more
+  // than ten days before now, most were dealt with since, late or not. So
+  // the items overdue today are a backlog, not every item ever stalled.
+  const bool old = o_.now - it.opened_at > 10 * kDayMs;
+  auto stalls = [&](bool stalled) { return stalled && (!old || r.Chance(0.06)); };
   std::string fixer = it.fixed_by;
   std::string owner = it.fixed_by;  // who fixes it again after a rejection
   int fixes = 0;
   if (fixer.empty()) {
     const double fate = r.Uniform();
-    if (fate < 0.07) return;  // nobody has taken it up yet
+    if (stalls(fate < 0.07)) return;  // nobody has taken it up yet
     if (fate < 0.20) {
       // 网格吹哨、部门报到: the grid head calls in a department.
       t += r.Range(2, 30) * kHourMs;
@@ -407,7 +447,7 @@ void Planner::Item(const ItemPlan& it) {
                 {"reason", "网格吹哨：问题超出网格处置能力，请部门报到处置"}})) {
         return;
       }
-      if (r.Chance(0.2)) return;  // never acknowledged: overdue after ack_by
+      if (stalls(r.Chance(0.2))) return;  // never acknowledged: overdue after ack_by
       t += r.Range(1, 60) * kHourMs;
       if (!Add(t, "item.acknowledge", MemberOf(route.escalate_to),
                {{"item_id", it.id}, {"note", "已接报，派员前往处置"}})) {
@@ -439,7 +479,7 @@ void Planner::Item(const ItemPlan& it) {
           return;
         }
       }
-      if (fate < 0.30) return;  // stalled: overdue once the deadline passes
+      if (stalls(fate < 0.30)) return;  // stalled: overdue once the deadline passes
     }
     t += r.Range(3, 140) * kHourMs;
     if (!fix(t, owner, ++fixes)) return;
@@ -501,7 +541,26 @@ Status Planner::Run(Runner& run) {
     return a.at != b.at ? a.at < b.at : a.seq < b.seq;
   });
   for (Act& a : acts_) {
+    // A phone uploads the photos before the command that cites them.
+    WEIGE_RETURN_IF_ERROR(UploadCited(run, a.payload, a));
     WEIGE_RETURN_IF_ERROR(run.Run(a.type, a.actor, a.at, std::move(a.payload)));
+  }
+  return Status::Ok();
+}
+
+// Every string of the payload (photos, evidence, answers, findings) that is
+// a photo not yet uploaded goes up as the act's actor, once.
+Status Planner::UploadCited(Runner& run, const Json& v, const Act& act) {
+  if (photos_.empty()) return Status::Ok();
+  if (v.is_string()) {
+    auto it = photos_.find(v.get_ref<const std::string&>());
+    if (it == photos_.end()) return Status::Ok();
+    WEIGE_RETURN_IF_ERROR(run.PutPhoto(it->first, it->second, act.actor, act.at));
+    photos_.erase(it);
+    return Status::Ok();
+  }
+  if (v.is_structured()) {
+    for (const Json& e : v) WEIGE_RETURN_IF_ERROR(UploadCited(run, e, act));
   }
   return Status::Ok();
 }

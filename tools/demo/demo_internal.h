@@ -65,6 +65,9 @@ class Runner {
   // Executes one command; a failure is a bug of the generator and stops it.
   Status Run(const std::string& type, const std::string& actor, int64_t at, Json payload,
              Json* value = nullptr);
+  // Stores a photo's bytes as a blob uploaded by `uploader` at `at`.
+  Status PutPhoto(const std::string& sha, const std::string& bytes, const std::string& uploader,
+                  int64_t at);
   // The outer transaction the commands run in (Run commits it and begins
   // another every `batch` commands).
   Status Begin();

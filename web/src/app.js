@@ -4,6 +4,8 @@
 import { open } from '../../offline/src/index.js';
 import { useDatabase } from './idb.js';
 import { currentCycle } from '../miniprogram/lib/cycle.js';
+import { serverQuery } from './net.js';
+import places from '../miniprogram/lib/places.js';
 import { t } from './i18n.js';
 
 const kSessionKey = 'weige.session';
@@ -146,7 +148,26 @@ export async function loadContext() {
   } catch (e) {
     app.ctx = null;
   }
+  if (app.ctx) await fillBuildingNames(app.ctx.households);
   return app.ctx;
+}
+
+// The building names a resident's device has no row for (lib/places.js),
+// kept in localStorage.
+function fillBuildingNames(households) {
+  const key = `weige.buildings.${app.session.personId}`;
+  return places.fillBuildingNames(households, {
+    load: () => {
+      try {
+        return JSON.parse(localStorage.getItem(key) || 'null');
+      } catch (e) {
+        return null;
+      }
+    },
+    save: (names) => localStorage.setItem(key, JSON.stringify(names)),
+    online: () => navigator.onLine,
+    serverContext: () => serverQuery('directory.context'),
+  });
 }
 
 // Names, never ids: what this device does not know is said in words

@@ -865,3 +865,8 @@ export function categoryName(c) {
   const s = t(key);
   return s === key ? t('cat.other') : s;
 }
+
+/** A checklist template's body in the current language (texts.js localTemplate). */
+export function localTemplate(body) {
+  return texts.localTemplate(body, lang);
+}

@@ -1,5 +1,6 @@
 // The few calls the page makes to the server itself (sync.js does the rest):
-// sign in, who am I, sign out, and fetching a photo cited by a pulled record.
+// sign in, who am I, sign out, fetching a photo cited by a pulled record, and
+// a query the server answers (names of places outside the device's scope).
 import { app } from './app.js';
 
 async function json(res) {

@@ -48,6 +48,43 @@ TEST(TemplateTest, ParsesAValidTemplate) {
   EXPECT_EQ(t.rules[1].finding.deadline_days, 0);
 }
 
+TEST(TemplateTest, EnglishTextsAreOptionalAndTrimmed) {
+  ChecklistTemplate t;
+  ASSERT_TRUE(ParseTemplate(Door(), &t).ok());
+  EXPECT_EQ(t.title, "敲门行动入户表");
+  EXPECT_EQ(t.title_en, "");
+  EXPECT_EQ(t.questions[0].label, "电动车飞线充电?");
+  EXPECT_EQ(t.questions[0].label_en, "");
+  EXPECT_TRUE(t.questions[1].options_en.empty());
+
+  Json j = Door();
+  j["title_en"] = "  Door-to-door visit ";
+  j["questions"][0]["label_en"] = "E-bike charging on a flying wire?\u3000";
+  j["questions"][1]["options_en"] = {" Present", nullptr, "\u200b"};
+  j["questions"][2]["label_en"] = "   ";  // blank: no English
+  ChecklistTemplate en;
+  Status s = ParseTemplate(j, &en);
+  ASSERT_TRUE(s.ok()) << s.message;
+  EXPECT_EQ(en.title_en, "Door-to-door visit");
+  EXPECT_EQ(en.questions[0].label_en, "E-bike charging on a flying wire?");
+  EXPECT_EQ(en.questions[2].label_en, "");
+  EXPECT_EQ(en.questions[1].options_en, (std::vector<std::string>{"Present", "", ""}));
+  // The answer's value stays the Chinese option: English is for the screen.
+  EXPECT_EQ(en.questions[1].options, (std::vector<std::string>{"ok", "missing", "expired"}));
+  std::vector<Finding> f;
+  EXPECT_EQ(EvaluateAnswers(en, {{"ebike", false}, {"ext", "Present"}}, true, &f).reason,
+            "visit.bad_answer");
+  EXPECT_TRUE(EvaluateAnswers(en, {{"ebike", false}, {"ext", "ok"}}, true, &f).ok());
+  // Bounds are bytes of UTF-8, as for the Chinese texts: 500 for a label,
+  // 200 for a title or an option.
+  j["questions"][0]["label_en"] = std::string(500, 'x');
+  j["questions"][1]["options_en"] = {std::string(200, 'x'), nullptr, nullptr};
+  j["title_en"] = std::string(200, 'x');
+  ChecklistTemplate longest;
+  s = ParseTemplate(j, &longest);
+  EXPECT_TRUE(s.ok()) << s.message;
+}
+
 TEST(TemplateTest, RulesAreOptional) {
   Json j = Door();
   j.erase("rules");
@@ -96,11 +133,50 @@ TEST(TemplateTest, ParseErrors) {
       {"choice empty option",
        R"({"questions": [{"key": "a", "kind": "choice", "label": "x", "options": [""]}],
            "rules": []})",
-       "template.invalid"},
+       "argument.empty"},
+      {"choice blank option",
+       R"({"questions": [{"key": "a", "kind": "choice", "label": "x", "options": ["\u3000"]}],
+           "rules": []})",
+       "argument.empty"},
       {"choice number option",
        R"({"questions": [{"key": "a", "kind": "choice", "label": "x", "options": [1]}],
            "rules": []})",
+       "argument.wrong_type"},
+      {"choice option with a control character",
+       R"({"questions": [{"key": "a", "kind": "choice", "label": "x", "options": ["a\u0007"]}],
+           "rules": []})",
+       "argument.control_character"},
+      {"label_en not a string",
+       R"({"questions": [{"key": "a", "kind": "yes_no", "label": "x", "label_en": 5}]})",
+       "argument.wrong_type"},
+      {"label_en with a newline",
+       R"({"questions": [{"key": "a", "kind": "yes_no", "label": "x", "label_en": "a\nb"}]})",
+       "argument.control_character"},
+      {"title_en not a string", R"({"title_en": ["x"]})", "argument.wrong_type"},
+      {"options_en not a list",
+       R"({"questions": [{"key": "a", "kind": "choice", "label": "x", "options": ["甲"],
+                          "options_en": "A"}], "rules": []})",
+       "argument.wrong_type"},
+      {"options_en shorter than options",
+       R"({"questions": [{"key": "a", "kind": "choice", "label": "x", "options": ["甲", "乙"],
+                          "options_en": ["A"]}], "rules": []})",
        "template.invalid"},
+      {"options_en longer than options",
+       R"({"questions": [{"key": "a", "kind": "choice", "label": "x", "options": ["甲"],
+                          "options_en": ["A", "B"]}], "rules": []})",
+       "template.invalid"},
+      {"options_en entry a number",
+       R"({"questions": [{"key": "a", "kind": "choice", "label": "x", "options": ["甲"],
+                          "options_en": [1]}], "rules": []})",
+       "argument.wrong_type"},
+      {"options_en entry with a tab",
+       R"({"questions": [{"key": "a", "kind": "choice", "label": "x", "options": ["甲"],
+                          "options_en": ["A\tB"]}], "rules": []})",
+       "argument.control_character"},
+      {"long option", nullptr, "argument.too_long"},
+      {"long option_en", nullptr, "argument.too_long"},
+      {"long label_en", nullptr, "argument.too_long"},
+      {"long title_en", nullptr, "argument.too_long"},
       {"number min above max",
        R"({"questions": [{"key": "a", "kind": "number", "label": "x", "min": 5, "max": 1}],
            "rules": []})",
@@ -158,6 +234,18 @@ TEST(TemplateTest, ParseErrors) {
     } else if (std::string_view(c.name) == "long title") {
       body = Door();
       body["title"] = std::string(201, 'x');
+    } else if (std::string_view(c.name) == "long title_en") {
+      body = Door();
+      body["title_en"] = std::string(201, 'x');
+    } else if (std::string_view(c.name) == "long label_en") {
+      body = Door();
+      body["questions"][0]["label_en"] = std::string(501, 'x');
+    } else if (std::string_view(c.name) == "long option") {
+      body = Door();
+      body["questions"][1]["options"][2] = std::string(201, 'x');
+    } else if (std::string_view(c.name) == "long option_en") {
+      body = Door();
+      body["questions"][1]["options_en"] = {"OK", std::string(201, 'x'), nullptr};
     } else {
       body = Door();
       body["rules"] = Json::array();

@@ -170,6 +170,42 @@ TEST_F(DirectoryTest, TemplatesCurrentIsTheNewestVersion) {
   EXPECT_EQ(t["templates"][0]["body"]["questions"].size(), 5u);
 }
 
+TEST_F(DirectoryTest, TemplatesCarryTheirEnglishTexts) {
+  Json t = DoorTemplate(4);
+  t["title_en"] = "Door-to-door visit";
+  t["questions"][0]["label_en"] = "E-bike charged on a flying wire?";
+  t["questions"][1]["options_en"] = {"OK", "Missing", nullptr};
+  Json bad = t;
+  bad["questions"][1]["options_en"] = {"OK", "Missing"};  // one short
+  std::string before = Digest();
+  EXPECT_ERR(Exec("admin", "template.publish", {{"template", bad}}), "invalid_argument",
+             "template.invalid");
+  bad = t;
+  bad["questions"][0]["label_en"] = std::string(501, 'x');
+  EXPECT_ERR(Exec("admin", "template.publish", {{"template", bad}}), "invalid_argument",
+             "argument.too_long");
+  EXPECT_EQ(Digest(), before) << "a refused template writes nothing";
+
+  MustExec("admin", "template.publish", {{"template", t}});
+  Json cur = MustQuery("worker1", "templates.current", Json::object());
+  ASSERT_EQ(cur["templates"].size(), 1u);
+  const Json& body = cur["templates"][0]["body"];
+  EXPECT_EQ(body["title_en"], "Door-to-door visit");
+  EXPECT_EQ(body["questions"][0]["label_en"], "E-bike charged on a flying wire?");
+  EXPECT_EQ(body["questions"][1]["options_en"], (Json{"OK", "Missing", nullptr}));
+  EXPECT_FALSE(body["questions"][2].contains("label_en")) << "English stays optional";
+  // Answers are still the Chinese (here: the first-language) option values.
+  MustExec("worker1", "visit.record",
+           {{"visit_id", "v-en"}, {"household_id", "h1"}, {"cycle", "2026-11"},
+            {"outcome", "met"}, {"template_id", "door"}, {"template_version", 4},
+            {"answers", {{"ebike", false}, {"extinguisher", "ok"}}}});
+  EXPECT_ERR(Exec("worker1", "visit.record",
+                  {{"visit_id", "v-en2"}, {"household_id", "h1"}, {"cycle", "2026-11"},
+                   {"outcome", "met"}, {"template_id", "door"}, {"template_version", 4},
+                   {"answers", {{"ebike", false}, {"extinguisher", "OK"}}}}),
+             "invalid_argument", "visit.bad_answer");
+}
+
 TEST_F(DirectoryTest, DirectoryContextListsOnlyWhatTheGrantsReach) {
   std::string before = Digest();
   Json w = MustQuery("worker1", "directory.context", Json::object());

@@ -14,10 +14,14 @@ export const kTemplate = {
   id: 'door_knock',
   version: 1,
   title: '敲门行动入户走访表',
+  title_en: 'Door-to-door visit form',
+  // English where the template has it; 'residents' and the vacant option have none.
   questions: [
-    { key: 'ebike_wire', kind: 'yes_no', required: true, label: '是否存在电动车飞线充电?' },
+    { key: 'ebike_wire', kind: 'yes_no', required: true, label: '是否存在电动车飞线充电?',
+      label_en: 'Is an e-bike charged on a flying wire?' },
     { key: 'housing', kind: 'choice', required: true, label: '房屋使用情况',
-      options: ['自住', '出租', '群租', '空置'] },
+      label_en: 'Use of the home', options: ['自住', '出租', '群租', '空置'],
+      options_en: ['Owner-occupied', 'Rented', 'Group rental', null] },
     { key: 'residents', kind: 'number', required: true, label: '实际居住人数', min: 0, max: 50 },
     { key: 'situation', kind: 'text', label: '其他情况说明', max_length: 500 },
     { key: 'photos', kind: 'photo', label: '现场照片' },

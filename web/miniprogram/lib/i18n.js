@@ -348,4 +348,10 @@ function strings() {
   return out;
 }
 
-module.exports = { t, setLang, getLang, reasonText, kCategories, categoryName, strings };
+// A checklist template's body in the current language (texts.js).
+function localTemplate(body) {
+  return texts.localTemplate(body, lang);
+}
+
+module.exports = { t, setLang, getLang, reasonText, kCategories, categoryName, strings,
+  localTemplate };

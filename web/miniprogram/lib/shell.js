@@ -10,6 +10,7 @@ const { createIds, loadSeed, hex } = require('./ids.js');
 const { createPhotoStore } = require('./photos.js');
 const { createWxFetch, createWxNetwork } = require('./net.js');
 const { createSync } = require('./sync.js');
+const { fillBuildingNames } = require('./places.js');
 const i18n = require('./i18n.js');
 
 // Roles this shell has pages for, in the order a person's home is chosen.
@@ -239,8 +240,28 @@ class Shell {
 
   /** The person's places and names (directory.context), cached until a change. */
   async context() {
-    if (!this.ctx) this.ctx = await this.query('directory.context');
+    if (!this.ctx) {
+      const ctx = await this.query('directory.context');
+      // Building names the device has no row for come from the server.
+      await fillBuildingNames(ctx.households, {
+        load: () => this.files.readJson('buildings.json'),
+        save: (names) => this.files.writeJson('buildings.json', names),
+        online: () => this.status.online,
+        serverContext: () => this.serverQuery('directory.context'),
+      });
+      this.ctx = ctx;
+    }
     return this.ctx;
+  }
+
+  /** The server's answer to a query (needs the network). */
+  async serverQuery(name, params = {}) {
+    const res = await this.fetch(`${this.apiBase()}/api/v1/query`, { method: 'POST',
+      headers: { Authorization: `Bearer ${this.session.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name, params }) });
+    const body = await res.json();
+    if (!res.ok || !body.ok) throw new Error(body.message || `HTTP ${res.status}`);
+    return body.value;
   }
 
   // A runtime whose host failed to persist is poisoned (memory ahead of the

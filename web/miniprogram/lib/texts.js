@@ -140,4 +140,22 @@ const reasons = {
   },
 };
 
-module.exports = { kCategories, categories, reasons };
+// A checklist template's body as `lang` shows it: the title and each
+// question's label in English where the template has them (title_en,
+// label_en; the core checks them), and each question's option_labels beside
+// its options. The options stay the values an answer carries, whatever the
+// language.
+function localTemplate(body, lang) {
+  const en = lang === 'en';
+  const pick = (text, english) =>
+    (en && typeof english === 'string' && english.trim() ? english.trim() : text);
+  return Object.assign({}, body, {
+    title: pick(body.title, body.title_en),
+    questions: (body.questions || []).map((q) => Object.assign({}, q, {
+      label: pick(q.label, q.label_en),
+      option_labels: (q.options || []).map((o, i) => pick(o, (q.options_en || [])[i])),
+    })),
+  });
+}
+
+module.exports = { kCategories, categories, reasons, localTemplate };

@@ -1,7 +1,7 @@
 // The micro-grid worker (微网格员): households due this cycle by building,
 // with coverage so far; the visit form; their items.
 import { app, query, command, currentCycle, newId, placeName } from '../app.js';
-import { t, categoryName, kCategories } from '../i18n.js';
+import { t, categoryName, kCategories, localTemplate } from '../i18n.js';
 import { h, tabs, cells, field, input, textarea, select, radios, button, busy, errorBox,
   toast, emptyState, pct } from '../ui.js';
 import { photoField } from '../photos.js';
@@ -148,7 +148,7 @@ function questionControl(q, hasRule) {
       (x) => { v = x === 'yes'; }, { required: q.required });
     value = () => v;
   } else if (q.kind === 'choice') {
-    const sel = select([['', '—'], ...q.options.map((o) => [o, o])], { id });
+    const sel = select([['', '—'], ...q.options.map((o, i) => [o, q.option_labels[i]])], { id });
     el = field(q.label, sel, { required: q.required, stack: true });
     value = () => (sel.value === '' ? null : sel.value);
   } else if (q.kind === 'number') {
@@ -199,9 +199,11 @@ function findingEditor(onRemove) {
   };
 }
 
+// The newest door-knocking template, its texts in the app's language.
 async function currentTemplate() {
   const { templates } = await query('templates.current');
-  return templates.find((x) => x.id === 'door_knock') || templates[0] || null;
+  const tpl = templates.find((x) => x.id === 'door_knock') || templates[0] || null;
+  return tpl && { ...tpl, body: localTemplate(tpl.body) };
 }
 
 /**

@@ -25,10 +25,13 @@ Component({
         const { templates } = await sh.query('templates.current');
         const t = templates.find((x) => x.id === 'door_knock') || templates[0];
         if (!t) return;
+        // Texts in the chosen language; an answer is always the option's value.
+        const body = i18n.localTemplate(t.body || {});
         this.setData({
-          template: { id: t.id, version: t.version, title: (t.body && t.body.title) || t.id },
-          questions: ((t.body && t.body.questions) || []).map((q) => ({ key: q.key, kind: q.kind,
-            label: q.label, required: !!q.required, options: q.options || [],
+          template: { id: t.id, version: t.version, title: body.title || t.id },
+          questions: body.questions.map((q) => ({ key: q.key, kind: q.kind,
+            label: q.label, required: !!q.required,
+            options: (q.options || []).map((value, i) => ({ value, label: q.option_labels[i] })),
             max_length: q.max_length || 2000 })),
         });
       } catch (e) {
