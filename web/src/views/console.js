@@ -3,7 +3,7 @@
 // their roles; the audit trail. It reads online (serverQuery): an
 // administrator's browser replicates nothing.
 
-import { t, kCategories, categoryName } from '../i18n.js';
+import { t, kCategories, categoryName, localTemplate } from '../i18n.js';
 import { h, tabs, button, busy, errorBox, field, input, select, emptyState, errorText, fmtDate, uid } from '../ui.js';
 import { checklistForm } from './worker.js';
 import { serverQuery, serverCommand, adminCall, consoleImport, consoleDownload } from '../net.js';
@@ -422,7 +422,8 @@ export async function consoleTemplates() {
   const render = () => {
     try {
       const b = body();
-      preview.replaceChildren(checklistForm({ id: b.id, version: b.version, body: b }).section);
+      // In the app's language, as the worker's form (currentTemplate) is.
+      preview.replaceChildren(checklistForm({ id: b.id, version: b.version, body: localTemplate(b) }).section);
     } catch (e) {
       preview.replaceChildren(h('p', { class: 'app-error' }, errorText(e)));
     }
