@@ -79,11 +79,23 @@ class ReachCache {
   RegionChains chains_;
 };
 
-// One page of a filtered scan: the rows, and the key to go on from when the
-// page is full or the scan stopped at kMaxScan rows (else null).
-Result ScanPage(const char* key, Json rows, int64_t limit, int64_t scanned, Json last) {
+// One page of a filtered scan of `s` (which reads at most kMaxScan rows):
+// `row(s, &rows)` appends the row it keeps, if any; `key(s)` is the paging key
+// of each row read. Answers {name: rows, next}, next being the key to go on
+// from when the page is full or the scan stopped at kMaxScan rows (else null).
+template <class Key, class Row>
+Result ScanPage(Stmt& s, const char* name, int64_t limit, Key key, Row row) {
+  Json rows = Json::array();
+  Json last;
+  int64_t scanned = 0;
+  while (static_cast<int64_t>(rows.size()) < limit && s.Step()) {
+    ++scanned;
+    last = key(s);
+    WEIGE_RETURN_IF_ERROR(row(s, &rows));
+  }
+  WEIGE_RETURN_IF_ERROR(s.status());
   const bool more = static_cast<int64_t>(rows.size()) == limit || scanned == kMaxScan;
-  return Result::Ok({{key, std::move(rows)}, {"next", more ? std::move(last) : Json()}});
+  return Result::Ok({{name, std::move(rows)}, {"next", more ? std::move(last) : Json()}});
 }
 
 // A region filter must name a region the actor reads.
@@ -282,21 +294,17 @@ Result Search(QueryCtx& q) {
                 " WHERE h.id > ?1 AND (h.head_name LIKE ?2 ESCAPE '\\' OR b.address LIKE ?2"
                 " ESCAPE '\\' OR b.name LIKE ?2 ESCAPE '\\') ORDER BY h.id LIMIT ?3");
   s.Bind(1, after.value_or("")).Bind(2, Contains(text)).Bind(3, kMaxScan);
-  Json out = Json::array();
-  std::string last;
-  int64_t scanned = 0;
-  while (static_cast<int64_t>(out.size()) < limit && s.Step()) {
-    ++scanned;
-    last = s.Text(0);
-    if (!reach.Reads(s.Text(2), within.value_or(""))) continue;
-    Json n = HouseholdJson(s, 0);
-    n.erase("counts");
-    n["building_name"] = s.Text(8);
-    n["address"] = StrOrNull(s.Text(9));
-    out.push_back(std::move(n));
-  }
-  WEIGE_RETURN_IF_ERROR(s.status());
-  return ScanPage("households", std::move(out), limit, scanned, Json(last));
+  return ScanPage(
+      s, "households", limit, [](Stmt& row) { return Json(row.Text(0)); },
+      [&](Stmt& row, Json* out) {
+        if (!reach.Reads(row.Text(2), within.value_or(""))) return Status::Ok();
+        Json n = HouseholdJson(row, 0);
+        n.erase("counts");
+        n["building_name"] = row.Text(8);
+        n["address"] = StrOrNull(row.Text(9));
+        out->push_back(std::move(n));
+        return Status::Ok();
+      });
 }
 
 Result People(QueryCtx& q) {
@@ -316,31 +324,32 @@ Result People(QueryCtx& q) {
       "SELECT p.id, p.name, p.phone FROM people p WHERE p.id > ?1 AND (p.name LIKE ?2 ESCAPE '\\'"
       " OR p.id LIKE ?2 ESCAPE '\\') ORDER BY p.id LIMIT ?3");
   s.Bind(1, after.value_or("")).Bind(2, pattern).Bind(3, kMaxScan);
-  Json out = Json::array();
-  std::string last;
-  int64_t scanned = 0;
-  while (static_cast<int64_t>(out.size()) < limit && s.Step()) {
-    ++scanned;
-    last = s.Text(0);
-    Actor subject;
-    WEIGE_RETURN_IF_ERROR(LoadActor(db, s.Text(0), &subject));
-    // A scoped administrator lists the people it manages, and only those
-    // holding some grant (a person without one belongs to no subtree).
-    if (!everything && (subject.grants.empty() || !ManagesPerson(db, a, s.Text(0)).ok())) continue;
-    Json grants = Json::array();
-    for (const Grant& g : subject.grants) {
-      Stmt n = db.Q("SELECT name FROM regions WHERE id = ?1 UNION ALL SELECT name FROM buildings"
-                    " WHERE id = ?1 UNION ALL SELECT name FROM departments WHERE id = ?1 LIMIT 1");
-      n.Bind(1, g.scope_id);
-      Json name = n.Step() ? Json(n.Text(0)) : Json();
-      grants.push_back({{"role", std::string(RoleName(g.role))}, {"scope_id", g.scope_id},
-                        {"scope_name", name}});
-    }
-    out.push_back({{"id", s.Text(0)}, {"name", s.Text(1)}, {"phone", StrOrNull(s.Text(2))},
-                   {"grants", grants}});
-  }
-  WEIGE_RETURN_IF_ERROR(s.status());
-  return ScanPage("people", std::move(out), limit, scanned, Json(last));
+  return ScanPage(
+      s, "people", limit, [](Stmt& row) { return Json(row.Text(0)); },
+      [&](Stmt& row, Json* out) {
+        Actor subject;
+        WEIGE_RETURN_IF_ERROR(LoadActor(db, row.Text(0), &subject));
+        // A scoped administrator lists the people it manages, and only those
+        // holding some grant (a person without one belongs to no subtree).
+        if (!everything && (subject.grants.empty() || !ManagesPerson(db, a, row.Text(0)).ok())) {
+          return Status::Ok();
+        }
+        Json grants = Json::array();
+        for (const Grant& g : subject.grants) {
+          Stmt n = db.Q(
+              "SELECT name FROM regions WHERE id = ?1 UNION ALL SELECT name FROM buildings"
+              " WHERE id = ?1 UNION ALL SELECT name FROM departments WHERE id = ?1 LIMIT 1");
+          n.Bind(1, g.scope_id);
+          Json name = n.Step() ? Json(n.Text(0)) : Json();
+          grants.push_back({{"role", std::string(RoleName(g.role))}, {"scope_id", g.scope_id},
+                            {"scope_name", name}});
+        }
+        out->push_back({{"id", row.Text(0)},
+                        {"name", row.Text(1)},
+                        {"phone", StrOrNull(row.Text(2))},
+                        {"grants", grants}});
+        return Status::Ok();
+      });
 }
 
 Result Events(QueryCtx& q) {
@@ -384,32 +393,29 @@ Result Events(QueryCtx& q) {
       " ORDER BY e.seq DESC LIMIT ?7");
   s.Bind(1, person).Bind(2, entity).Bind(3, entity_id).Bind(4, before).Bind(5, from).Bind(6, to)
       .Bind(7, kMaxScan);
-  Json out = Json::array();
-  int64_t last = 0, scanned = 0;
-  while (static_cast<int64_t>(out.size()) < limit && s.Step()) {
-    ++scanned;
-    last = s.Int(0);
-    const bool placed = !s.IsNull(11);
-    if (placed) {
-      if (!reach.Reads(s.Text(11), within.value_or(""))) continue;
-    } else if (!everything || within) {
-      continue;
-    }
-    out.push_back({{"seq", s.Int(0)},
-                   {"type", s.Text(1)},
-                   {"entity", s.Text(2)},
-                   {"entity_id", s.Text(3)},
-                   {"actor", s.Text(4)},
-                   {"actor_name", StrOrNull(s.Text(5))},
-                   {"at", s.Int(6)},
-                   {"server_at", s.IsNull(7) ? Json() : Json(s.Int(7))},
-                   {"reason", StrOrNull(s.Text(8))},
-                   {"data", JsonOrNull(s.Text(9))},
-                   {"evidence", s.IsNull(10) ? Json::array() : JsonOrNull(s.Text(10))},
-                   {"microgrid_id", placed ? Json(s.Text(11)) : Json()}});
-  }
-  WEIGE_RETURN_IF_ERROR(s.status());
-  return ScanPage("events", std::move(out), limit, scanned, Json(last));
+  return ScanPage(
+      s, "events", limit, [](Stmt& row) { return Json(row.Int(0)); },
+      [&](Stmt& row, Json* out) {
+        const bool placed = !row.IsNull(11);
+        if (placed) {
+          if (!reach.Reads(row.Text(11), within.value_or(""))) return Status::Ok();
+        } else if (!everything || within) {
+          return Status::Ok();
+        }
+        out->push_back({{"seq", row.Int(0)},
+                        {"type", row.Text(1)},
+                        {"entity", row.Text(2)},
+                        {"entity_id", row.Text(3)},
+                        {"actor", row.Text(4)},
+                        {"actor_name", StrOrNull(row.Text(5))},
+                        {"at", row.Int(6)},
+                        {"server_at", row.IsNull(7) ? Json() : Json(row.Int(7))},
+                        {"reason", StrOrNull(row.Text(8))},
+                        {"data", JsonOrNull(row.Text(9))},
+                        {"evidence", row.IsNull(10) ? Json::array() : JsonOrNull(row.Text(10))},
+                        {"microgrid_id", placed ? Json(row.Text(11)) : Json()}});
+        return Status::Ok();
+      });
 }
 
 // Every version of every checklist template, newest first within an id
