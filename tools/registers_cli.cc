@@ -7,6 +7,7 @@
 //                  reports|figures --format csv|xlsx --out FILE [--region ID]
 //                  [--from YYYY-MM-DD --to YYYY-MM-DD] [--now MS]
 //   weige template --kind regions|buildings|households|people --format csv|xlsx --out FILE
+//   weige samples  --out DIR   (the demo district's sample import files, tools/demo/demo_samples.h)
 //
 // The actor's grants decide, as for any command: a scoped administrator
 // imports and exports only inside its subtree. --to is inclusive (the whole
@@ -15,6 +16,7 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +28,7 @@
 #include "core/registers/export.h"
 #include "core/registers/import.h"
 #include "core/store/store.h"
+#include "tools/demo/demo_samples.h"
 
 namespace weige::tools {
 
@@ -49,7 +52,8 @@ int Usage() {
                "  weige export   --db FILE --actor ID --kind regions|buildings|households|people|\n"
                "                 items|visits|reports|figures --format csv|xlsx --out FILE\n"
                "                 [--region ID] [--from YYYY-MM-DD --to YYYY-MM-DD]\n"
-               "  weige template --kind regions|buildings|households|people --format csv|xlsx --out FILE\n");
+               "  weige template --kind regions|buildings|households|people --format csv|xlsx --out FILE\n"
+               "  weige samples  --out DIR\n");
   return 2;
 }
 
@@ -210,11 +214,30 @@ int Template(const Flags& f) {
   return 0;
 }
 
+int Samples(const Flags& f) {
+  if (f.out.empty() || !f.db.empty() || !f.kind.empty() || !f.file.empty()) return Usage();
+  if (::mkdir(f.out.c_str(), 0755) != 0 && errno != EEXIST) {
+    std::printf("%s\n", Result(Internal("samples.mkdir", "cannot create " + f.out)).Dump().c_str());
+    return 1;
+  }
+  std::vector<demo::SampleFile> files;
+  Status s = demo::WriteSamples(f.out, &files);
+  if (!s.ok()) {
+    std::printf("%s\n", Result(s).Dump().c_str());
+    return 1;
+  }
+  std::printf("示例导入文件 Sample import files: %s\n", f.out.c_str());
+  for (const demo::SampleFile& file : files) {
+    std::printf("  %s  (--kind %s, %d 行 rows)\n", file.name.c_str(), file.kind.c_str(), file.rows);
+  }
+  return 0;
+}
+
 }  // namespace
 
 bool IsRegistersVerb(const char* verb) {
   return std::strcmp(verb, "import") == 0 || std::strcmp(verb, "export") == 0 ||
-         std::strcmp(verb, "template") == 0;
+         std::strcmp(verb, "template") == 0 || std::strcmp(verb, "samples") == 0;
 }
 
 int RunRegistersVerb(int argc, char** argv) {
@@ -223,6 +246,7 @@ int RunRegistersVerb(int argc, char** argv) {
   std::string verb = argv[1];
   if (verb == "import") return Import(f);
   if (verb == "export") return Export(f);
+  if (verb == "samples") return Samples(f);
   return Template(f);
 }
 

@@ -372,15 +372,52 @@ Status Export(store::Store* store, const std::string& actor, ExportKind kind, Fo
 }
 
 Status WriteTemplate(Kind kind, Format format, const std::string& path) {
+  return WriteRegisterFile(kind, format, path, {});
+}
+
+Status WriteRegisterFile(Kind kind, Format format, const std::string& path,
+                         const std::vector<FileRecord>& rows, bool gb18030) {
+  if (gb18030 && format != Format::kCsv) {
+    return InvalidArgument("export.encoding", "GB18030 applies to CSV files only");
+  }
   FILE* file = nullptr;
   std::unique_ptr<TableWriter> w;
-  Status s = OpenWriter(format, ExportKindOf(kind), path, &file, &w);
+  std::string utf8;  // a GB18030 file: the CSV text, converted at the end
+  Status s;
+  if (gb18030) {
+    w = NewCsvWriter([&](std::string_view b) {
+      utf8.append(b);
+      return Status::Ok();
+    });
+  } else {
+    s = OpenWriter(format, ExportKindOf(kind), path, &file, &w);
+  }
   std::vector<std::string> titles;
   for (const Column& c : Columns(kind)) titles.push_back(c.zh);
   if (s.ok()) s = w->Row(HeaderRow(titles));
+  for (size_t r = 0; s.ok() && r < rows.size(); ++r) {
+    std::vector<FileCell> cells;
+    for (const Column& c : Columns(kind)) {
+      auto it = rows[r].find(c.key);
+      cells.push_back(FileCell{it == rows[r].end() ? "" : it->second, c.number});
+    }
+    s = w->Row(cells);
+  }
   Status c = w ? w->Close() : Status::Ok();
   if (s.ok()) s = c;
   if (file != nullptr) std::fclose(file);
+  if (s.ok() && gb18030) {
+    std::string bytes;
+    s = EncodeGb18030(utf8, &bytes);
+    FILE* f = s.ok() ? std::fopen(path.c_str(), "wb") : nullptr;
+    if (s.ok() && f == nullptr) s = Internal("export.open", "cannot write " + path);
+    if (f != nullptr) {
+      if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) {
+        s = Internal("export.write", "cannot write " + path);
+      }
+      std::fclose(f);
+    }
+  }
   return s;
 }
 

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,14 @@ Status Export(store::Store* store, const std::string& actor, ExportKind kind, Fo
 
 // The empty import file of a register: its header row only.
 Status WriteTemplate(Kind kind, Format format, const std::string& path);
+
+// An import file of a register with `rows` (each a field key -> cell text,
+// by the kind's column keys; absent keys are empty cells), e.g. the demo's
+// sample files. `gb18030`: a CSV in GB18030 without a BOM, as Chinese Excel
+// saves one by default (XLSX is always UTF-8 inside).
+using FileRecord = std::map<std::string, std::string>;
+Status WriteRegisterFile(Kind kind, Format format, const std::string& path,
+                         const std::vector<FileRecord>& rows, bool gb18030 = false);
 
 // "<kind>-<region>-<yyyymmdd>.<csv|xlsx>" for a download (the date of `now`, UTC+8).
 std::string ExportFileName(ExportKind kind, Format format, const std::string& region_id, int64_t now);

@@ -37,6 +37,9 @@ std::unique_ptr<TableWriter> NewCsvWriter(ByteSink sink);
 Status NewXlsxWriter(const std::string& path, const std::string& sheet_name,
                      std::unique_ptr<TableWriter>* out);
 
+// UTF-8 text (a leading BOM dropped) to GB18030, with iconv.
+Status EncodeGb18030(std::string_view utf8, std::string* out);
+
 // A header row from column titles.
 std::vector<FileCell> HeaderRow(const std::vector<std::string>& titles);
 
