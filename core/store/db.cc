@@ -207,6 +207,12 @@ Stmt Db::Q(std::string_view sql) {
   return Stmt(it->second);
 }
 
+std::vector<std::string> Db::PreparedSql() const {
+  std::vector<std::string> out;
+  for (const auto& [sql, stmt] : cache_) out.push_back(sql);
+  return out;
+}
+
 int64_t Db::Changes() const { return pg_ ? pg::Changes(pg_) : sqlite3_changes64(db_); }
 bool Db::InTransaction() const {
   return pg_ ? pg::InTransaction(pg_) : sqlite3_get_autocommit(db_) == 0;

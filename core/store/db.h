@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/domain/result.h"
 #include "core/store/transaction.h"
@@ -120,6 +121,9 @@ class Db {
   // text must not be stepped twice at once (the statement is shared).
   Stmt Q(std::string_view sql);
   Stmt Q(const PerEngine& sql) { return Q(Pick(sql)); }
+  // The SQLite statements prepared so far, by their text (empty on
+  // PostgreSQL): tests read their query plans.
+  std::vector<std::string> PreparedSql() const;
   // Rows changed by the last INSERT, UPDATE or DELETE (not by triggers).
   int64_t Changes() const;
   std::string ErrorMessage() const;

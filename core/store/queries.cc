@@ -59,18 +59,19 @@ Result HouseholdsDue(QueryCtx& q) {
   std::string current;
   Stmt s = q.db().Q(
       "SELECT h.id, h.building_id, b.name, h.unit, h.floor, h.room, h.head_name,"
-      " c.household_id IS NOT NULL,"
-      // The last visit is the one the store recorded last (its event's seq),
-      // not the one whose device clock (`at`) reads latest.
-      " (SELECT v.outcome FROM visits v JOIN events e ON e.entity = 'visit'"
-      "  AND e.entity_id = v.id AND e.type = 'visit.recorded'"
-      "  WHERE v.household_id = h.id AND v.cycle = ?2 ORDER BY e.seq DESC LIMIT 1),"
-      " (SELECT v.at FROM visits v JOIN events e ON e.entity = 'visit'"
-      "  AND e.entity_id = v.id AND e.type = 'visit.recorded'"
-      "  WHERE v.household_id = h.id AND v.cycle = ?2 ORDER BY e.seq DESC LIMIT 1)"
+      " c.household_id IS NOT NULL, lv.outcome, lv.at"
       " FROM households h JOIN buildings b ON b.id = h.building_id"
       " LEFT JOIN coverage c ON c.microgrid_id = h.microgrid_id AND c.cycle = ?2"
       "  AND c.household_id = h.id"
+      // The last visit is the one the store recorded last (its event's seq),
+      // not the one whose device clock (`at`) reads latest. Found from the
+      // household's own visits (visits_hh), each visit's event by its key:
+      // joining the events first made SQLite walk every visit event of the
+      // store per household (60 s for one micro-grid at full scale; pinned
+      // by tests/core/store/query_plan_test.cc).
+      " LEFT JOIN visits lv ON lv.id = (SELECT v.id FROM visits v WHERE v.household_id = h.id"
+      "  AND v.cycle = ?2 ORDER BY (SELECT e.seq FROM events e WHERE e.entity = 'visit'"
+      "  AND e.entity_id = v.id AND e.type = 'visit.recorded') DESC LIMIT 1)"
       " WHERE h.microgrid_id = ?1 ORDER BY b.name, h.building_id, h.unit, h.floor, h.room, h.id");
   s.Bind(1, mg).Bind(2, cycle);
   while (s.Step()) {

@@ -1,0 +1,59 @@
+// The field's queries find their rows through keys, at any district size:
+// no statement they run scans a table that grows with the district, or
+// searches the events by their entity type alone (every visit's event).
+// Checked on SQLite's plans (EXPLAIN QUERY PLAN) of the statements each
+// query prepared; the test world is small, so a plan that scales badly shows
+// here as it would on the full-scale district (628,578 households), where it
+// shows as seconds.
+#include <regex>
+
+#include "core/store/db.h"
+#include "tests/core/test_util.h"
+
+namespace weige::testing {
+namespace {
+
+using QueryPlanTest = WorldTest;
+
+// The plan lines of every statement prepared so far whose text contains
+// `marker`, joined per statement.
+std::vector<std::string> PlansOf(store::Store& s, const std::string& marker) {
+  store::Db& db = store::DbOf(s);
+  std::vector<std::string> out;
+  for (const std::string& sql : db.PreparedSql()) {
+    if (sql.find(marker) == std::string::npos || sql.rfind("EXPLAIN", 0) == 0) continue;
+    store::Stmt p = db.Q("EXPLAIN QUERY PLAN " + sql);
+    std::string plan = sql + "\n";
+    while (p.Step()) plan += "  " + p.Text(3) + "\n";
+    EXPECT_OK(p.status());
+    out.push_back(plan);
+  }
+  return out;
+}
+
+// The tables that grow with the district's households and history.
+const std::regex kScan(
+    "SCAN (h|v|e|i|c|households|visits|events|items|coverage|outbox|change_log)\\b|"
+    "events_entity \\(entity=\\?\\)");
+
+TEST_F(QueryPlanTest, TheWorkerListFindsEachLastVisitThroughItsHousehold) {
+  if (postgres()) GTEST_SKIP() << "SQLite's plans";
+  for (int i = 0; i < 3; ++i) {
+    MustExec("worker1", "visit.record",
+             {{"visit_id", "v" + std::to_string(i)}, {"household_id", "h" + std::to_string(i % 3 + 1)},
+              {"cycle", kCycle}, {"outcome", i == 0 ? "not_home" : "met"}},
+             kT0 + i);
+  }
+  Json due = MustQuery("worker1", "worker.households_due",
+                       {{"microgrid_id", "mg1"}, {"cycle", kCycle}, {"include_visited", true}});
+  EXPECT_EQ(due["households"], 3);
+  std::vector<std::string> plans = PlansOf(store(), "FROM households h JOIN buildings b");
+  ASSERT_FALSE(plans.empty());
+  for (const std::string& plan : plans) {
+    EXPECT_FALSE(std::regex_search(plan, kScan)) << plan;
+    EXPECT_NE(plan.find("visits_hh"), std::string::npos) << plan;
+  }
+}
+
+}  // namespace
+}  // namespace weige::testing
