@@ -100,6 +100,15 @@ constexpr char kGeneratedTriggersMigration[] = R"sql(
 CREATE TABLE sync_triggers(id INTEGER PRIMARY KEY CHECK(id = 1), fingerprint TEXT NOT NULL);
 )sql";
 
+// 6: households, people and open items per micro-grid for the console's
+// tree, kept by generated triggers while the store records (counts.h).
+constexpr char kCountsMigration[] = R"sql(
+CREATE TABLE microgrid_counts(
+  microgrid_id TEXT PRIMARY KEY, households INTEGER NOT NULL, people INTEGER NOT NULL,
+  open_items INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 // Times are integer milliseconds since the epoch; JSON columns hold text.
 // A migration is one or two texts, run in one transaction.
 struct Migration {
@@ -206,6 +215,8 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kTrustMigration},
     // 5: generated change-log triggers, above.
     {kGeneratedTriggersMigration},
+    // 6: per-micro-grid counts, above.
+    {kCountsMigration},
 };
 
 constexpr const char* kContentTables[] = {

@@ -179,6 +179,13 @@ struct Migration {
 constexpr Migration kPgMigrations[] = {
     // 1: the domain, the change log's tables, the server's tables.
     {kDomain, kSyncRoleTagsView},
+    // 2: per-micro-grid counts for the console's tree (counts.h; SQLite's 6).
+    {R"sql(
+CREATE TABLE microgrid_counts(
+  microgrid_id TEXT PRIMARY KEY, households BIGINT NOT NULL, people BIGINT NOT NULL,
+  open_items BIGINT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

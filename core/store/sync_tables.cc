@@ -4,6 +4,8 @@
 // backfill, e. in a lookup of an event's entity.
 #include "core/store/sync_tables.h"
 
+#include "core/store/counts.h"
+
 #include <cstdio>
 #include <vector>
 
@@ -385,7 +387,7 @@ std::vector<SyncedColumns> SyncedTableColumns() {
 
 Status InstallChangeLogTriggers(Db& db) {
   const bool pg = db.dialect() == Dialect::kPostgres;
-  const std::string ddl = ChangeLogTriggerSql(db.dialect());
+  const std::string ddl = ChangeLogTriggerSql(db.dialect()) + CountsTriggerSql(db.dialect());
   char want[17];
   std::snprintf(want, sizeof want, "%016llx", static_cast<unsigned long long>(Fnv(ddl)));
   {
@@ -416,6 +418,13 @@ Status InstallChangeLogTriggers(Db& db) {
     if (s.ok()) s = db.Exec(d);
   }
   if (s.ok()) s = db.Exec(ddl);
+  if (s.ok()) {
+    // Counts kept by triggers that were not there: recounted (a server).
+    Stmt r = db.Q("SELECT 1 FROM sync_config WHERE id = 1 AND recording = 1");
+    const bool recording = r.Step();
+    s = r.status();
+    if (s.ok() && recording) s = db.Exec(RebuildCountsSql());
+  }
   if (s.ok()) {
     Stmt f = db.Q(
         "INSERT INTO sync_triggers(id, fingerprint) VALUES(1, ?)"
