@@ -100,13 +100,22 @@ constexpr char kGeneratedTriggersMigration[] = R"sql(
 CREATE TABLE sync_triggers(id INTEGER PRIMARY KEY CHECK(id = 1), fingerprint TEXT NOT NULL);
 )sql";
 
-// 6: households, people and open items per micro-grid for the console's
-// tree, kept by generated triggers while the store records (counts.h).
-constexpr char kCountsMigration[] = R"sql(
+// 6: the console's derived state on a server (console_index.h): counts per
+// micro-grid for the tree, bigrams of names and addresses for the search,
+// kept by generated triggers while the store records.
+constexpr char kConsoleIndexMigration[] = R"sql(
 CREATE TABLE microgrid_counts(
   microgrid_id TEXT PRIMARY KEY, households INTEGER NOT NULL, people INTEGER NOT NULL,
   open_items INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE household_grams(
+  gram TEXT NOT NULL, household_id TEXT NOT NULL, PRIMARY KEY(gram, household_id)
+) WITHOUT ROWID;
+CREATE INDEX household_grams_id ON household_grams(household_id);
+CREATE TABLE building_grams(
+  gram TEXT NOT NULL, building_id TEXT NOT NULL, PRIMARY KEY(gram, building_id)
+) WITHOUT ROWID;
+CREATE INDEX building_grams_id ON building_grams(building_id);
 )sql";
 
 // Times are integer milliseconds since the epoch; JSON columns hold text.
@@ -215,8 +224,8 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kTrustMigration},
     // 5: generated change-log triggers, above.
     {kGeneratedTriggersMigration},
-    // 6: per-micro-grid counts, above.
-    {kCountsMigration},
+    // 6: the console's derived state, above.
+    {kConsoleIndexMigration},
 };
 
 constexpr const char* kContentTables[] = {

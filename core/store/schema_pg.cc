@@ -179,12 +179,20 @@ struct Migration {
 constexpr Migration kPgMigrations[] = {
     // 1: the domain, the change log's tables, the server's tables.
     {kDomain, kSyncRoleTagsView},
-    // 2: per-micro-grid counts for the console's tree (counts.h; SQLite's 6).
+    // 2: the console's derived state on a server (console_index.h; SQLite's 6).
     {R"sql(
 CREATE TABLE microgrid_counts(
   microgrid_id TEXT PRIMARY KEY, households BIGINT NOT NULL, people BIGINT NOT NULL,
   open_items BIGINT NOT NULL
 );
+CREATE TABLE household_grams(
+  gram TEXT NOT NULL, household_id TEXT NOT NULL, PRIMARY KEY(gram, household_id)
+);
+CREATE INDEX household_grams_id ON household_grams(household_id);
+CREATE TABLE building_grams(
+  gram TEXT NOT NULL, building_id TEXT NOT NULL, PRIMARY KEY(gram, building_id)
+);
+CREATE INDEX building_grams_id ON building_grams(building_id);
 )sql"},
 };
 

@@ -1,6 +1,6 @@
 #include "core/store/sync_store.h"
 
-#include "core/store/counts.h"
+#include "core/store/console_index.h"
 
 #include "core/store/internal.h"
 #include "core/store/sync_tables.h"
@@ -41,7 +41,7 @@ Status EnableChangeLog(Store& store) {
   WEIGE_RETURN_IF_ERROR(recording(&on));
   if (on) return Status::Ok();
   WEIGE_RETURN_IF_ERROR(db.Exec(ChangeLogBackfillSql(db.dialect())));
-  WEIGE_RETURN_IF_ERROR(db.Exec(RebuildCountsSql()));
+  WEIGE_RETURN_IF_ERROR(db.Exec(RebuildConsoleIndexSql(db.dialect())));
   WEIGE_RETURN_IF_ERROR(db.Exec(
       "INSERT INTO sync_config(id, recording) VALUES(1, 1)"
       " ON CONFLICT(id) DO UPDATE SET recording = 1"));

@@ -4,7 +4,7 @@
 // backfill, e. in a lookup of an event's entity.
 #include "core/store/sync_tables.h"
 
-#include "core/store/counts.h"
+#include "core/store/console_index.h"
 
 #include <cstdio>
 #include <vector>
@@ -387,7 +387,7 @@ std::vector<SyncedColumns> SyncedTableColumns() {
 
 Status InstallChangeLogTriggers(Db& db) {
   const bool pg = db.dialect() == Dialect::kPostgres;
-  const std::string ddl = ChangeLogTriggerSql(db.dialect()) + CountsTriggerSql(db.dialect());
+  const std::string ddl = ChangeLogTriggerSql(db.dialect()) + ConsoleIndexTriggerSql(db.dialect());
   char want[17];
   std::snprintf(want, sizeof want, "%016llx", static_cast<unsigned long long>(Fnv(ddl)));
   {
@@ -423,7 +423,7 @@ Status InstallChangeLogTriggers(Db& db) {
     Stmt r = db.Q("SELECT 1 FROM sync_config WHERE id = 1 AND recording = 1");
     const bool recording = r.Step();
     s = r.status();
-    if (s.ok() && recording) s = db.Exec(RebuildCountsSql());
+    if (s.ok() && recording) s = db.Exec(RebuildConsoleIndexSql(db.dialect()));
   }
   if (s.ok()) {
     Stmt f = db.Q(

@@ -136,6 +136,49 @@ TEST_F(ConsoleTest, SearchMatchesAddressBuildingAndHeadLiterally) {
   EXPECT_EQ(Query("admin", "console.search", {{"q", ""}}).status.code, Code::kInvalidArgument);
 }
 
+// A server finds households through the bigrams of names and addresses
+// (console_index.h): the same pages the scan finds, at every step.
+TEST_F(ConsoleTest, AServersSearchFindsWhatTheScanFinds) {
+  MustExec("admin", "building.upsert", {{"id", "b5"}, {"microgrid_id", "mg2"}, {"name", "翠屏北里3号楼"},
+                                        {"address", "北京市通州区中仓街道翠屏北里3号楼"}});
+  const char* heads[] = {"王秀英", "王芳", "李秀英", "张伟", "Zhang Wei"};
+  for (int i = 0; i < 5; ++i) {
+    MustExec("admin", "household.upsert", {{"id", "hz" + std::to_string(i)}, {"building_id", "b5"},
+                                           {"head_name", heads[i]}});
+  }
+  const std::vector<std::string> queries = {
+      "王", "王芳", "秀英", "王秀英", "翠屏", "3号楼", "中仓街道翠屏", "通州区中仓街道翠屏北里3号楼",
+      "zhang", "ZHANG WEI", "ng W", "Head h", "Building b3", "h6", "无此人", "英王", "%", "芳"};
+  auto search = [&](const std::string& actor) {
+    std::vector<std::vector<std::string>> out;
+    for (const std::string& q : queries) {
+      out.push_back(Ids(MustQuery(actor, "console.search", {{"q", q}}), "households"));
+    }
+    return out;
+  };
+  const auto scanned = search("admin");
+  const auto scoped = search("head1");
+  EXPECT_EQ(scanned[1], std::vector<std::string>{"hz1"});
+  EXPECT_EQ(scanned[2], (std::vector<std::string>{"hz0", "hz2"}));
+  EXPECT_EQ(scanned[4].size(), 5u);
+  TurnOnChangeLog();
+  store_.reset();
+  store::OpenOptions o;
+  o.record_changes = true;
+  ASSERT_TRUE(store::Store::Open(tmp_->path(), o, &store_).ok());
+  EXPECT_EQ(search("admin"), scanned) << "recounted when recording started";
+  EXPECT_EQ(search("head1"), scoped);
+  // Kept by the triggers: a new head, a renamed building.
+  MustExec("admin", "household.upsert", {{"id", "hz1"}, {"building_id", "b5"}, {"head_name", "赵芳"}});
+  MustExec("admin", "building.upsert", {{"id", "b5"}, {"microgrid_id", "mg2"}, {"name", "翠屏南里1号楼"}});
+  EXPECT_TRUE(Ids(MustQuery("admin", "console.search", {{"q", "王芳"}}), "households").empty());
+  EXPECT_EQ(Ids(MustQuery("admin", "console.search", {{"q", "赵芳"}}), "households"),
+            std::vector<std::string>{"hz1"});
+  EXPECT_EQ(Ids(MustQuery("admin", "console.search", {{"q", "南里1"}}), "households").size(), 5u);
+  EXPECT_TRUE(Ids(MustQuery("admin", "console.search", {{"q", "北里3"}}), "households").empty())
+      << "the old name and address are gone";
+}
+
 TEST_F(ConsoleTest, PeopleListIsFilteredToThoseManaged) {
   std::vector<std::string> mine = Ids(MustQuery("radmin", "console.people", Json::object()), "people");
   // radmin manages g2's people: itself, head2, worker3 (no one of g1, no

@@ -5,6 +5,8 @@
 // query prepared; the test world is small, so a plan that scales badly shows
 // here as it would on the full-scale district (628,578 households), where it
 // shows as seconds.
+#include <cstdio>
+#include <cstdlib>
 #include <regex>
 
 #include "core/store/db.h"
@@ -53,6 +55,23 @@ TEST_F(QueryPlanTest, TheWorkerListFindsEachLastVisitThroughItsHousehold) {
     EXPECT_FALSE(std::regex_search(plan, kScan)) << plan;
     EXPECT_NE(plan.find("visits_hh"), std::string::npos) << plan;
   }
+}
+
+TEST_F(QueryPlanTest, AServersSearchReadsTheHouseholdsUnderOneBigram) {
+  if (postgres()) GTEST_SKIP() << "SQLite's plans";
+  TurnOnChangeLog();
+  store_.reset();
+  store::OpenOptions o;
+  o.record_changes = true;
+  ASSERT_TRUE(store::Store::Open(tmp_->path(), o, &store_).ok());
+  MustQuery("admin", "console.search", {{"q", "Head h1"}});
+  std::vector<std::string> plans = PlansOf(store(), "UNION SELECT h2.id FROM building_grams");
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_FALSE(std::regex_search(plans[0], kScan)) << plans[0];
+  if (std::getenv("WEIGE_SHOW_PLANS")) std::printf("%s", plans[0].c_str());
+  EXPECT_NE(plans[0].find("SEARCH household_grams USING PRIMARY KEY (gram=? AND household_id>?)"),
+            std::string::npos) << plans[0];
+  EXPECT_NE(plans[0].find("SEARCH g USING PRIMARY KEY (gram=?)"), std::string::npos) << plans[0];
 }
 
 }  // namespace
