@@ -839,9 +839,11 @@ void HttpServer::ConsoleImport(const Request& req, Reply* out) {
   o.at = NowMs();
   registers::ImportReport report;
   {
-    // The writer for the whole file: its rows commit in batches, but other
-    // writers (pushes) wait until it is done.
+    // The writer for the whole file, but between its batches (no transaction
+    // open) the pushes and logins waiting for it go first: a district's
+    // import does not stall its field devices.
     auto w = pool_->Write();
+    o.progress = [&w](const registers::ImportProgress&) { w.Yield(); };
     report = registers::ImportFile(w.get(), person, *kind, req.body, o);
   }
   Json j = report.ToJson();

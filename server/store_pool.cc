@@ -1,5 +1,8 @@
 #include "server/store_pool.h"
 
+#include <chrono>
+#include <thread>
+
 namespace weige::server {
 
 Status StorePool::Open(const std::string& path, int readers, int64_t max_db_bytes,
@@ -26,6 +29,23 @@ Status StorePool::Open(const std::string& path, int readers, int64_t max_db_byte
   }
   *out = std::move(pool);
   return Status::Ok();
+}
+
+StorePool::WriteLease::WriteLease(StorePool& pool) : pool_(&pool), store_(pool.writer_.get()) {
+  ++pool.write_waiting_;
+  lock_ = std::unique_lock<std::mutex>(pool.write_mu_);
+  --pool.write_waiting_;
+}
+
+void StorePool::WriteLease::Yield() {
+  if (pool_->write_waiting_.load() == 0) return;
+  lock_.unlock();
+  // std::mutex is not fair: without waiting, this thread could take it back
+  // before any waiter runs. The waiters count themselves until they hold it.
+  for (int i = 0; i < 1000 && pool_->write_waiting_.load() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  lock_.lock();
 }
 
 StorePool::ReadLease StorePool::Read() {

@@ -3,6 +3,7 @@
 // checks) that run beside it under WAL. Each is a Store on the same file.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -26,12 +27,18 @@ class StorePool {
   // Exclusive use of the writer for the lifetime of the lease.
   class WriteLease {
    public:
-    explicit WriteLease(StorePool& pool) : lock_(pool.write_mu_), store_(pool.writer_.get()) {}
+    explicit WriteLease(StorePool& pool);
     store::Store* operator->() const { return store_; }
     store::Store& operator*() const { return *store_; }
     store::Store* get() const { return store_; }
+    // Lets the writers waiting now go first, then takes the writer back; for
+    // a long job between its transactions (a register import between batches),
+    // so pushes are answered while it runs. Returns at once when none waits;
+    // waits at most about 200 ms for them.
+    void Yield();
 
    private:
+    StorePool* pool_;
     std::unique_lock<std::mutex> lock_;
     store::Store* store_;
   };
@@ -59,6 +66,7 @@ class StorePool {
   StorePool() = default;
 
   std::mutex write_mu_;
+  std::atomic<int> write_waiting_{0};  // threads blocked on write_mu_
   std::unique_ptr<store::Store> writer_;
   std::mutex read_mu_;
   std::condition_variable read_cv_;

@@ -114,6 +114,53 @@ TEST_F(SyncServerTest, AFieldPullLeavesOutAnAdministratorsScope) {
   EXPECT_EQ(bad.json["reason"], "sync.bad_scope");
 }
 
+// A console import of a register holds the writer only batch by batch: a
+// push that arrives while it runs is applied between two of its batches (its
+// change numbered among the import's), not after the whole file.
+TEST_F(SyncServerTest, PushesAreAppliedWhileARegisterImportRuns) {
+  std::string csv = "户编号,楼栋,单元,楼层,门牌号,户主,人数,电话,出租,流动人口,标签\n";
+  constexpr int kRows = 30000;
+  for (int i = 0; i < kRows; ++i) {
+    csv += "hx" + std::to_string(i) + ",b1,1," + std::to_string(i % 30 + 1) + "," +
+           std::to_string(1000 + i) + ",户主" + std::to_string(i) + ",2,,否,否,\n";
+  }
+  const int64_t head0 = http().Get("/healthz").json["head"];
+  const std::string admin = Token("admin");
+  const std::string worker = Token("worker1");
+  HttpReply imported;
+  std::thread importer([&] {
+    HttpClient own(server_.port());
+    imported = own.Post("/api/v1/console/import?kind=households&mode=apply", csv, admin);
+  });
+  // Once its first batches are in, push. Each on a new connection: the
+  // server's worker thread running the import serves no other request
+  // meanwhile, and a new connection is accepted by an idle one.
+  int64_t seen = head0;
+  for (int polls = 0; polls < 2000 && seen == head0; ++polls) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    seen = HttpClient(server_.port()).Get("/healthz").json["head"].get<int64_t>();
+  }
+  Json cmd = {{"id", "during"}, {"type", "item.open"}, {"at", kT0},
+              {"payload", {{"item_id", "during"}, {"household_id", "h1"}, {"category", "fire"},
+                           {"title", "Flying wire"}}}};
+  HttpReply pushed = HttpClient(server_.port()).Push(worker, Json::array({cmd}));
+  ASSERT_EQ(pushed.status, 200) << pushed.body;
+  Json answer = pushed.json["results"][0];
+  importer.join();
+  ASSERT_EQ(imported.status, 200) << imported.body.substr(0, 300);
+  EXPECT_EQ(imported.json["changed"], kRows);
+  ASSERT_EQ(answer["status"], "accepted") << answer;
+  const int64_t seq = answer["seq"];
+  // Households the import recorded after the push: the push did not wait.
+  int after = 0;
+  for (const Json& c : PullAll("admin", seq, 5000, nullptr)) {
+    if (c["table"] == "households") ++after;
+  }
+  EXPECT_GT(after, 0) << "the push was applied only after the whole import (push seq " << seq
+                      << ", head before " << head0 << ", after "
+                      << http().Get("/healthz").json["head"] << ")";
+}
+
 TEST_F(SyncServerTest, BatchAndBodyLimits) {
   Json many = Json::array();
   for (int i = 0; i < 501; ++i) many.push_back(OpenCmd("m" + std::to_string(i), "i", "h1"));
