@@ -36,6 +36,8 @@ double TransformLng(double x, double y) {
 
 }  // namespace
 
+double RoundCoordinate(double degrees) { return std::round(degrees * 1e7) / 1e7; }
+
 bool IsValid(LatLng p) {
   return std::isfinite(p.lat) && std::isfinite(p.lng) && p.lat >= -90.0 && p.lat <= 90.0 &&
          p.lng >= -180.0 && p.lng <= 180.0;

@@ -17,6 +17,11 @@ struct LatLng {
   double lat = 0, lng = 0;
 };
 
+// Stored coordinates are rounded to 1e-7 degrees (~1 cm; no phone's fix is
+// better), so their shortest decimal text (an export, either engine) reads
+// back as the same double.
+double RoundCoordinate(double degrees);
+
 // True for a finite latitude in [-90, 90] and longitude in [-180, 180].
 bool IsValid(LatLng p);
 

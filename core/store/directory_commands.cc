@@ -1,6 +1,7 @@
 // region/department/building/household/person upsert, role.grant/revoke,
 // template.publish.
 #include "core/domain/checklist_template.h"
+#include "core/domain/geo.h"
 #include "core/store/internal.h"
 
 namespace weige::store {
@@ -146,6 +147,8 @@ Result BuildingUpsert(Tx& tx) {
     r.Fail(lat ? "lng" : "lat", "argument.missing", "is required with the other coordinate");
   }
   if (!r.ok()) return Result::Fail(r.status());
+  if (lat) lat = geo::RoundCoordinate(*lat);
+  if (lng) lng = geo::RoundCoordinate(*lng);
   Target target;
   Status s = RegionChain(tx.db(), mg, "microgrid", &target.regions);
   if (s.ok()) s = Require(tx.actor(), Action::kManageBuilding, target);

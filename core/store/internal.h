@@ -57,7 +57,8 @@ Status LoadItem(Db& db, const std::string& item_id, ItemRow* item, Target* targe
 using RegionChains = std::unordered_map<std::string, std::vector<std::string>>;
 Status TargetOfItem(Db& db, const ItemRow& item, Target* target, RegionChains* chains = nullptr);
 Json ItemJson(const ItemRow& item, std::optional<int64_t> now);
-// The names of an item's place: {microgrid, building, address, unit, room},
+// The names of an item's place: {microgrid, building, address, unit, room,
+// location ({lat, lng} of the building, WGS-84)},
 // each present when known. PlaceFromRows reads this database's regions,
 // buildings and households rows; ItemPlace fills what those lack from the
 // newest item.escalated / item.assigned event carrying a "place" (a

@@ -90,6 +90,7 @@ Result BuildingLocate(Tx& tx) {
                            "the position is too inaccurate to place a building");
   }
   if (!s.ok()) return Result::Fail(s);
+  p = {geo::RoundCoordinate(p.lat), geo::RoundCoordinate(p.lng)};
   Stmt w = tx.db().Q("UPDATE buildings SET lat = ?, lng = ? WHERE id = ?");
   s = w.Bind(1, p.lat).Bind(2, p.lng).Bind(3, id).Run();
   Json data = {{"lat", p.lat}, {"lng", p.lng}, {"source", source.value_or("gps")}};

@@ -59,8 +59,10 @@ TEST_F(PlaceTest, TheNearestBuildingDecidesTheMicrogrid) {
                   " AND building_id = 'b3'"), 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM reports WHERE id = 'r1' AND building_id = 'b3'"), 1);
   // The event keeps the position and how it was routed.
-  Json ev = MustQuery("worker2", "item.detail", {{"item_id", "r1.item"}});
-  EXPECT_TRUE(ev.is_object());
+  Json detail = MustQuery("worker2", "item.detail", {{"item_id", "r1.item"}});
+  EXPECT_EQ(detail["place"]["location"]["lng"], kLng) << detail["place"].dump();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE entity = 'report' AND entity_id = 'r1'"
+                  " AND data LIKE '%routed_by_location%'"), 1);
   // A named building wins over the position.
   Result named = Submit("r2", {{"building_id", "b1"}, {"location", {{"lat", kLat + 80 * kDegPerM},
                                                                      {"lng", kLng}}}});
@@ -98,14 +100,16 @@ TEST_F(PlaceTest, ExactlyOnTheBoundIsInside) {
 }
 
 TEST_F(PlaceTest, EquidistantBuildingsGoToTheSmallerId) {
-  // b4 (mg3) north and b2 (mg1) south by the same distance.
+  // b4 (mg3) and b2 (mg1) registered at one point (one gate of a compound):
+  // every position is exactly as far from both.
   PlaceAny("b4", kLat + 50 * kDegPerM, kLng);
-  PlaceAny("b2", kLat - 50 * kDegPerM, kLng);
-  ASSERT_EQ(geo::DistanceM({kLat, kLng}, {kLat + 50 * kDegPerM, kLng}),
-            geo::DistanceM({kLat, kLng}, {kLat - 50 * kDegPerM, kLng}));
+  PlaceAny("b2", kLat + 50 * kDegPerM, kLng);
   Json r = Route(kLat, kLng).value;
   EXPECT_EQ(r["building_id"], "b2");
   EXPECT_EQ(r["microgrid_id"], "mg1");
+  // And the order of ids, not of registration, decides.
+  PlaceAny("b1", kLat + 50 * kDegPerM, kLng);
+  EXPECT_EQ(Route(kLat, kLng).value["building_id"], "b1");
 }
 
 TEST_F(PlaceTest, BuildingsWithoutCoordinatesAreNotCandidates) {
@@ -163,6 +167,23 @@ TEST_F(PlaceTest, AWorkerPlacesABuildingOnceAndAGridHeadCorrectsIt) {
   EXPECT_ERR(Exec("admin", "building.upsert",
                   {{"id", "b3"}, {"microgrid_id", "mg2"}, {"name", "B3"}, {"lat", kLat}}),
              "invalid_argument", "argument.missing");
+}
+
+// The worker's list says where the app may offer to place a building.
+TEST_F(PlaceTest, TheWorkersListOffersToLocateOnlyUnplacedBuildings) {
+  auto can_locate = [this](const std::string& actor, const std::string& building) {
+    Json due = MustQuery(actor, "worker.households_due",
+                         {{"microgrid_id", "mg1"}, {"cycle", kCycle}, {"include_visited", true}});
+    for (const Json& b : due["buildings"]) {
+      if (b["building_id"] == building) return b["can_locate"].get<bool>();
+    }
+    ADD_FAILURE() << "no building " << building;
+    return false;
+  };
+  EXPECT_TRUE(can_locate("worker1", "b1"));
+  PlaceAny("b1", kLat, kLng);
+  EXPECT_FALSE(can_locate("worker1", "b1"));
+  EXPECT_TRUE(can_locate("worker1", "b2"));
 }
 
 // The candidates come from the spatial index, not a scan of buildings.
