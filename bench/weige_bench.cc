@@ -2,7 +2,7 @@
 // object per line, {"bench", "metric", "value", "unit"}; progress goes to
 // stderr. Run through build-scripts/bench.sh.
 //
-//   weige_bench [--dir DIR] [--only visit|fullscale] [--runs N] [--commands N]
+//   weige_bench [--dir DIR] [--only visit|fullscale|place] [--runs N] [--commands N]
 //               [--pragma SQL] [--keep] [--pg URL]
 //   weige_bench --replay SETUP.jsonl COMMANDS.jsonl [--sync normal|full] [--runs N]
 //
@@ -22,6 +22,7 @@
 //   audit trail (first page, by region, by person). Each is the query as the
 //   server runs it for /api/v1/query, its JSON text included.
 // - stats.rollup: the whole district, median of several runs.
+// - place.route: routing a position to the nearest building (BenchPlace).
 // - --replay: the wasm bench's own work, natively (tests/wasm/bench/bench.mjs
 //   writes the files): a fresh device store per run (WAL, EXCLUSIVE locking
 //   as the wasm build, the given synchronous), SETUP's commands, then
@@ -411,6 +412,51 @@ std::unique_ptr<Store> FullScale(const Args& a, Json* meta) {
   return store;
 }
 
+// place.route (issue 12: p50 ≤ 1 ms server time): a report's position routed
+// to the nearest building through the R-tree, at 2,000 positions up to
+// ~100 m from sampled buildings of the full-scale district, each the query
+// as the server runs it for /api/v1/query (its JSON text included).
+void BenchPlace(Store* store) {
+  std::vector<std::pair<double, double>> at;
+  {
+    weige::store::Stmt s = weige::store::DbOf(*store).Q(
+        "SELECT lat, lng FROM buildings WHERE lat IS NOT NULL AND lng IS NOT NULL ORDER BY id");
+    for (int i = 0; s.Step(); ++i) {
+      if (i % 11 == 0) at.emplace_back(s.Double(0), s.Double(1));
+    }
+  }
+  if (at.empty()) {
+    std::fprintf(stderr, "place.route: no building has coordinates (a file generated before"
+                         " issue 12: remove it to regenerate)\n");
+    std::exit(1);
+  }
+  if (at.size() > 2000) at.resize(2000);
+  std::vector<double> ms;
+  int routed = 0;
+  for (int round = 0; round < 3; ++round) {  // round 0 warms the cache
+    for (size_t i = 0; i < at.size(); ++i) {
+      // Deterministic offsets of up to ~0.0009 degrees (~100 m).
+      const double dlat = (static_cast<double>((i * 7919) % 19) - 9) * 0.0001;
+      const double dlng = (static_cast<double>((i * 104729) % 19) - 9) * 0.0001;
+      const std::string text = weige::DumpJson(
+          Json{{"actor", kAdmin}, {"lat", at[i].first + dlat}, {"lng", at[i].second + dlng}});
+      auto t0 = Clock::now();
+      Result r = store->Query("place.route", text);
+      std::string body = r.Dump();
+      double t = Seconds(t0, Clock::now()) * 1000;
+      if (round > 0) {
+        ms.push_back(t);
+        if (r.ok()) ++routed;
+      }
+    }
+  }
+  std::fprintf(stderr, "place.route: %d of %zu positions routed\n", routed, ms.size());
+  Emit("place.route", "p50", Percentile(ms, 0.5), "ms");
+  Emit("place.route", "p99", Percentile(ms, 0.99), "ms");
+  Emit("place.route", "routed_share", static_cast<double>(routed) / static_cast<double>(ms.size()),
+       "ratio");
+}
+
 void BenchFullScale(const Args& a) {
   Json meta;
   std::unique_ptr<Store> store = FullScale(a, &meta);
@@ -439,6 +485,7 @@ void BenchFullScale(const Args& a) {
     if (run > 0) rollup.push_back(ms);
   }
   Emit("stats.rollup", "district_median", Median(rollup), "ms");
+  BenchPlace(store.get());
 
   // A sample of micro-grids across the district.
   std::vector<std::string> mgs;
@@ -573,5 +620,10 @@ int main(int argc, char** argv) {
   }
   if (a.only.empty() || a.only == "visit") BenchVisits(a);
   if (a.only.empty() || a.only == "fullscale") BenchFullScale(a);
+  if (a.only == "place") {
+    Json meta;
+    std::unique_ptr<Store> store = FullScale(a, &meta);
+    BenchPlace(store.get());
+  }
   return 0;
 }

@@ -63,6 +63,7 @@ enum class Action {
   kReportSubmit,
   kReportEvaluate,
   kRegionRead,       // micro-grid lists and statistics
+  kBuildingLocate,   // building.locate where the building has no location yet
 };
 
 std::string_view ActionName(Action a);

@@ -53,7 +53,7 @@ Status MapHeader(Kind kind, const std::vector<std::string>& header, std::vector<
   }
   std::string missing;
   for (size_t i = 0; i < cols.size(); ++i) {
-    if ((*map)[i] != SIZE_MAX) continue;
+    if ((*map)[i] != SIZE_MAX || cols[i].optional) continue;
     if (!missing.empty()) missing += "、";
     missing += cols[i].zh;
   }

@@ -27,6 +27,9 @@ const std::vector<Column> kBuildingColumns = {
     {"address", "地址", {"address"}},
     {"units", "单元数", {"units"}, true},
     {"floors", "层数", {"floors"}, true},
+    // WGS-84 degrees, both or neither (building.upsert checks the pair).
+    {"lat", "纬度", {"lat", "latitude"}, true, true},
+    {"lng", "经度", {"lng", "lon", "longitude"}, true, true},
 };
 const std::vector<Column> kHouseholdColumns = {
     {"id", "户编号", {"id", "household_id"}},
@@ -118,6 +121,24 @@ std::optional<int64_t> ParseInt(std::string_view v) {
   }
   if (*end != '\0') return std::nullopt;
   return n;
+}
+
+// A decimal number of degrees ("39.9050", "-0.5"); no exponent, no "°".
+std::optional<double> ParseDegrees(std::string_view v) {
+  std::string s(v);
+  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  bool digits = false, dot = false;
+  for (size_t k = i; k < s.size(); ++k) {
+    if (s[k] >= '0' && s[k] <= '9') {
+      digits = true;
+    } else if (s[k] == '.' && !dot) {
+      dot = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!digits || s.size() > 24) return std::nullopt;
+  return std::strtod(s.c_str(), nullptr);
 }
 
 struct ZhReason {
@@ -306,7 +327,14 @@ RowCommands ToCommands(Kind kind, const std::vector<std::string>& cells,
     std::string v = Cell(cells, i);
     if (v.empty()) continue;
     std::string key = c.key;
-    if (c.number) {
+    if (key == "lat" || key == "lng") {
+      auto d = ParseDegrees(v);
+      if (!d) {
+        fail(c.key, "import.bad_number", key + " must be a number of degrees");
+        break;
+      }
+      p[key] = *d;
+    } else if (c.number) {
       auto n = ParseInt(v);
       if (!n) {
         fail(c.key, "import.bad_number", key + " must be an integer");

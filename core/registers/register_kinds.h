@@ -25,10 +25,12 @@ struct Column {
   const char* zh;                     // the header a file carries, e.g. "上级区域"
   std::vector<const char*> aliases;   // also accepted (English, compared case-blind)
   bool number = false;                // written as a number
+  bool optional = false;              // a file may leave it out (absent: unchanged)
 };
 
-// The columns of a kind, in file order; every one must be present in a file
-// (a missing column would otherwise clear its field on every row).
+// The columns of a kind, in file order; every one but the optional ones must
+// be present in a file (a missing column would otherwise clear its field on
+// every row; an optional one, the coordinates, is left as stored).
 const std::vector<Column>& Columns(Kind kind);
 // The column a field key names; nullptr if none.
 const Column* ColumnOf(Kind kind, std::string_view key);

@@ -1,6 +1,7 @@
 // region/department/building/household/person upsert, role.grant/revoke,
 // template.publish.
 #include "core/domain/checklist_template.h"
+#include "core/domain/geo.h"
 #include "core/store/internal.h"
 
 namespace weige::store {
@@ -138,7 +139,16 @@ Result BuildingUpsert(Tx& tx) {
   auto address = r.OptText("address", kNameBytes);
   auto units = r.OptInt("units", 0, 100);
   auto floors = r.OptInt("floors", 0, 200);
+  // WGS-84 coordinates, both or neither; absent keeps those the building has
+  // (a register without them, or a worker's building.locate, is not undone).
+  auto lat = r.OptNumber("lat", -90, 90);
+  auto lng = r.OptNumber("lng", -180, 180);
+  if (r.ok() && lat.has_value() != lng.has_value()) {
+    r.Fail(lat ? "lng" : "lat", "argument.missing", "is required with the other coordinate");
+  }
   if (!r.ok()) return Result::Fail(r.status());
+  if (lat) lat = geo::RoundCoordinate(*lat);
+  if (lng) lng = geo::RoundCoordinate(*lng);
   Target target;
   Status s = RegionChain(tx.db(), mg, "microgrid", &target.regions);
   if (s.ok()) s = Require(tx.actor(), Action::kManageBuilding, target);
@@ -150,16 +160,21 @@ Result BuildingUpsert(Tx& tx) {
     if (!s.ok()) return Result::Fail(s);
   }
   Stmt w = tx.db().Q(
-      "INSERT INTO buildings(id, microgrid_id, name, address, units, floors) VALUES(?,?,?,?,?,?)"
+      "INSERT INTO buildings(id, microgrid_id, name, address, units, floors, lat, lng)"
+      " VALUES(?,?,?,?,?,?,?,?)"
       " ON CONFLICT(id) DO UPDATE SET microgrid_id = excluded.microgrid_id,"
       " name = excluded.name, address = excluded.address, units = excluded.units,"
-      " floors = excluded.floors"
+      " floors = excluded.floors, lat = COALESCE(excluded.lat, buildings.lat),"
+      " lng = COALESCE(excluded.lng, buildings.lng)"
       " WHERE buildings.microgrid_id IS DISTINCT FROM excluded.microgrid_id"
       " OR buildings.name IS DISTINCT FROM excluded.name"
       " OR buildings.address IS DISTINCT FROM excluded.address"
       " OR buildings.units IS DISTINCT FROM excluded.units"
-      " OR buildings.floors IS DISTINCT FROM excluded.floors");
-  s = w.Bind(1, id).Bind(2, mg).Bind(3, name).Bind(4, address).Bind(5, units).Bind(6, floors).Run();
+      " OR buildings.floors IS DISTINCT FROM excluded.floors"
+      " OR (excluded.lat IS NOT NULL AND (buildings.lat IS DISTINCT FROM excluded.lat"
+      " OR buildings.lng IS DISTINCT FROM excluded.lng))");
+  s = w.Bind(1, id).Bind(2, mg).Bind(3, name).Bind(4, address).Bind(5, units).Bind(6, floors)
+          .Bind(7, lat).Bind(8, lng).Run();
   const bool changed = s.ok() && tx.db().Changes() > 0;
   // Only a moved building moves its households: the UPDATE scans every
   // household (no index on building_id): ~45 ms at full scale (630k).

@@ -284,8 +284,13 @@ Result ReportSubmit(Tx& tx) {
   auto unit = p.OptText("unit", 32);
   auto room = p.OptText("room", 32);
   auto address = p.OptText("address", kNameBytes);
-  if (p.ok() && !building && !address) {
-    p.Fail("building_id", "argument.missing", "or place.address is required");
+  // A WGS-84 position ({lat, lng}): with no building named, it routes the
+  // report to the nearest building's micro-grid (RouteByLocation).
+  std::optional<LocationPoint> location;
+  Status ls = ReadPlaceLocation(p, "location", "payload.place.location", &location);
+  if (!ls.ok()) return Result::Fail(ls);
+  if (p.ok() && !building && !address && !location) {
+    p.Fail("building_id", "argument.missing", "or place.address or place.location is required");
   }
   if (!p.ok()) return Result::Fail(p.status());
   WEIGE_RETURN_IF_ERROR(CheckParentId(report_id, "report_id"));
@@ -309,6 +314,16 @@ Result ReportSubmit(Tx& tx) {
   Target at_place;
   // The resident's own building is routed through the household row: a
   // resident's device holds its household but not the building's row.
+  Json routed;
+  if (s.ok() && !building && location) {
+    LocationRoute route;
+    s = RouteByLocation(tx.db(), location->lat, location->lng, &route);
+    if (s.ok()) {
+      building = route.building_id;
+      routed = {{"lat", location->lat}, {"lng", location->lng},
+                {"building_id", route.building_id}, {"distance_m", route.distance_m}};
+    }
+  }
   if (s.ok() && building && *building != home.building_id) {
     s = TargetForBuilding(tx.db(), *building, &at_place, &microgrid);
   }
@@ -353,12 +368,22 @@ Result ReportSubmit(Tx& tx) {
   w.Bind(13, n.id).Bind(14, tx.at).Bind(15, contact_ok ? 1 : 0);
   s = w.Run();
   if (s.ok()) {
-    s = tx.Event("report", report_id, "report.submitted", "",
-                 {{"microgrid_id", microgrid}, {"item_id", n.id}}, photos);
+    Json data = {{"microgrid_id", microgrid}, {"item_id", n.id}};
+    if (!routed.is_null()) {
+      data["routed_by_location"] = routed;
+    } else if (location) {
+      data["location"] = {{"lat", location->lat}, {"lng", location->lng}};
+    }
+    s = tx.Event("report", report_id, "report.submitted", "", data, photos);
   }
   if (s.ok()) s = tx.OpenItem(n);
   if (!s.ok()) return Result::Fail(s);
-  return Result::Ok({{"report_id", report_id}, {"item_id", n.id}, {"microgrid_id", microgrid}});
+  Json value = {{"report_id", report_id}, {"item_id", n.id}, {"microgrid_id", microgrid}};
+  if (!routed.is_null()) {
+    value["building_id"] = *building;
+    value["distance_m"] = routed["distance_m"];
+  }
+  return Result::Ok(value);
 }
 
 Result ReportEvaluate(Tx& tx) {

@@ -205,11 +205,13 @@ Json PlaceFromRows(Db& db, const ItemRow& i) {
     if (s.Step()) p["microgrid"] = s.Text(0);
   }
   if (!i.building_id.empty()) {
-    Stmt s = db.Q("SELECT name, address FROM buildings WHERE id = ?");
+    Stmt s = db.Q("SELECT name, address, lat, lng FROM buildings WHERE id = ?");
     s.Bind(1, i.building_id);
     if (s.Step()) {
       p["building"] = s.Text(0);
       if (!s.IsNull(1) && !s.Text(1).empty()) p["address"] = s.Text(1);
+      // The building's WGS-84 position (the apps convert for their maps).
+      if (!s.IsNull(2) && !s.IsNull(3)) p["location"] = {{"lat", s.Double(2)}, {"lng", s.Double(3)}};
     }
   }
   if (!i.household_id.empty()) {

@@ -57,7 +57,8 @@ Status LoadItem(Db& db, const std::string& item_id, ItemRow* item, Target* targe
 using RegionChains = std::unordered_map<std::string, std::vector<std::string>>;
 Status TargetOfItem(Db& db, const ItemRow& item, Target* target, RegionChains* chains = nullptr);
 Json ItemJson(const ItemRow& item, std::optional<int64_t> now);
-// The names of an item's place: {microgrid, building, address, unit, room},
+// The names of an item's place: {microgrid, building, address, unit, room,
+// location ({lat, lng} of the building, WGS-84)},
 // each present when known. PlaceFromRows reads this database's regions,
 // buildings and households rows; ItemPlace fills what those lack from the
 // newest item.escalated / item.assigned event carrying a "place" (a
@@ -149,6 +150,29 @@ void RegisterFieldCommands(CommandTable* t);
 void RegisterQueries(QueryTable* t);
 void RegisterStatsQueries(QueryTable* t);
 void RegisterConsoleQueries(QueryTable* t);
+void RegisterPlaceCommands(CommandTable* t);
+void RegisterPlaceQueries(QueryTable* t);
+
+// place.cc: where a WGS-84 position falls. RouteByLocation finds the nearest
+// building with coordinates within geo::kRouteRadiusM (inclusive; equal
+// distances go to the smaller building id) through the engine's spatial
+// index (SQLite R-tree, PostgreSQL GiST): failed_precondition
+// "place.outside_microgrids" when there is none, invalid_argument for a
+// position that is not one. report.submit and place.route use it.
+struct LocationRoute {
+  std::string building_id, microgrid_id;
+  double distance_m = 0;
+};
+Status RouteByLocation(Db& db, double lat, double lng, LocationRoute* out);
+// Its statement (tests read its query plan): ?1..?4 min/max lat, min/max lng.
+PerEngine RouteCandidatesSql();
+// A {lat, lng} object under `key` of r's object (absent: *out empty);
+// `path` names it in messages ("payload.place.location").
+struct LocationPoint {
+  double lat = 0, lng = 0;
+};
+Status ReadPlaceLocation(FieldReader& r, const char* key, const std::string& path,
+                         std::optional<LocationPoint>* out);
 
 // report_contact.cc: report.reveal_phone, and the contact block of an item
 // that came from a report ({report_id, contact_ok, phone (masked),

@@ -54,12 +54,14 @@ Result HouseholdsDue(QueryCtx& q) {
   const bool include_visited = r.Bool("include_visited", false);
   if (!r.ok()) return r.status();
   WEIGE_RETURN_IF_ERROR(RequireRegionRead(q, mg, "microgrid"));
+  Target place;
+  WEIGE_RETURN_IF_ERROR(RegionChain(q.db(), mg, "microgrid", &place.regions));
   Json buildings = Json::array();
   int64_t total = 0, due = 0;
   std::string current;
   Stmt s = q.db().Q(
       "SELECT h.id, h.building_id, b.name, h.unit, h.floor, h.room, h.head_name,"
-      " c.household_id IS NOT NULL, lv.outcome, lv.at"
+      " c.household_id IS NOT NULL, lv.outcome, lv.at, b.lat IS NOT NULL AND b.lng IS NOT NULL"
       " FROM households h JOIN buildings b ON b.id = h.building_id"
       " LEFT JOIN coverage c ON c.microgrid_id = h.microgrid_id AND c.cycle = ?2"
       "  AND c.household_id = h.id"
@@ -81,7 +83,15 @@ Result HouseholdsDue(QueryCtx& q) {
     if (visited && !include_visited) continue;
     if (buildings.empty() || current != s.Text(1)) {
       current = s.Text(1);
-      buildings.push_back({{"building_id", current}, {"name", s.Text(2)}, {"households", Json::array()}});
+      // Whether the worker may place the building from this visit's GPS
+      // (building.locate): it has no location yet and the role allows it.
+      const bool located = s.Int(10) != 0;
+      place.building_id = current;
+      buildings.push_back({{"building_id", current},
+                           {"name", s.Text(2)},
+                           {"located", located},
+                           {"can_locate", !located && Can(q.actor(), Action::kBuildingLocate, place)},
+                           {"households", Json::array()}});
     }
     Json h = {{"id", s.Text(0)},
               {"unit", StrOrNull(s.Text(3))},

@@ -253,8 +253,11 @@ class Reader {
 
   Status Buildings() {
     mg_column_ = "microgrid_id";
-    return PerMicrogrid("SELECT id, microgrid_id, name, address, units, floors FROM buildings", "",
-                        6, (1u << 4) | (1u << 5), {0}, sink_);
+    // lat, lng read as text: stored to 1e-7 degrees, their text reads back
+    // as the same double on either engine.
+    return PerMicrogrid(
+        "SELECT id, microgrid_id, name, address, units, floors, lat, lng FROM buildings", "", 8,
+        (1u << 4) | (1u << 5), {0}, sink_);
   }
 
   Status Households() {

@@ -93,7 +93,7 @@ using Row = std::vector<Cell>;
 //              (parents before children: by level, then id; the region
 //              itself only when it is a district, so a scoped export names
 //              its root as an existing parent)
-//   buildings  id, microgrid_id, name, address, units, floors
+//   buildings  id, microgrid_id, name, address, units, floors, lat, lng
 //   households id, building_id, unit, floor, room, head_name, members, phone,
 //              tags (JSON array text)
 //   people     id, name, phone, roles ("role scope" pairs joined by '\n');

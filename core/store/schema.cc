@@ -118,6 +118,42 @@ CREATE TABLE building_grams(
 CREATE INDEX building_grams_id ON building_grams(building_id);
 )sql";
 
+// 7: places (issue 12). Buildings carry WGS-84 coordinates (degrees,
+// nullable: both or neither, checked by the commands). building_rtree is
+// an R-tree over them (a point is a box of no size; its 32-bit floats are
+// rounded outward, so the box holds the point); building_geo gives each
+// building with coordinates the integer id the R-tree keys on (its rows'
+// triggers keep the R-tree). Plain triggers keep both whatever writes
+// buildings (commands, a pulled page, a rebase's undo), recording or not: a
+// device routes by location offline over the buildings it holds.
+constexpr char kPlacesMigration[] = R"sql(
+ALTER TABLE buildings ADD COLUMN lat REAL;
+ALTER TABLE buildings ADD COLUMN lng REAL;
+CREATE TABLE building_geo(rid INTEGER PRIMARY KEY, building_id TEXT NOT NULL UNIQUE);
+CREATE VIRTUAL TABLE building_rtree USING rtree(id, min_lat, max_lat, min_lng, max_lng,
+  +building_id);
+CREATE TRIGGER geo_buildings_ins AFTER INSERT ON buildings BEGIN
+  DELETE FROM building_geo WHERE building_id = NEW.id;
+  INSERT INTO building_geo(building_id) SELECT NEW.id
+    WHERE NEW.lat IS NOT NULL AND NEW.lng IS NOT NULL;
+END;
+CREATE TRIGGER geo_buildings_upd AFTER UPDATE OF id, lat, lng ON buildings BEGIN
+  DELETE FROM building_geo WHERE building_id = OLD.id;
+  INSERT INTO building_geo(building_id) SELECT NEW.id
+    WHERE NEW.lat IS NOT NULL AND NEW.lng IS NOT NULL;
+END;
+CREATE TRIGGER geo_buildings_del AFTER DELETE ON buildings BEGIN
+  DELETE FROM building_geo WHERE building_id = OLD.id;
+END;
+CREATE TRIGGER geo_rtree_ins AFTER INSERT ON building_geo BEGIN
+  INSERT INTO building_rtree(id, min_lat, max_lat, min_lng, max_lng, building_id)
+    SELECT NEW.rid, b.lat, b.lat, b.lng, b.lng, b.id FROM buildings b WHERE b.id = NEW.building_id;
+END;
+CREATE TRIGGER geo_rtree_del AFTER DELETE ON building_geo BEGIN
+  DELETE FROM building_rtree WHERE id = OLD.rid;
+END;
+)sql";
+
 // Times are integer milliseconds since the epoch; JSON columns hold text.
 // A migration is one or two texts, run in one transaction.
 struct Migration {
@@ -226,6 +262,8 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kGeneratedTriggersMigration},
     // 6: the console's derived state, above.
     {kConsoleIndexMigration},
+    // 7: building coordinates and their R-tree, above.
+    {kPlacesMigration},
 };
 
 constexpr const char* kContentTables[] = {

@@ -194,6 +194,14 @@ CREATE TABLE building_grams(
 );
 CREATE INDEX building_grams_id ON building_grams(building_id);
 )sql"},
+    // 3: building coordinates (SQLite's 7): a GiST index over the point
+    // (lng, lat) of the buildings that have both, searched by a box.
+    {R"sql(
+ALTER TABLE buildings ADD COLUMN lat DOUBLE PRECISION;
+ALTER TABLE buildings ADD COLUMN lng DOUBLE PRECISION;
+CREATE INDEX buildings_geo ON buildings USING gist (point(lng, lat))
+  WHERE lat IS NOT NULL AND lng IS NOT NULL;
+)sql"},
 };
 
 }  // namespace

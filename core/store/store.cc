@@ -94,6 +94,8 @@ Status Store::Open(const std::string& path, const OpenOptions& options,
   RegisterQueries(&store->queries_);
   RegisterStatsQueries(&store->queries_);
   RegisterConsoleQueries(&store->queries_);
+  RegisterPlaceCommands(&store->commands_);
+  RegisterPlaceQueries(&store->queries_);
   store->templates_ = std::make_unique<TemplateCache>();
   *out = std::move(store);
   return Status::Ok();

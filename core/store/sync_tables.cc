@@ -61,7 +61,7 @@ const std::vector<Table>& Tables() {
       {"departments", {"id"}, {"id", "name", "kind"}, {{"'all'"}}},
       {"buildings",
        {"id"},
-       {"id", "microgrid_id", "name", "address", "units", "floors"},
+       {"id", "microgrid_id", "name", "address", "units", "floors", "lat", "lng"},
        {{"'m:' || @microgrid_id", "'b:' || @id"}},
        {"'m:' || @microgrid_id"}},
       {"households",

@@ -215,7 +215,7 @@ Status Builder::Microgrid(const MicrogridPlan& mg, Rng& rng, int* buildings) {
     WEIGE_RETURN_IF_ERROR(run_.Run("building.upsert", grid_head, t_dir_ + kHourMs,
                                    {{"id", b.id}, {"microgrid_id", mg.id}, {"name", b.name},
                                     {"address", b.address}, {"units", b.units},
-                                    {"floors", b.floors}}));
+                                    {"floors", b.floors}, {"lat", b.lat}, {"lng", b.lng}}));
     ++buildings_;
     WEIGE_RETURN_IF_ERROR(
         Person(CaptainOf(b.id), PersonName(rng), rng, "captain", b.id,

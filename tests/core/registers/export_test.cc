@@ -36,7 +36,9 @@ TEST_F(ExportTest, EveryRegisterRoundTripsUnchangedInBothFormats) {
             {"tags", {"独居老人", "出租房"}}});
   MustExec("admin", "building.upsert",
            {{"id", "b1"}, {"microgrid_id", "mg1"}, {"name", "1号楼"}, {"address", "@home"},
-            {"units", 2}, {"floors", 6}});
+            {"units", 2}, {"floors", 6}, {"lat", 39.9051234}, {"lng", 116.6560007}});
+  MustExec("admin", "building.upsert",
+           {{"id", "b2"}, {"microgrid_id", "mg1"}, {"name", "2号楼"}, {"lat", -0.5}, {"lng", -179.9999999}});
   MustExec("admin", "region.upsert",
            {{"id", "g1"}, {"parent_id", "c1"}, {"level", "grid"}, {"name", "-网格一"}, {"code", "0101"}});
   MustExec("admin", "household.upsert", {{"id", "h2"}, {"building_id", "b1"}, {"head_name", "'=quoted"}});

@@ -200,6 +200,39 @@ TEST_F(ImportTest, RegionsMayNameParentsEarlierInTheFile) {
   EXPECT_EQ(b.errors[0].reason, "region.not_found");
 }
 
+TEST_F(ImportTest, BuildingCoordinatesAreBothOrNeitherAndInRange) {
+  Table t = {{"楼栋编号", "微网格", "名称", "地址", "单元数", "层数", "纬度", "经度"},
+             {"b30", "mg1", "30号楼", "", "", "", "39.9050000", "116.6560000"},
+             {"b31", "mg1", "31号楼", "", "", "", "39.9", ""},
+             {"b32", "mg1", "32号楼", "", "", "", "91", "116.6"},
+             {"b33", "mg1", "33号楼", "", "", "", "39.9°", "116.6"},
+             {"b34", "mg1", "34号楼", "", "", "", "", ""}};
+  auto r = Import(Kind::kBuildings, Csv(t), true);
+  ASSERT_EQ(r.errors.size(), 3u) << Errors(r);
+  EXPECT_EQ(r.errors[0].row, 3u);
+  EXPECT_EQ(r.errors[0].reason, "argument.missing");
+  EXPECT_EQ(r.errors[0].column, "经度");
+  EXPECT_EQ(r.errors[1].row, 4u);
+  EXPECT_EQ(r.errors[1].reason, "argument.out_of_range");
+  EXPECT_EQ(r.errors[1].column, "纬度");
+  EXPECT_EQ(r.errors[2].row, 5u);
+  EXPECT_EQ(r.errors[2].reason, "import.bad_number");
+  auto ok = Import(Kind::kBuildings, Csv({t[0], t[1], t[5]}), false);
+  ASSERT_TRUE(ok.applied) << Errors(ok);
+  auto row = Stored(store::RowSet::kBuildings, "b30");
+  ASSERT_EQ(row.size(), 8u);
+  EXPECT_EQ(row[6].text, "39.905");
+  EXPECT_EQ(row[7].text, "116.656");
+  EXPECT_EQ(Stored(store::RowSet::kBuildings, "b34")[6].text, "");
+  // A file without the two columns (an older template) keeps them.
+  Table old = {{"楼栋编号", "微网格", "名称", "地址", "单元数", "层数"},
+               {"b30", "mg1", "30号楼新名", "", "", ""}};
+  auto o = Import(Kind::kBuildings, Csv(old), false);
+  ASSERT_TRUE(o.applied) << Errors(o);
+  EXPECT_EQ(Stored(store::RowSet::kBuildings, "b30")[6].text, "39.905");
+  EXPECT_EQ(Stored(store::RowSet::kBuildings, "b30")[2].text, "30号楼新名");
+}
+
 TEST_F(ImportTest, ScopedAdminImportsOnlyInsideItsSubtree) {
   // radmin administers g2 (mg3 with b4); mg1 is outside.
   Table t = {{"楼栋编号", "微网格", "名称", "地址", "单元数", "层数"},

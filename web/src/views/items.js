@@ -232,6 +232,11 @@ export async function itemView({ id }) {
     [t('item.deadline_date'), item.deadline ? fmtDate(item.deadline) : t('item.no_deadline')],
   ];
   if (item.place && item.place.address) facts.push([t('report.address'), item.place.address]);
+  // The building's position as stored (WGS-84), for finding it on any map.
+  if (item.place && item.place.location) {
+    const { lat, lng } = item.place.location;
+    facts.push([t('item.location'), h('span', { dataset: { location: '' } }, `${lat.toFixed(6)}, ${lng.toFixed(6)}`)]);
+  }
   if (item.report && item.report.phone) facts.push([t('report.phone_short'), phoneFact(item.report)]);
   if (item.escalated_to) {
     const esc = item.escalation || {};

@@ -1,7 +1,7 @@
 // The micro-grid worker (微网格员): households due this cycle by building,
 // with coverage so far; the visit form; their items.
 import { app, query, command, currentCycle, newId, placeName } from '../app.js';
-import { t, categoryName, kCategories, localTemplate } from '../i18n.js';
+import { t, categoryName, kCategories, localTemplate, reasonText } from '../i18n.js';
 import { h, tabs, cells, field, input, textarea, select, radios, button, busy, errorBox,
   toast, emptyState, pct } from '../ui.js';
 import { photoField } from '../photos.js';
@@ -93,7 +93,9 @@ export async function workerDue() {
   const due = await query('worker.households_due', { microgrid_id: microgridId(), cycle,
     include_visited: true });
   for (const b of due.buildings) {
-    for (const hh of b.households) seen.set(hh.id, { ...hh, building: b.name });
+    for (const hh of b.households) {
+      seen.set(hh.id, { ...hh, building: b.name, building_id: b.building_id, can_locate: b.can_locate });
+    }
   }
   if (filters.building && !due.buildings.some((b) => b.building_id === filters.building)) filters.building = '';
   const list = h('div', { class: 'household-list' });
@@ -268,6 +270,11 @@ export async function visitView({ household }) {
   const notes = textarea({ rows: 2 });
   const photos = photoField(t('visit.photos'));
   const gps = h('input', { type: 'checkbox', id: 'visit-gps', class: 'weui-switch' });
+  // The building has no location and the core lets this worker set it: one
+  // optional switch places it from this visit's fix (building.locate).
+  const home = seen.get(household);
+  const locate = home && home.can_locate
+    ? h('input', { type: 'checkbox', id: 'visit-locate', class: 'weui-switch', dataset: { locate: '' } }) : null;
   const outcomeBox = radios('outcome', t('visit.outcome'),
     ['met', 'not_home', 'refused', 'vacant'].map((o) => [o, t(`outcome.${o}`)]), 'met', (v) => {
       outcome = v;
@@ -314,12 +321,22 @@ export async function visitView({ household }) {
     if (notes.value.trim()) payload.notes = notes.value.trim();
     await photos.pending();
     if (photos.shas().length) payload.photos = photos.shas();
-    if (gps.checked && navigator.geolocation) {
-      const pos = await new Promise((resolve) => navigator.geolocation.getCurrentPosition(
-        resolve, () => resolve(null), { timeout: 5000, maximumAge: 60000 }));
-      if (pos) payload.gps = { lat: pos.coords.latitude, lng: pos.coords.longitude };
+    let pos = null;
+    if ((gps.checked || (locate && locate.checked)) && navigator.geolocation) {
+      pos = await new Promise((resolve) => navigator.geolocation.getCurrentPosition(
+        resolve, () => resolve(null), { enableHighAccuracy: true, timeout: 5000, maximumAge: 60000 }));
+      if (pos && gps.checked) payload.gps = { lat: pos.coords.latitude, lng: pos.coords.longitude };
     }
     const result = await command('visit.record', payload);
+    if (pos && locate && locate.checked) {
+      // Optional: a refusal (a poor fix, placed meanwhile) leaves the visit as recorded.
+      try {
+        await command('building.locate', { building_id: home.building_id, lat: pos.coords.latitude,
+          lng: pos.coords.longitude, accuracy_m: pos.coords.accuracy, source: 'gps' });
+      } catch (e) {
+        toast(reasonText(e));
+      }
+    }
     const n = result.items ? result.items.length : 0;
     toast(t('visit.saved', { items: n ? t('visit.saved_items', { n }) : '' }));
     location.hash = '#/worker';
@@ -335,7 +352,10 @@ export async function visitView({ household }) {
     cells(null, [field(t('visit.notes'), notes), photos.el,
       h('div', { class: 'weui-cell weui-cell_switch' },
         h('div', { class: 'weui-cell__bd' }, h('label', { for: 'visit-gps', class: 'app-switch-label' }, t('visit.gps'))),
-        h('div', { class: 'weui-cell__ft' }, gps))]),
+        h('div', { class: 'weui-cell__ft' }, gps)),
+      locate ? h('div', { class: 'weui-cell weui-cell_switch' },
+        h('div', { class: 'weui-cell__bd' }, h('label', { for: 'visit-locate', class: 'app-switch-label' }, t('visit.locate'))),
+        h('div', { class: 'weui-cell__ft' }, locate)) : null]),
     h('div', { class: 'app-pad' }, submit, err));
 }
 
