@@ -37,6 +37,7 @@ bool RoleAllowed(Role role, Action action) {
     case Action::kReportSubmit: return any({R::kResident});
     case Action::kReportEvaluate: return any({R::kResident});
     case Action::kRegionRead: return any({R::kAdmin, R::kGridHead, R::kWorker});
+    case Action::kReportDuplicate: return any({R::kAdmin, R::kGridHead});
   }
   return false;
 }
@@ -61,7 +62,7 @@ std::string_view ActionName(Action a) {
       "manage_directory", "manage_building", "manage_household", "visit",       "patrol",
       "item_open",        "item_assign",     "item_fix",         "item_verify", "item_reopen",
       "item_escalate",    "item_acknowledge", "item_read",       "report_submit",
-      "report_evaluate",  "region_read"};
+      "report_evaluate",  "region_read",     "report_duplicate"};
   return kNames[static_cast<int>(a)];
 }
 

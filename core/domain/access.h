@@ -63,6 +63,7 @@ enum class Action {
   kReportSubmit,
   kReportEvaluate,
   kRegionRead,       // micro-grid lists and statistics
+  kReportDuplicate,  // report.mark_duplicate, report.unmark_duplicate
 };
 
 std::string_view ActionName(Action a);

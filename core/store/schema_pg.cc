@@ -194,6 +194,14 @@ CREATE TABLE building_grams(
 );
 CREATE INDEX building_grams_id ON building_grams(building_id);
 )sql"},
+    // 3: duplicate reports (SQLite's 7).
+    {R"sql(
+ALTER TABLE reports ADD COLUMN duplicate_of TEXT;
+ALTER TABLE reports ADD COLUMN follow_state TEXT;
+ALTER TABLE reports ADD COLUMN follow_episode BIGINT;
+ALTER TABLE items ADD COLUMN duplicate_of TEXT;
+CREATE INDEX reports_duplicate_of ON reports(duplicate_of) WHERE duplicate_of IS NOT NULL;
+)sql"},
 };
 
 }  // namespace

@@ -16,7 +16,7 @@ constexpr Action kActions[] = {
     Action::kItemAssign,      Action::kItemFix,        Action::kItemVerify,
     Action::kItemReopen,      Action::kItemEscalate,   Action::kItemAcknowledge,
     Action::kItemRead,        Action::kReportSubmit,   Action::kReportEvaluate,
-    Action::kRegionRead};
+    Action::kRegionRead,      Action::kReportDuplicate};
 
 // The permission table of DESIGN.md: which roles may take each action inside
 // their scope. Written out by hand so a change to access.cc must change this.
@@ -40,6 +40,7 @@ const std::map<Action, std::set<Role>>& Allowed() {
       {Action::kReportSubmit, {R::kResident}},
       {Action::kReportEvaluate, {}},  // only the reporter, whatever their role
       {Action::kRegionRead, {R::kAdmin, R::kGridHead, R::kWorker}},
+      {Action::kReportDuplicate, {R::kAdmin, R::kGridHead}},
   };
   return table;
 }
