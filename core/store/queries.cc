@@ -288,12 +288,14 @@ Result ReportsMine(QueryCtx& q) {
     if (rep["duplicate_of"].is_string()) {
       // A duplicate shows and is evaluated on its original's state
       // (duplicate_commands.cc); this device holds no row of the original.
+      const Json& fs = rep["follow_state"];
+      const Json& fe = rep["follow_episode"];
       ItemState followed =
-          ParseItemState(rep["follow_state"].get<std::string>()).value_or(ItemState::kOpen);
-      rep["state"] = rep["follow_state"];
+          ParseItemState(fs.is_string() ? fs.get<std::string>() : "").value_or(ItemState::kOpen);
+      rep["state"] = std::string(ItemStateName(followed));
       rep["overdue"] = Json();
       rep["can_evaluate"] =
-          CanEvaluate(followed, episodes[i], rep["follow_episode"].get<int64_t>());
+          CanEvaluate(followed, episodes[i], fe.is_number_integer() ? fe.get<int64_t>() : 0);
     } else {
       rep["state"] = std::string(ItemStateName(item.state));
       rep["overdue"] = now ? Json(IsOverdue(item.state, item.deadline, item.escalation_deadline,
