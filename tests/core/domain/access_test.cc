@@ -96,7 +96,7 @@ TEST(AccessTest, RoleByActionInsideAndOutsideScope) {
       checked += 2;
     }
   }
-  EXPECT_EQ(checked, 6 * 16 * 2);
+  EXPECT_EQ(checked, 6 * 17 * 2);
 }
 
 TEST(AccessTest, AdminOfEverythingReachesEverythingButResidentActions) {
@@ -221,7 +221,7 @@ TEST(AccessTest, RoleNamesRoundTrip) {
   EXPECT_EQ(ParseRole("Admin"), std::nullopt);
   std::set<std::string_view> names;
   for (Action a : kActions) names.insert(ActionName(a));
-  EXPECT_EQ(names.size(), 16u);
+  EXPECT_EQ(names.size(), 17u);
 }
 
 TEST(AccessTest, CoversIsScopeOnly) {

@@ -26,7 +26,8 @@ class DuplicateTest : public WorldTest {
   }
   // The resident's own report as reports.mine shows it.
   Json Mine(const std::string& resident, const std::string& report) {
-    for (const Json& r : MustQuery(resident, "reports.mine", {{"now", kT0}})["reports"]) {
+    Json all = MustQuery(resident, "reports.mine", {{"now", kT0}});
+    for (const Json& r : all["reports"]) {
       if (r["id"] == report) return r;
     }
     ADD_FAILURE() << "no report " << report;
@@ -150,8 +151,8 @@ TEST_F(DuplicateTest, CandidatesAreTheGridsOriginals) {
              "permission_denied", "permission.denied");
   Submit("resident4", "rE", "b3");
   ids.clear();
-  for (const Json& x : MustQuery("head1", "report.duplicate_candidates",
-                                 {{"item_id", "rE.item"}})["candidates"]) {
+  Json more = MustQuery("head1", "report.duplicate_candidates", {{"item_id", "rE.item"}});
+  for (const Json& x : more["candidates"]) {
     ids.push_back(x["report_id"]);
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"rA", "rB"})) << "not the duplicate rC";
