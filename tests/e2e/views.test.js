@@ -161,26 +161,6 @@ test('grid head views', async () => {
   escalated = { id, title: detail.title, building: detail.place.building, by: detail.escalation.by_name };
   expect(escalated.building).toBeTruthy();
   expect(escalated.by).toBeTruthy();
-  // Mark a report a duplicate of another (a reason required), then unmark it:
-  // the buttons are the core's actions, the trail stays.
-  await go(page, '#/grid/queue', 'grid-queue');
-  await page.click('[data-queue=assign] [data-item$=".item"]');
-  await view(page, 'item');
-  await page.click('[data-action=mark_duplicate]');
-  await page.click('[data-submit=mark_duplicate]');
-  await page.waitForSelector('[data-action-box=mark_duplicate] .app-error:text-matches("请填写必填内容|缺少必填内容")');
-  await page.fill('[data-action-box=mark_duplicate] textarea', '同一处问题，重复上报');
-  await audit(page, 'grid-mark-duplicate', { bothLanguages: false });
-  await page.click('[data-submit=mark_duplicate]');
-  await page.waitForSelector('[data-duplicate-of]');
-  expect(await page.textContent('[data-duplicate-of]')).toMatch(/^与报告 .+ 重复，随原报告处理$/);
-  expect(await page.$$eval('.app-actions [data-action]', (els) => els.map((e) => e.dataset.action)))
-    .toEqual(['comment', 'unmark_duplicate']);
-  await page.click('[data-action=unmark_duplicate]');
-  await page.fill('[data-action-box=unmark_duplicate] textarea', '不是同一处');
-  await page.click('[data-submit=unmark_duplicate]');
-  await page.waitForSelector('.app-timeline :text("取消重复标记（恢复处理）")');
-  expect(await page.$('[data-duplicate-of]')).toBeNull();
   await waitSynced(page);
   expect(errors).toEqual([]);
   await context.close();
