@@ -39,6 +39,7 @@ bool RoleAllowed(Role role, Action action) {
     case Action::kRegionRead: return any({R::kAdmin, R::kGridHead, R::kWorker});
     case Action::kBuildingLocate:
       return any({R::kAdmin, R::kGridHead, R::kWorker, R::kCaptain});
+    case Action::kReportDuplicate: return any({R::kAdmin, R::kGridHead});
   }
   return false;
 }
@@ -63,7 +64,8 @@ std::string_view ActionName(Action a) {
       "manage_directory", "manage_building", "manage_household", "visit",       "patrol",
       "item_open",        "item_assign",     "item_fix",         "item_verify", "item_reopen",
       "item_escalate",    "item_acknowledge", "item_read",       "report_submit",
-      "report_evaluate",  "region_read",     "building_locate"};
+      "report_evaluate",  "region_read",     "building_locate",
+      "report_duplicate"};
   return kNames[static_cast<int>(a)];
 }
 

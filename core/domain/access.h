@@ -64,6 +64,7 @@ enum class Action {
   kReportEvaluate,
   kRegionRead,       // micro-grid lists and statistics
   kBuildingLocate,   // building.locate where the building has no location yet
+  kReportDuplicate,  // report.mark_duplicate, report.unmark_duplicate
 };
 
 std::string_view ActionName(Action a);

@@ -19,6 +19,11 @@ Status CheckTransition(Transition t, const ItemFacts& f, std::string_view actor_
                        ItemState* next) {
   const bool active = f.state == ItemState::kOpen || f.state == ItemState::kAssigned;
   *next = f.state;
+  if (f.duplicate && t != Transition::kComment) {
+    return FailedPrecondition("item.duplicate",
+                              "the item's report is marked a duplicate; work the original's "
+                              "item, or unmark the duplicate first");
+  }
   auto illegal = [&](std::string_view what) {
     if (f.state == ItemState::kClosed) {
       return FailedPrecondition("item.closed",

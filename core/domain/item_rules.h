@@ -34,12 +34,16 @@ struct ItemFacts {
   std::string fixed_by;                // who marked it fixed (when fixed)
   bool escalated = false;              // escalated to a department
   bool acknowledged = false;           // that escalation acknowledged
+  // The item's report is marked a duplicate of another report: the item is
+  // parked (its state kept, not worked) until unmarked; only item.comment
+  // moves on it, the original's item is worked instead.
+  bool duplicate = false;
 };
 
 // The state after `t` (same state for escalate/acknowledge/comment), or an
 // error: failed_precondition "item.closed", "item.illegal_transition",
 // "item.verifier_is_fixer", "item.not_escalated", "item.already_escalated",
-// "item.already_acknowledged".
+// "item.already_acknowledged", "item.duplicate" (a parked duplicate's item).
 Status CheckTransition(Transition t, const ItemFacts& facts, std::string_view actor_id,
                        ItemState* next);
 

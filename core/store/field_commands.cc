@@ -392,16 +392,29 @@ Result ReportEvaluate(Tx& tx) {
   int64_t rating = r.Int("rating", 1, 5);
   auto comment = r.OptText("comment", kTextBytes, TextLines::kMany);
   if (!r.ok()) return Result::Fail(r.status());
-  Stmt rep = tx.db().Q("SELECT item_id, evaluated_episode FROM reports WHERE id = ?");
+  Stmt rep = tx.db().Q(
+      "SELECT item_id, evaluated_episode, duplicate_of, follow_state, follow_episode"
+      " FROM reports WHERE id = ?");
   rep.Bind(1, report_id);
   if (!rep.Step()) return Result::Fail(NotFound("report.not_found", "no report " + report_id));
   std::string item_id = rep.Text(0);
   std::optional<int64_t> evaluated_episode;
   if (!rep.IsNull(1)) evaluated_episode = rep.Int(1);
+  const bool duplicate = !rep.IsNull(2);
+  const std::string follow_state = rep.Text(3);
+  const int64_t follow_episode = rep.Int(4);
   ItemRow item;
   Target target;
   Status s = LoadItem(tx.db(), item_id, &item, &target);
   if (s.ok()) s = Require(tx.actor(), Action::kReportEvaluate, target);
+  // A duplicate (duplicate_commands.cc) is evaluated on its original's
+  // closure: the state and episode it follows; an unsatisfied evaluation
+  // reopens the original's item.
+  if (s.ok() && duplicate) {
+    item.state = ParseItemState(follow_state).value_or(ItemState::kOpen);
+    item.reopen_count = follow_episode;
+    item_id = item.duplicate_of;
+  }
   if (s.ok() && item.state != ItemState::kClosed) {
     s = FailedPrecondition("report.not_closed", "a report is evaluated after its item is closed");
   }
@@ -429,9 +442,12 @@ Result ReportEvaluate(Tx& tx) {
         " closed_at = NULL, reopen_count = reopen_count + 1, updated_at = ? WHERE id = ?");
     s = u.Bind(1, tx.at).Bind(2, item_id).Run();
     if (s.ok()) {
+      Json data = {{"rating", rating}};
+      if (duplicate) data["duplicate_report_id"] = report_id;
       s = tx.Event("item", item_id, "item.reopened",
-                   "resident_unsatisfied: " + comment.value_or(""), {{"rating", rating}});
+                   "resident_unsatisfied: " + comment.value_or(""), data);
     }
+    if (s.ok()) s = ReflectOnDuplicates(tx, item_id);
   }
   if (!s.ok()) return Result::Fail(s);
   return Result::Ok({{"report_id", report_id},

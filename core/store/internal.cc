@@ -94,7 +94,7 @@ const char kItemColumns[] =
     " i.state, i.source, i.source_id, i.owner_person, i.owner_dept, i.escalated_to,"
     " i.deadline, i.escalation_deadline, i.acknowledged_at, i.opened_by, i.fixed_by,"
     " i.closed_by, i.opened_at, i.fixed_at, i.closed_at, i.reopen_count, i.updated_at,"
-    " (SELECT resident_id FROM reports r WHERE r.item_id = i.id)";
+    " (SELECT resident_id FROM reports r WHERE r.item_id = i.id), i.duplicate_of";
 
 void ReadItemRow(const Stmt& s, ItemRow* it) {
   it->id = s.Text(0);
@@ -122,6 +122,7 @@ void ReadItemRow(const Stmt& s, ItemRow* it) {
   it->reopen_count = s.Int(22);
   it->updated_at = s.Int(23);
   it->reporter = s.Text(24);
+  it->duplicate_of = s.Text(25);
 }
 
 Status LoadItem(Db& db, const std::string& item_id, ItemRow* item, Target* target) {
@@ -189,6 +190,7 @@ Json ItemJson(const ItemRow& i, std::optional<int64_t> now) {
       {"closed_at", time_or_null(i.closed_at)},
       {"reopen_count", i.reopen_count},
       {"updated_at", i.updated_at},
+      {"duplicate_of", StrOrNull(i.duplicate_of)},
   };
   if (now) {
     j["overdue"] = IsOverdue(i.state, i.deadline, i.escalation_deadline, i.acknowledged_at > 0,

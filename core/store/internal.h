@@ -48,6 +48,7 @@ struct ItemRow {
   std::string opened_by, fixed_by, closed_by;
   int64_t opened_at = 0, fixed_at = 0, closed_at = 0, reopen_count = 0, updated_at = 0;
   std::string reporter;  // resident of a linked report, if any
+  std::string duplicate_of;  // the original's item while its report is a duplicate
 };
 // not_found "item.not_found".
 Status LoadItem(Db& db, const std::string& item_id, ItemRow* item, Target* target);
@@ -77,7 +78,23 @@ std::string PersonName(Db& db, const std::string& person_id);
 // before it reads the rest of its payload, so a command the list offers fails
 // only on its payload (evidence, an owner, a reason). The apps render exactly
 // these; they never re-derive them from state and role.
+// item.detail adds the duplicate commands (DuplicateActions).
 Json ItemActions(const Actor& actor, const ItemRow& item, const Target& target);
+
+// duplicate_commands.cc (report.mark_duplicate, report.unmark_duplicate):
+// the duplicate commands `actor` may send for the report behind `item` now
+// (permission and the checks that need no payload), appended to *out.
+void DuplicateActions(Db& db, const Actor& actor, const ItemRow& item, const Target& target,
+                      Json* out);
+// After a command moved `item_id`: its report's duplicates follow its state
+// and closure episode (reports.follow_state/follow_episode); a closure or a
+// reopening appends "report.original_closed" / "report.original_reopened" on
+// each duplicate report. Nothing when the item has no duplicates.
+Status ReflectOnDuplicates(Tx& tx, const std::string& item_id);
+// For item.detail: {of: {report_id, item_id} | null, reports: [ids of the
+// reports marked duplicates of this item's report]}; null for an item that
+// did not come from a report.
+Json ReportDuplicatesJson(Db& db, const ItemRow& item);
 // The columns ReadItemRow expects, in order, for SELECTs over items.
 extern const char kItemColumns[];
 void ReadItemRow(const Stmt& s, ItemRow* item);
@@ -146,6 +163,9 @@ using CommandTable = std::unordered_map<std::string, CommandHandler>;
 using QueryTable = std::unordered_map<std::string, QueryHandler>;
 void RegisterDirectoryCommands(CommandTable* t);
 void RegisterItemCommands(CommandTable* t);
+void RegisterDuplicateCommands(CommandTable* t);
+// report.duplicate_candidates (duplicate_commands.cc).
+void RegisterDuplicateQueries(QueryTable* t);
 void RegisterFieldCommands(CommandTable* t);
 void RegisterQueries(QueryTable* t);
 void RegisterStatsQueries(QueryTable* t);

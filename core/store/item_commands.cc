@@ -38,6 +38,7 @@ Status Allowed(const Actor& actor, const ItemRow& item, const Target& target,
   facts.fixed_by = item.fixed_by;
   facts.escalated = !item.escalated_to.empty();
   facts.acknowledged = item.acknowledged_at > 0;
+  facts.duplicate = !item.duplicate_of.empty();
   return CheckTransition(spec.transition, facts, actor.person_id, next);
 }
 
@@ -55,7 +56,9 @@ Status Begin(Tx& tx, FieldReader& r, Transition t, ItemStep* step) {
   return Allowed(tx.actor(), step->item, step->target, SpecOf(t), &step->next);
 }
 
-Result Done(Status s, const ItemStep& step) {
+// A command that moved the item: its report's duplicates follow it.
+Result Done(Tx& tx, Status s, const ItemStep& step) {
+  if (s.ok() && step.next != step.item.state) s = ReflectOnDuplicates(tx, step.item.id);
   if (!s.ok()) return Result::Fail(s);
   return Result::Ok({{"item_id", step.item.id}, {"state", std::string(ItemStateName(step.next))}});
 }
@@ -136,7 +139,7 @@ Result ItemAssign(Tx& tx) {
     if (dept) data["place"] = PlaceFromRows(tx.db(), step.item);  // as for an escalation
     s = tx.Event("item", step.item.id, "item.assigned", note.value_or(""), data);
   }
-  return Done(s, step);
+  return Done(tx, s, step);
 }
 
 // mark_fixed and verify: evidence required.
@@ -158,7 +161,7 @@ Result WithEvidence(Tx& tx, Transition t) {
                    Json::object(), evidence);
     }
   }
-  return Done(s, step);
+  return Done(tx, s, step);
 }
 
 Result ItemMarkFixed(Tx& tx) { return WithEvidence(tx, Transition::kMarkFixed); }
@@ -183,7 +186,7 @@ Result BackToAssigned(Tx& tx, Transition t) {
                    Json::object());
     }
   }
-  return Done(s, step);
+  return Done(tx, s, step);
 }
 
 Result ItemRejectFix(Tx& tx) {
@@ -217,7 +220,7 @@ Result ItemEscalate(Tx& tx) {
                   {"place", PlaceFromRows(tx.db(), step.item)},
                   {"by_name", PersonName(tx.db(), tx.actor().person_id)}});
   }
-  return Done(s, step);
+  return Done(tx, s, step);
 }
 
 Result ItemAcknowledge(Tx& tx) {
@@ -233,7 +236,7 @@ Result ItemAcknowledge(Tx& tx) {
     s = tx.Event("item", step.item.id, "item.acknowledged", note.value_or(""),
                  {{"department_id", step.item.escalated_to}});
   }
-  return Done(s, step);
+  return Done(tx, s, step);
 }
 
 Result ItemComment(Tx& tx) {
@@ -243,7 +246,7 @@ Result ItemComment(Tx& tx) {
   ItemStep step;
   Status s = Begin(tx, r, Transition::kComment, &step);
   if (s.ok()) s = tx.Event("item", step.item.id, "item.commented", "", {{"text", text}}, photos);
-  return Done(s, step);
+  return Done(tx, s, step);
 }
 
 }  // namespace

@@ -241,9 +241,11 @@ Result ItemDetail(QueryCtx& q) {
   WEIGE_RETURN_IF_ERROR(Require(q.actor(), Action::kItemRead, t));
   Json j = ItemJson(item, now);
   j["actions"] = ItemActions(q.actor(), item, t);
+  DuplicateActions(q.db(), q.actor(), item, t, &j["actions"]);
   j["place"] = ItemPlace(q.db(), item);
   j["escalation"] = ItemEscalation(q.db(), item);
   j["events"] = EventsOf(q.db(), "item", id);
+  j["duplicates"] = ReportDuplicatesJson(q.db(), item);
   j["report"] = ReportContactJson(q.db(), q.actor(), item);  // the phone masked
   return Result::Ok(j);
 }
@@ -256,7 +258,8 @@ Result ReportsMine(QueryCtx& q) {
   Stmt s = q.db().Q(
       "SELECT id, household_id, microgrid_id, building_id, unit, room, address, category,"
       " description, phone, photos, item_id, submitted_at, rating, eval_comment, evaluated_at,"
-      " evaluated_episode, contact_ok FROM reports WHERE resident_id = ? ORDER BY submitted_at DESC, id LIMIT ?");
+      " evaluated_episode, contact_ok, duplicate_of, follow_state, follow_episode"
+      " FROM reports WHERE resident_id = ? ORDER BY submitted_at DESC, id LIMIT ?");
   s.Bind(1, q.actor().person_id).Bind(2, limit);
   Json reports = Json::array();
   std::vector<std::string> item_ids;
@@ -278,7 +281,10 @@ Result ReportsMine(QueryCtx& q) {
                        {"rating", s.IsNull(13) ? Json() : Json(s.Int(13))},
                        {"comment", StrOrNull(s.Text(14))},
                        {"evaluated_at", s.IsNull(15) ? Json() : Json(s.Int(15))},
-                       {"contact_ok", s.Int(17) != 0}});
+                       {"contact_ok", s.Int(17) != 0},
+                       {"duplicate_of", StrOrNull(s.Text(18))},
+                       {"follow_state", StrOrNull(s.Text(19))},
+                       {"follow_episode", s.IsNull(20) ? Json() : Json(s.Int(20))}});
     item_ids.push_back(s.Text(11));
     episodes.push_back(s.IsNull(16) ? std::nullopt : std::optional<int64_t>(s.Int(16)));
   }
@@ -288,11 +294,25 @@ Result ReportsMine(QueryCtx& q) {
     Target t;
     if (!LoadItem(q.db(), item_ids[i], &item, &t).ok()) continue;
     Json& rep = reports[i];
-    rep["state"] = std::string(ItemStateName(item.state));
-    rep["overdue"] = now ? Json(IsOverdue(item.state, item.deadline, item.escalation_deadline,
-                                          item.acknowledged_at > 0, *now))
-                         : Json();
-    rep["can_evaluate"] = CanEvaluate(item.state, episodes[i], item.reopen_count);
+    rep["own_state"] = std::string(ItemStateName(item.state));
+    if (rep["duplicate_of"].is_string()) {
+      // A duplicate shows and is evaluated on its original's state
+      // (duplicate_commands.cc); this device holds no row of the original.
+      const Json& fs = rep["follow_state"];
+      const Json& fe = rep["follow_episode"];
+      ItemState followed =
+          ParseItemState(fs.is_string() ? fs.get<std::string>() : "").value_or(ItemState::kOpen);
+      rep["state"] = std::string(ItemStateName(followed));
+      rep["overdue"] = Json();
+      rep["can_evaluate"] =
+          CanEvaluate(followed, episodes[i], fe.is_number_integer() ? fe.get<int64_t>() : 0);
+    } else {
+      rep["state"] = std::string(ItemStateName(item.state));
+      rep["overdue"] = now ? Json(IsOverdue(item.state, item.deadline, item.escalation_deadline,
+                                            item.acknowledged_at > 0, *now))
+                           : Json();
+      rep["can_evaluate"] = CanEvaluate(item.state, episodes[i], item.reopen_count);
+    }
     Json timeline = EventsOf(q.db(), "report", rep["id"].get<std::string>());
     for (Json& e : EventsOf(q.db(), "item", item_ids[i])) timeline.push_back(std::move(e));
     std::stable_sort(timeline.begin(), timeline.end(),

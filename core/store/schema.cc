@@ -154,6 +154,18 @@ CREATE TRIGGER geo_rtree_del AFTER DELETE ON building_geo BEGIN
 END;
 )sql";
 
+// 8: duplicate reports (duplicate_commands.cc). A duplicate report names
+// its original report; its item names the original's item and is parked
+// (its state kept, not worked) while marked; the report follows the
+// original's state and closure episode so its resident sees and evaluates it.
+constexpr char kDuplicatesMigration[] = R"sql(
+ALTER TABLE reports ADD COLUMN duplicate_of TEXT;
+ALTER TABLE reports ADD COLUMN follow_state TEXT;
+ALTER TABLE reports ADD COLUMN follow_episode INTEGER;
+ALTER TABLE items ADD COLUMN duplicate_of TEXT;
+CREATE INDEX reports_duplicate_of ON reports(duplicate_of) WHERE duplicate_of IS NOT NULL;
+)sql";
+
 // Times are integer milliseconds since the epoch; JSON columns hold text.
 // A migration is one or two texts, run in one transaction.
 struct Migration {
@@ -264,6 +276,8 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kConsoleIndexMigration},
     // 7: building coordinates and their R-tree, above.
     {kPlacesMigration},
+    // 8: duplicate reports, above.
+    {kDuplicatesMigration},
 };
 
 constexpr const char* kContentTables[] = {

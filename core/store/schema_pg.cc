@@ -202,6 +202,14 @@ ALTER TABLE buildings ADD COLUMN lng DOUBLE PRECISION;
 CREATE INDEX buildings_geo ON buildings USING gist (point(lng, lat))
   WHERE lat IS NOT NULL AND lng IS NOT NULL;
 )sql"},
+    // 4: duplicate reports (SQLite's 8).
+    {R"sql(
+ALTER TABLE reports ADD COLUMN duplicate_of TEXT;
+ALTER TABLE reports ADD COLUMN follow_state TEXT;
+ALTER TABLE reports ADD COLUMN follow_episode BIGINT;
+ALTER TABLE items ADD COLUMN duplicate_of TEXT;
+CREATE INDEX reports_duplicate_of ON reports(duplicate_of) WHERE duplicate_of IS NOT NULL;
+)sql"},
 };
 
 }  // namespace

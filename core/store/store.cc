@@ -91,8 +91,10 @@ Status Store::Open(const std::string& path, const OpenOptions& options,
   RegisterDirectoryCommands(&store->commands_);
   RegisterItemCommands(&store->commands_);
   RegisterFieldCommands(&store->commands_);
+  RegisterDuplicateCommands(&store->commands_);
   RegisterQueries(&store->queries_);
   RegisterStatsQueries(&store->queries_);
+  RegisterDuplicateQueries(&store->queries_);
   RegisterConsoleQueries(&store->queries_);
   RegisterPlaceCommands(&store->commands_);
   RegisterPlaceQueries(&store->queries_);

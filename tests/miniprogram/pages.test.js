@@ -349,6 +349,8 @@ test('every page, both languages: no untranslated key', async () => {
     ['captain1', 'captain', 'b1', [['pages/captain/index'], ['pages/captain/patrol'], ['pages/captain/add'],
       ['pages/item/index', { id: 'it-overdue' }]]],
     ['resident1', 'resident', 'h1', [['pages/resident/index'], ['pages/resident/report']]],
+    ['head1', 'grid_head', 'g1', [['staff/head/index'], ['pages/item/index', { id: 'rep-1.item' }],
+      ['pages/item/index', { id: 'it-overdue' }]]],
   ];
   const found = [];
   for (const [person, role, scope, pages] of views) {

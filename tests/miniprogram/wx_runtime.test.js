@@ -46,17 +46,29 @@ describe('the package', () => {
     expect(offenders).toEqual([]);
   });
 
-  test('the main package is at most 2 MB; the wasm ships brotli-compressed', () => {
-    let total = 0;
-    const walk = (dir) => {
+  test('the main package and each sub-package are at most 2 MB; the wasm ships brotli-compressed', () => {
+    // The main package is everything outside the sub-packages' roots.
+    const appJson = JSON.parse(fs.readFileSync(path.join(packageRoot, 'app.json'), 'utf8'));
+    const roots = (appJson.subPackages || []).map((p) => path.join(packageRoot, p.root));
+    expect(roots.length).toBeGreaterThan(0);
+    const size = (dir, skip = []) => {
+      let total = 0;
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, e.name);
-        if (e.isDirectory()) walk(p);
+        if (skip.includes(p)) continue;
+        if (e.isDirectory()) total += size(p, skip);
         else total += fs.statSync(p).size;
       }
+      return total;
     };
-    walk(packageRoot);
-    expect(total).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(size(packageRoot, roots)).toBeLessThanOrEqual(2 * 1024 * 1024);
+    for (const r of roots) {
+      expect(fs.existsSync(r)).toBe(true);
+      expect(size(r)).toBeLessThanOrEqual(2 * 1024 * 1024);
+      // Each sub-package page is there, as app.json names it.
+      const pkg = appJson.subPackages.find((p) => path.join(packageRoot, p.root) === r);
+      for (const page of pkg.pages) expect(fs.existsSync(path.join(r, `${page}.js`))).toBe(true);
+    }
     expect(fs.existsSync(path.join(packageRoot, 'vendor/weige.wasm.br'))).toBe(true);
     expect(fs.existsSync(path.join(packageRoot, 'vendor/weige.wasm'))).toBe(false);
   });

@@ -82,6 +82,8 @@ const std::map<std::string, Rule>& Rules() {
       {"patrol.record", {{"admin", "grid_head", "captain"}, {}, {}}},
       {"report.submit", {{"resident"}, {}, {}}},
       {"report.evaluate", {{"resident"}, {}, {}}},
+      {"report.mark_duplicate", {{"admin", "grid_head"}, {}, {}}},
+      {"report.unmark_duplicate", {{"admin", "grid_head"}, {}, {}}},
       // Queries.
       {"worker.households_due", {{"admin", "grid_head", "worker"}, {}, {}}},
       {"visits.list", {{"admin", "grid_head", "worker"}, {}, {}}},
@@ -89,6 +91,7 @@ const std::map<std::string, Rule>& Rules() {
       {"item.detail", {kAll, {}, {}}},
       {"reports.mine", {kAll, kAll, {}}},
       {"stats.microgrid", {{"admin", "grid_head", "worker"}, {}, {}}},
+      {"report.duplicate_candidates", {{"admin", "grid_head"}, {}, {}}},
       // A worker's own region is a micro-grid, which has no children.
       {"stats.rollup", {{"admin", "grid_head"}, {}, {{"worker", "invalid_argument"}}}},
       // The console's (online) queries: administrators and grid heads in
@@ -216,6 +219,21 @@ class PermissionMatrixTest : public ServerTest {
       std::string report = inside ? ClosedReport("resident1", "b1") : ClosedReport("resident4", "b3");
       return {{"report_id", report}, {"rating", 5}};
     }
+    if (type == "report.mark_duplicate" || type == "report.unmark_duplicate") {
+      // Two reports about the place's building (resident1 reports anywhere).
+      std::string first = Fresh("rd"), second = Fresh("rd");
+      for (const std::string& id : {first, second}) {
+        Setup("resident1", "report.submit",
+              {{"report_id", id}, {"category", "noise"}, {"description", "Loud at night"},
+               {"place", {{"building_id", p.building}}}});
+      }
+      if (type == "report.mark_duplicate") {
+        return {{"report_id", second}, {"original_id", first}, {"reason", "same noise"}};
+      }
+      Setup("admin", "report.mark_duplicate",
+            {{"report_id", second}, {"original_id", first}, {"reason", "same noise"}});
+      return {{"report_id", second}, {"reason", "a different noise"}};
+    }
     ADD_FAILURE() << "no payload for " << type;
     return Json::object();
   }
@@ -232,6 +250,13 @@ class PermissionMatrixTest : public ServerTest {
     }
     if (name == "item.detail") return {{"item_id", ItemFor(rc, p, "open")}};
     if (name == "reports.mine") return Json::object();
+    if (name == "report.duplicate_candidates") {
+      std::string id = Fresh("rq");
+      Json a = Setup("resident1", "report.submit",
+                     {{"report_id", id}, {"category", "noise"}, {"description", "Loud"},
+                      {"place", {{"building_id", p.building}}}});
+      return {{"item_id", a["value"]["item_id"]}};
+    }
     if (name == "stats.microgrid") return {{"microgrid_id", p.mg}, {"cycle", kCycle}, {"now", kT0}};
     if (name == "stats.rollup") return {{"region_id", p.rollup}, {"cycle", kCycle}, {"now", kT0}};
     if (name == "console.children" || name == "console.events") return {{"region_id", p.grid}};
@@ -247,7 +272,8 @@ class PermissionMatrixTest : public ServerTest {
 bool IsQuery(const std::string& name) {
   return name == "worker.households_due" || name == "visits.list" || name == "items.checklist" ||
          name == "item.detail" || name == "reports.mine" || name == "stats.microgrid" ||
-         name == "stats.rollup" || name.rfind("console.", 0) == 0;
+         name == "stats.rollup" || name == "report.duplicate_candidates" ||
+         name.rfind("console.", 0) == 0;
 }
 
 TEST_F(PermissionMatrixTest, EveryRoleEveryCommandAndQueryInsideAndOutside) {
@@ -297,7 +323,7 @@ TEST_F(PermissionMatrixTest, EveryRoleEveryCommandAndQueryInsideAndOutside) {
       }
     }
   }
-  EXPECT_EQ(cases, 32 * 6 * 2);
+  EXPECT_EQ(cases, 35 * 6 * 2);
   std::printf("permission matrix: %d cases, %d allowed\n", cases, allowed);
 
   // Pull: nothing outside each role's scope. The administrator of everything

@@ -118,6 +118,25 @@ TEST(ItemRulesTest, EscalationNeedsAcknowledgementBeforeAnother) {
   EXPECT_EQ(next, ItemState::kAssigned);
 }
 
+TEST(ItemRulesTest, AParkedDuplicateMovesOnlyByAComment) {
+  for (ItemState state : kStates) {
+    ItemFacts f;
+    f.state = state;
+    f.duplicate = true;
+    f.escalated = true;
+    for (Transition t : kTransitions) {
+      ItemState next;
+      Status s = CheckTransition(t, f, "x", &next);
+      if (t == Transition::kComment) {
+        EXPECT_TRUE(s.ok());
+      } else {
+        EXPECT_EQ(s.reason, "item.duplicate");
+      }
+      EXPECT_EQ(next, state);
+    }
+  }
+}
+
 TEST(ItemRulesTest, StateNamesRoundTrip) {
   for (ItemState s : kStates) EXPECT_EQ(ParseItemState(ItemStateName(s)), s);
   EXPECT_EQ(ItemStateName(ItemState::kOpen), "open");

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <regex>
+#include <tuple>
 
 #include "core/store/db.h"
 #include "tests/core/test_util.h"
@@ -54,6 +55,30 @@ TEST_F(QueryPlanTest, TheWorkerListFindsEachLastVisitThroughItsHousehold) {
   for (const std::string& plan : plans) {
     EXPECT_FALSE(std::regex_search(plan, kScan)) << plan;
     EXPECT_NE(plan.find("visits_hh"), std::string::npos) << plan;
+  }
+}
+
+// Every move of a report's item looks for the report's duplicates
+// (duplicate_commands.cc ReflectOnDuplicates): through reports_item and the
+// partial index reports_duplicate_of, never a scan of the reports.
+TEST_F(QueryPlanTest, AReportsItemFindsItsDuplicatesThroughAnIndex) {
+  if (postgres()) GTEST_SKIP() << "SQLite's plans";
+  for (auto [resident, id, building] : {std::tuple{"resident1", "rA", "b1"},
+                                        std::tuple{"resident4", "rB", "b3"}}) {
+    MustExec(resident, "report.submit",
+             {{"report_id", id}, {"category", "sanitation"}, {"description", "Rubbish"},
+              {"place", {{"building_id", building}}}});
+  }
+  MustExec("head1", "report.mark_duplicate",
+           {{"report_id", "rB"}, {"original_id", "rA"}, {"reason", "same"}});
+  Assign("rA.item");
+  for (const char* marker : {"FROM reports WHERE duplicate_of = ?",
+                             "FROM items i JOIN reports r ON r.item_id = i.id"}) {
+    std::vector<std::string> plans = PlansOf(store(), marker);
+    ASSERT_FALSE(plans.empty()) << marker;
+    for (const std::string& plan : plans) {
+      EXPECT_FALSE(std::regex_search(plan, std::regex("SCAN (r|reports)\\b"))) << plan;
+    }
   }
 }
 

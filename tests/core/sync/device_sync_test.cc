@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/store/db.h"
@@ -575,6 +576,99 @@ TEST_F(DeviceSyncTest, ExecuteLocalAnswersARepeatWithoutRecordingTwice) {
   EXPECT_EQ(DeviceCount(*w, "SELECT COUNT(*) FROM sync_local"), 1);
   Sync(*w);
   ExpectConverged(*w);
+}
+
+// Duplicates (core/store/duplicate_commands.cc): two residents report the
+// same rubbish; the grid head marks the second a duplicate on the server.
+class DuplicateSyncTest : public DeviceSyncTest {
+ protected:
+  void SetUp() override {
+    DeviceSyncTest::SetUp();
+    for (auto [resident, id, building] : {std::tuple{"resident1", "rA", "b1"},
+                                          std::tuple{"resident4", "rB", "b3"}}) {
+      MustExec(resident, "report.submit",
+               {{"report_id", id}, {"category", "sanitation"},
+                {"description", "Rubbish by the gate"}, {"place", {{"building_id", building}}}});
+    }
+    Assign("rB.item");
+  }
+  void MarkOnServer() {
+    MustExec("head1", "report.mark_duplicate",
+             {{"report_id", "rB"}, {"original_id", "rA"}, {"reason", "same gate"}}, kT0 + kHour);
+  }
+};
+
+TEST_F(DuplicateSyncTest, AStaleOfflineFixOfADuplicateIsRejectedAtPush) {
+  auto w = NewDevice("worker2");  // rB's micro-grid, mg2
+  Pull(*w);
+  std::string fix = Run(*w, "item.mark_fixed", {{"item_id", "rB.item"}, {"evidence", {Sha(7)}}});
+  EXPECT_EQ(DeviceItemState(*w, "rB.item"), "fixed");
+  MarkOnServer();
+  Json answers = Push(*w);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0]["status"], "rejected");
+  EXPECT_EQ(answers[0]["code"], "failed_precondition");
+  EXPECT_EQ(answers[0]["reason"], "item.duplicate");
+  Pull(*w);
+  // The server's state stands: parked in its kept state, linked to rA's item.
+  EXPECT_EQ(DeviceItemState(*w, "rB.item"), "assigned");
+  EXPECT_EQ(ItemState("rB.item"), "assigned");
+  Json rejections = sync::Rejections(w->store.get()).value;
+  ASSERT_EQ(rejections.size(), 1u);
+  EXPECT_EQ(rejections[0]["id"], fix);
+  EXPECT_EQ(rejections[0]["reason"], "item.duplicate");
+  Result d = w->store->Query("item.detail", Json{{"actor", "worker2"}, {"item_id", "rB.item"}});
+  ASSERT_OK(d);
+  EXPECT_EQ(d.value["duplicate_of"], "rA.item");
+  EXPECT_EQ(d.value["actions"], Json({"item.comment"}));
+  ExpectConverged(*w);
+}
+
+TEST_F(DuplicateSyncTest, AStaleOfflineFixOfADuplicateIsRejectedByTheRebase) {
+  auto dept = NewDevice("deptp");  // owns rB's item; holds no report rows
+  Pull(*dept);
+  std::string fix =
+      Run(*dept, "item.mark_fixed", {{"item_id", "rB.item"}, {"evidence", {Sha(8)}}});
+  MarkOnServer();
+  Json last = Pull(*dept);
+  ASSERT_EQ(last["rejected"].size(), 1u) << last;
+  EXPECT_EQ(last["rejected"][0]["id"], fix);
+  EXPECT_EQ(last["rejected"][0]["reason"], "item.duplicate");
+  EXPECT_EQ(SyncState(*dept)["pending"], 0) << "a rejected command is not pushed";
+  EXPECT_EQ(DeviceItemState(*dept, "rB.item"), "assigned");
+  ExpectConverged(*dept);
+}
+
+TEST_F(DuplicateSyncTest, TheDuplicatesResidentFollowsAndEvaluatesOnTheirDevice) {
+  auto res = NewDevice("resident4");
+  MarkOnServer();
+  Pull(*res);
+  auto mine = [&] {
+    Result r = res->store->Query("reports.mine", Json{{"actor", "resident4"}, {"now", kT0}});
+    EXPECT_OK(r);
+    return r.value["reports"][0];
+  };
+  EXPECT_EQ(mine()["duplicate_of"], "rA");
+  EXPECT_EQ(mine()["state"], "open");
+  Assign("rA.item");
+  Fix("rA.item");
+  Close("rA.item");
+  Pull(*res);
+  EXPECT_EQ(mine()["state"], "closed");
+  EXPECT_TRUE(mine()["can_evaluate"]);
+  Run(*res, "report.evaluate", {{"report_id", "rB"}, {"rating", 5}});
+  Json answers = Push(*res);
+  EXPECT_EQ(answers[0]["status"], "accepted") << answers;
+  // The grid head unmarks it, offline: the device's item is back as it was.
+  auto head = NewDevice("head1");
+  Pull(*head);
+  Run(*head, "report.unmark_duplicate", {{"report_id", "rB"}, {"reason", "another gate"}});
+  Sync(*head);
+  Pull(*res);
+  EXPECT_TRUE(mine()["duplicate_of"].is_null());
+  EXPECT_EQ(mine()["state"], "assigned");
+  ExpectConverged(*res);
+  ExpectConverged(*head);
 }
 
 }  // namespace

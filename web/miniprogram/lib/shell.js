@@ -14,11 +14,14 @@ const { fillBuildingNames } = require('./places.js');
 const i18n = require('./i18n.js');
 
 // Roles this shell has pages for, in the order a person's home is chosen.
-const kRoles = ['worker', 'captain', 'resident'];
+const kRoles = ['worker', 'captain', 'resident', 'grid_head', 'department'];
 const kHome = {
   worker: '/pages/worker/index',
   captain: '/pages/captain/index',
   resident: '/pages/resident/index',
+  // The staff sub-package (app.json subPackages, root "staff").
+  grid_head: '/staff/head/index',
+  department: '/staff/dept/index',
 };
 // One database per person (u-<person>.db): on a shared phone nobody sees or
 // sends another's records, and unsynced ones wait for their author's next

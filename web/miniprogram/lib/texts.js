@@ -46,6 +46,13 @@ const categories = {
 const reasons = {
   'zh-CN': {
     'item.verifier_is_fixer': '整改人不能为自己的整改销号，需由他人核验',
+    'item.duplicate': '该报告已标记为重复报告，请处理原报告，或先取消重复标记',
+    'report.duplicate_of_self': '报告不能与自身重复',
+    'report.original_is_duplicate': '所选原报告本身是重复报告，请选择它的原报告',
+    'report.has_duplicates': '已有其他报告与本报告重复，它是原报告',
+    'report.already_duplicate': '该报告已标记为重复，请先取消标记',
+    'report.not_duplicate': '该报告未标记为重复',
+    'report.closed': '已销号的报告不能标记为重复',
     'item.closed': '该整改项已销号，不能再变更',
     'item.illegal_transition': '当前状态下不能执行此操作',
     'permission.denied': '您没有权限执行此操作',
@@ -96,6 +103,13 @@ const reasons = {
   },
   en: {
     'item.verifier_is_fixer': 'The person who marked the fix cannot verify it; someone else must',
+    'item.duplicate': 'This report is marked a duplicate: work the original, or unmark it first',
+    'report.duplicate_of_self': 'A report cannot be a duplicate of itself',
+    'report.original_is_duplicate': 'That report is itself a duplicate; choose its original',
+    'report.has_duplicates': 'Other reports are duplicates of this one; it is an original',
+    'report.already_duplicate': 'This report is marked a duplicate already; unmark it first',
+    'report.not_duplicate': 'This report is not marked a duplicate',
+    'report.closed': 'A closed report cannot be marked a duplicate',
     'item.closed': 'The item is closed and cannot change',
     'item.illegal_transition': 'Not possible in the current state',
     'permission.denied': 'You are not allowed to do this',

@@ -171,6 +171,24 @@ const actionForms = {
       field(t('item.note'), note))] };
   }, ({ note }) => command('item.acknowledge', { item_id: item.id,
     ...(note.value.trim() ? { note: note.value.trim() } : {}) }), 'primary'),
+  'report.mark_duplicate': (item) => actionForm('mark_duplicate', t('item.mark_duplicate'), () => {
+    const cands = item.duplicate_candidates || [];
+    const original = select(cands.map((c) => [c.report_id,
+      `${c.title} · ${categoryName(c.category)} · ${t(`state.${c.state}`)} · ${fmtDate(c.submitted_at)}`]),
+    { dataset: { field: 'original' } });
+    const reason = textarea({ rows: 2, 'aria-required': 'true' });
+    return { original, reason, els: [h('div', { class: 'weui-cells weui-cells_form' },
+      cands.length ? field(t('item.duplicate_original'), original)
+        : h('p', { class: 'app-para' }, t('item.no_candidates')),
+      field(t('item.reason'), reason, { required: true }))] };
+  }, ({ original, reason }) => command('report.mark_duplicate', { report_id: item.source_id,
+    original_id: original.value, reason: reason.value.trim() }), 'warn'),
+  'report.unmark_duplicate': (item) => actionForm('unmark_duplicate', t('item.unmark_duplicate'), () => {
+    const reason = textarea({ rows: 2, 'aria-required': 'true' });
+    return { reason, els: [h('div', { class: 'weui-cells weui-cells_form' },
+      field(t('item.reason'), reason, { required: true }))] };
+  }, ({ reason }) => command('report.unmark_duplicate', { report_id: item.source_id,
+    reason: reason.value.trim() })),
   'item.comment': (item) => actionForm('comment', t('item.comment'), () => {
     const text = textarea({ rows: 2 });
     const photos = photoField(t('item.photos'));
@@ -220,6 +238,9 @@ function phoneFact(report) {
 
 export async function itemView({ id }) {
   const item = await query('item.detail', { item_id: id, now: Date.now() });
+  if ((item.actions || []).includes('report.mark_duplicate')) {
+    item.duplicate_candidates = (await query('report.duplicate_candidates', { item_id: id })).candidates;
+  }
   const photos = [];
   for (const e of item.events || []) {
     if (e.type === 'item.opened' && e.evidence) photos.push(...e.evidence);
@@ -238,6 +259,15 @@ export async function itemView({ id }) {
     facts.push([t('item.location'), h('span', { dataset: { location: '' } }, `${lat.toFixed(6)}, ${lng.toFixed(6)}`)]);
   }
   if (item.report && item.report.phone) facts.push([t('report.phone_short'), phoneFact(item.report)]);
+  const dups = item.duplicates;
+  if (dups && dups.of) {
+    facts.push([t('item.duplicate_of'), h('a', { href: `#/item/${encodeURIComponent(dups.of.item_id)}`,
+      dataset: { duplicateOf: dups.of.report_id } }, t('item.duplicate_of_text', { id: dups.of.report_id }))]);
+  }
+  if (dups && dups.reports && dups.reports.length) {
+    facts.push([t('item.duplicates'), h('span', { dataset: { duplicates: dups.reports.join(' ') } },
+      t('item.duplicates_n', { n: dups.reports.length }))]);
+  }
   if (item.escalated_to) {
     const esc = item.escalation || {};
     facts.push([t('item.escalation'), `${t('item.escalated', { dept: departmentName(item.escalated_to) })}${

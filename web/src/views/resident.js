@@ -111,6 +111,8 @@ export async function residentMine() {
       h('h2', { class: 'app-h2' }, categoryName(r.category)),
       stateTag(r.state, r.overdue)),
     h('p', { class: 'app-para' }, r.description),
+    r.duplicate_of ? h('p', { class: 'app-tag app-tag_dup', dataset: { duplicateOf: r.duplicate_of } },
+      t('report.duplicate_state', { id: r.duplicate_of })) : null,
     h('p', { class: 'app-item__meta' }, fmtDate(r.submitted_at, true),
       r.place && (r.place.address || r.place.room) ? ` · ${[r.place.address, r.place.unit, r.place.room].filter(Boolean).join(' ')}` : ''),
     r.photos && r.photos.length ? photoStrip(r.photos, fetchBlob) : null,

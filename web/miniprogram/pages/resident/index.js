@@ -27,6 +27,8 @@ Component({
           stateText: i18n.t(`state.${r.state}`),
           overdue: !!r.overdue,
           canEvaluate: !!r.can_evaluate,
+          duplicateOf: r.duplicate_of || '',
+          duplicateText: r.duplicate_of ? i18n.t('report.duplicate_state', { id: r.duplicate_of }) : '',
           rated: r.rating ? i18n.t('report.evaluated', { n: r.rating }) : '',
           timeline: (r.timeline || []).map(eventRow),
         })) });
