@@ -20,7 +20,7 @@ step build-native.sh bash "$root/build-scripts/build-native.sh"
 step "native tests (ctest)" ctest --test-dir "$root/build/native" --output-on-failure \
   -j "${WEIGE_JOBS:-$(nproc)}" -E "$weige_server_suites"
 # Each layer's suite, in dependency order, when it exists.
-for suite in test-wasm.sh test-server.sh test-pg.sh test-sync-js.sh test-web.sh test-miniprogram.sh; do
+for suite in test-wasm.sh test-server.sh test-pg.sh test-sync-js.sh test-fleet.sh test-web.sh test-miniprogram.sh; do
   if [ -f "$root/build-scripts/$suite" ]; then
     step "$suite" bash "$root/build-scripts/$suite"
   fi

@@ -131,8 +131,14 @@ int64_t SteadyMs() {
       .count();
 }
 
+// The database is away for a moment (PostgreSQL restarting, a connection
+// reset, a serialization failure): nothing was written; try again.
+bool Transient(const Status& s) {
+  return s.reason == "store.connection" || s.reason == "store.connect" || s.reason == "store.busy";
+}
+
 int HttpStatus(const Status& s) {
-  if (s.reason == "store.full") return 503;
+  if (s.reason == "store.full" || Transient(s)) return 503;
   switch (s.code) {
     case Code::kOk: return 200;
     case Code::kInvalidArgument: return 400;
@@ -160,7 +166,7 @@ void SendError(Reply* out, int status, const Status& s) {
             {"message", s.message}};
   SendJson(out, status, DumpJson(j));
   // The disk is full: a clear retry, not a failure of the request.
-  if (status == 503) out->Header("Retry-After", "60");
+  if (status == 503) out->Header("Retry-After", Transient(s) ? "1" : "60");
 }
 
 void SendError(Reply* out, const Status& s) { SendError(out, HttpStatus(s), s); }
@@ -469,6 +475,16 @@ int HttpServer::OnRequest(MHD_Connection* c, const char* url, const char* method
     req->method = method;
     req->path = url;
     req->remote_addr = ClientAddress(c);
+    if (!options_.trusted_proxy.empty() && req->remote_addr == options_.trusted_proxy) {
+      const char* fwd = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+      if (fwd != nullptr) {
+        std::string last(fwd);
+        last = last.substr(last.rfind(',') == std::string::npos ? 0 : last.rfind(',') + 1);
+        while (!last.empty() && last.front() == ' ') last.erase(0, 1);
+        while (!last.empty() && last.back() == ' ') last.pop_back();
+        if (!last.empty() && last.size() <= 64) req->remote_addr = last;
+      }
+    }
     const std::string as = req->method == "HEAD" ? "GET" : req->method;
     for (const Route& r : kRoutes) {
       if (as != r.method) continue;

@@ -26,7 +26,9 @@
 // invalid_argument 400, unauthenticated 401 (code permission_denied, reason
 // auth.*), permission_denied 403, not_found 404, conflict and
 // failed_precondition 409, too large 413, rate limited 429, internal 500,
-// the disk full 503 with Retry-After.
+// the disk full and the database unreachable (PostgreSQL restarting: reason
+// store.connection, store.connect or store.busy) 503 with Retry-After: the
+// client retries, through the balancer maybe on another server.
 #pragma once
 
 #include <atomic>
@@ -64,6 +66,12 @@ struct ServerOptions {
   int body_deadline_ms = 120000;   // from complete headers to the end of the answer
   int64_t login_window_ms = 15LL * 60 * 1000;
   bool access_log = false;
+  // The load balancer's address (run-fleet.sh: HAProxy on 127.0.0.1): a
+  // request from it is counted against the client address it appends to
+  // X-Forwarded-For (the last entry; earlier ones are the client's own
+  // claims), so login limits stay per client behind the balancer. Empty:
+  // the header is ignored (anyone could send it).
+  std::string trusted_proxy;
 };
 
 struct Request;

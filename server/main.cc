@@ -3,7 +3,7 @@
 //   weige-server --db FILE [--listen 127.0.0.1:8080] [--static DIR] [--demo]
 //                [--threads N] [--token-ttl SECONDS] [--login-limit N]
 //                [--ip-login-limit N] [--login-window SECONDS] [--access-log]
-//                [--max-db-mib N]
+//                [--max-db-mib N] [--trusted-proxy ADDR]
 //   weige-server --db FILE --set-password PERSON     (the password on stdin)
 //   weige-server --db FILE --bootstrap ADMIN_ID      (first administrator of an
 //                                                     empty database; password on stdin)
@@ -46,6 +46,7 @@ int Usage(const char* why) {
                "         [--threads N] [--token-ttl SECONDS] [--login-limit N]\n"
                "         [--ip-login-limit N] [--login-window SECONDS] [--access-log]\n"
                "         [--max-db-mib N]   (the database may grow to N MiB; past it, 503)\n"
+               "         [--trusted-proxy ADDR]   (behind a balancer at ADDR: limits per X-Forwarded-For)\n"
                "       weige-server --db FILE --set-password PERSON   (password on stdin)\n"
                "       weige-server --db FILE --bootstrap ADMIN_ID    (password on stdin)\n",
                why);
@@ -139,6 +140,8 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* why) {
       a->max_db_bytes = n << 20;
     } else if (arg == "--access-log") {
       a->server.access_log = true;
+    } else if (arg == "--trusted-proxy") {
+      if (!value(&a->server.trusted_proxy)) return false;
     } else {
       *why = "unknown argument " + arg;
       return false;

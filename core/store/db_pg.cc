@@ -181,7 +181,17 @@ Prepared* Prepare(Conn* conn, std::string_view sql, Status* error) {
 
 int64_t Changes(const Conn* conn) { return conn->changes; }
 
-bool InTransaction(const Conn* conn) { return PQtransactionStatus(conn->c) != PQTRANS_IDLE; }
+// A broken connection (PQTRANS_UNKNOWN) is in a transaction only when one
+// was lost with it (it awaits the caller's ROLLBACK); else the next BEGIN
+// must be a BEGIN on the reset connection, not a SAVEPOINT (which would
+// fail there, "SAVEPOINT can only be used in transaction blocks").
+bool InTransaction(const Conn* conn) {
+  switch (PQtransactionStatus(conn->c)) {
+    case PQTRANS_IDLE: return false;
+    case PQTRANS_UNKNOWN: return conn->lost_txn;
+    default: return true;
+  }
+}
 
 std::string ErrorMessage(const Conn* conn) { return PQerrorMessage(conn->c); }
 

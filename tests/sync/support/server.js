@@ -7,6 +7,8 @@ import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
+import { startFleet } from '../../../build-scripts/fleet.mjs';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export function serverBinary() {
@@ -44,11 +46,20 @@ function exited(child) {
 
 /**
  * Starts weige-server --demo; resolves {url, logins: [{role, person, password,
- * scope}], dbPath, dir, kill(), stop()}. kill() SIGKILLs the server wherever
- * it is and starts it again on the same address and database (as a crashed
- * server comes back), resolving once it listens.
+ * scope}], dbPath, dir, engine, query(sql), kill(), stop()}. kill() SIGKILLs
+ * the server wherever it is and starts it again on the same address and
+ * database (as a crashed server comes back), resolving once it listens.
+ * query(sql): rows of a read-only query over the live server database, in
+ * sqlite3's quote mode (see unquote), on either engine.
+ *
+ * WEIGE_SYNC_FLEET=1 (build-scripts/test-fleet.sh): a fleet instead, two
+ * servers on PostgreSQL behind HAProxy (build-scripts/fleet.mjs; the cluster
+ * is WEIGE_FLEET_PG_URL, the schema WEIGE_FLEET_SCHEMA with its demo logins
+ * in WEIGE_FLEET_LOGINS); url is the balancer's, and kill() SIGKILLs one
+ * server (each in turn) and starts it again.
  */
 export async function startServer() {
+  if (process.env.WEIGE_SYNC_FLEET === '1') return startFleetServer();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-sync-js-'));
   const dbPath = path.join(dir, 'server.db');
   let { child, url, out } = await spawnServer(['--db', dbPath, '--listen', '127.0.0.1:0', '--demo']);
@@ -59,7 +70,8 @@ export async function startServer() {
     if (m) logins.push({ role: m[1], person: m[2], password: m[3], scope: m[4] });
   }
   const server = {
-    url, logins, dbPath, dir, kills: 0,
+    url, logins, dbPath, dir, kills: 0, engine: 'sqlite',
+    query: (text) => sql(dbPath, text, { live: true }),
     async kill() {
       child.kill('SIGKILL');
       await exited(child);
@@ -75,6 +87,24 @@ export async function startServer() {
     },
   };
   return server;
+}
+
+export async function startFleetServer() {
+  const fleet = await startFleet({ pgUrl: process.env.WEIGE_FLEET_PG_URL,
+    schema: process.env.WEIGE_FLEET_SCHEMA, loginsFile: process.env.WEIGE_FLEET_LOGINS,
+    log: process.env.WEIGE_FLEET_LOG ? fs.createWriteStream(process.env.WEIGE_FLEET_LOG) : undefined });
+  const quote = (v) => {
+    if (v === null) return 'NULL';
+    if (/^-?\d+(\.\d+)?$/.test(v)) return v;
+    return `'${v.replace(/'/g, "''")}'`;
+  };
+  return {
+    url: fleet.url, logins: fleet.logins, dir: fleet.dir, engine: 'pg', fleet,
+    get kills() { return fleet.kills; },
+    query: (text) => fleet.sql(text).map((row) => row.map(quote).join(',')),
+    kill: () => fleet.killOne(fleet.kills),
+    stop: () => fleet.stop(),
+  };
 }
 
 /** POST /api/v1/auth/login directly (not through the proxy): the token. */
