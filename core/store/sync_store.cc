@@ -38,10 +38,12 @@ Status EnableChangeLog(Store& store) {
   WEIGE_RETURN_IF_ERROR(LockChangeLogNow(db));
   WEIGE_RETURN_IF_ERROR(recording(&on));
   if (on) return Status::Ok();
-  WEIGE_RETURN_IF_ERROR(db.Exec(ChangeLogBackfillSql(db.dialect())));
   WEIGE_RETURN_IF_ERROR(db.Exec(
       "INSERT INTO sync_config(id, recording) VALUES(1, 1)"
       " ON CONFLICT(id) DO UPDATE SET recording = 1"));
+  // The triggers first: the backfill's rows are tagged by sync_changes'.
+  WEIGE_RETURN_IF_ERROR(InstallChangeLogTriggersInTx(db));
+  WEIGE_RETURN_IF_ERROR(db.Exec(ChangeLogBackfillSql(db.dialect())));
   return tx.Commit();
 }
 
