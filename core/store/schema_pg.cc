@@ -172,6 +172,14 @@ END
 $fn$;
 )sql";
 
+// 2: UNIQUE(command_id, actor) answers the lookups by (actor, command id)
+// and by command id alone; outbox_command goes (SQLite's migration 6).
+constexpr char kOutboxIndex[] = R"sql(
+ALTER TABLE outbox DROP CONSTRAINT outbox_actor_command_id_key;
+ALTER TABLE outbox ADD CONSTRAINT outbox_command_actor UNIQUE(command_id, actor);
+DROP INDEX outbox_command;
+)sql";
+
 struct Migration {
   const char* sql;
   const char* more = nullptr;
@@ -179,6 +187,8 @@ struct Migration {
 constexpr Migration kPgMigrations[] = {
     // 1: the domain, the change log's tables, the server's tables.
     {kDomain, kSyncRoleTagsView},
+    // 2: the outbox's command lookups through one index (SQLite's migration 6).
+    {kOutboxIndex},
 };
 
 }  // namespace
