@@ -708,6 +708,12 @@ void HttpServer::PullPage(const Request& req, Reply* out) {
     return SendError(out, InvalidArgument("sync.bad_limit", "limit is a whole number"));
   }
   pr.digest = req.Param("digest") == "1";
+  if (req.HasParam("scope")) {
+    if (req.Param("scope") != "field") {
+      return SendError(out, InvalidArgument("sync.bad_scope", "scope is field or absent"));
+    }
+    pr.field_only = true;
+  }
   std::string page;
   Status s;
   {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/store/console_index.h"
 #include "core/store/internal.h"
 
 namespace weige::store {
@@ -144,7 +145,21 @@ Status RegionNode(Db& db, const std::string& id, const std::string& level, const
   if (li < 0) return InvalidArgument("region.bad_level", "unknown level " + level);
   const std::string in = "microgrid_id IN (" + MicrogridsUnder(li) + ")";
   Counts c;
-  WEIGE_RETURN_IF_ERROR(CountWhere(db, in, in, id, "", &c));
+  bool kept = false;
+  {
+    Stmt r = db.Q("SELECT 1 FROM sync_config WHERE id = 1 AND recording = 1");
+    kept = r.Step();
+    WEIGE_RETURN_IF_ERROR(r.status());
+  }
+  if (kept) {  // a server keeps the counts per micro-grid (console_index.h)
+    Stmt k = db.Q("SELECT COALESCE(SUM(households), 0), COALESCE(SUM(people), 0),"
+                  " COALESCE(SUM(open_items), 0) FROM microgrid_counts WHERE " + in);
+    k.Bind(1, id);
+    if (k.Step()) c = {k.Int(0), k.Int(1), k.Int(2)};
+    WEIGE_RETURN_IF_ERROR(k.status());
+  } else {
+    WEIGE_RETURN_IF_ERROR(CountWhere(db, in, in, id, "", &c));
+  }
   *out = {{"type", "region"}, {"id", id}, {"level", level}, {"name", name},
           {"counts", CountsJson(c)}, {"has_children", true}};
   return Status::Ok();
@@ -268,6 +283,44 @@ Result Children(QueryCtx& q) {
   return Result::Ok({{"nodes", nodes}, {"next", more ? Json(last) : Json()}});
 }
 
+// The bigram of `text` with the fewest households under it, on a server
+// that keeps them (console_index.h): "" when one has none (nothing can
+// match); nullopt when the store keeps none, the text has fewer than two
+// characters, or every bigram is common (the matches are dense: a scan finds
+// a page of them soon).
+Status RarestGram(Db& db, const std::string& text, std::optional<std::string>* out) {
+  out->reset();
+  constexpr int64_t kDense = 20000;     // candidate households
+  constexpr int64_t kPerBuilding = 30;  // households a building's gram stands for
+  std::vector<std::string> grams = Bigrams(text);
+  if (grams.empty()) return Status::Ok();
+  {
+    Stmt r = db.Q("SELECT 1 FROM sync_config WHERE id = 1 AND recording = 1");
+    const bool kept = r.Step();
+    WEIGE_RETURN_IF_ERROR(r.status());
+    if (!kept) return Status::Ok();
+  }
+  int64_t best = -1;
+  for (const std::string& g : grams) {
+    Stmt c = db.Q(
+        "SELECT (SELECT COUNT(*) FROM household_grams WHERE gram = ?1),"
+        " (SELECT COUNT(*) FROM building_grams WHERE gram = ?1)");
+    c.Bind(1, g);
+    if (!c.Step()) return c.status().ok() ? Internal("console.grams", "no count") : c.status();
+    const int64_t cost = c.Int(0) + kPerBuilding * c.Int(1);
+    if (cost == 0) {
+      *out = std::string();
+      return Status::Ok();
+    }
+    if (best < 0 || cost < best) {
+      best = cost;
+      *out = g;
+    }
+  }
+  if (best > kDense) out->reset();
+  return Status::Ok();
+}
+
 // A LIKE pattern matching `text` anywhere, with % _ and \ taken literally.
 std::string Contains(const std::string& text) {
   std::string out = "%";
@@ -289,11 +342,26 @@ Result Search(QueryCtx& q) {
   Db& db = q.db();
   WEIGE_RETURN_IF_ERROR(RequireWithin(db, q.actor(), within));
   ReachCache reach(db, q.actor());
+  // On a server, the households under the query's rarest bigram
+  // (console_index.h); else, or when even that one is common, a scan.
+  std::optional<std::string> gram;
+  WEIGE_RETURN_IF_ERROR(RarestGram(db, text, &gram));
+  if (gram && gram->empty()) return Result::Ok({{"households", Json::array()}, {"next", nullptr}});
+  constexpr const char* kMatches =
+      " AND (h.head_name LIKE ?2 ESCAPE '\\' OR b.address LIKE ?2 ESCAPE '\\' OR b.name LIKE ?2"
+      " ESCAPE '\\') ORDER BY h.id LIMIT ?3";
   Stmt s = db.Q(std::string("SELECT ") + kHouseholdCols +
                 ", b.name, b.address FROM households h JOIN buildings b ON b.id = h.building_id"
-                " WHERE h.id > ?1 AND (h.head_name LIKE ?2 ESCAPE '\\' OR b.address LIKE ?2"
-                " ESCAPE '\\' OR b.name LIKE ?2 ESCAPE '\\') ORDER BY h.id LIMIT ?3");
+                " WHERE h.id > ?1" +
+                (gram ? " AND h.id IN (SELECT household_id FROM household_grams WHERE gram = ?4"
+                        "  AND household_id > ?1 UNION SELECT h2.id FROM building_grams g"
+                        "  JOIN buildings b2 ON b2.id = g.building_id JOIN households h2"
+                        "  ON h2.microgrid_id = b2.microgrid_id AND h2.building_id = b2.id"
+                        "  WHERE g.gram = ?4 AND h2.id > ?1)"
+                      : "") +
+                kMatches);
   s.Bind(1, after.value_or("")).Bind(2, Contains(text)).Bind(3, kMaxScan);
+  if (gram) s.Bind(4, *gram);
   return ScanPage(
       s, "households", limit, [](Stmt& row) { return Json(row.Text(0)); },
       [&](Stmt& row, Json* out) {

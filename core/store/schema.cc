@@ -100,21 +100,39 @@ constexpr char kGeneratedTriggersMigration[] = R"sql(
 CREATE TABLE sync_triggers(id INTEGER PRIMARY KEY CHECK(id = 1), fingerprint TEXT NOT NULL);
 )sql";
 
-// 6: one index for the outbox's command lookups instead of two (issue 14).
+// 6: the console's derived state on a server (console_index.h): counts per
+// micro-grid for the tree, bigrams of names and addresses for the search,
+// kept by generated triggers while the store records.
+constexpr char kConsoleIndexMigration[] = R"sql(
+CREATE TABLE microgrid_counts(
+  microgrid_id TEXT PRIMARY KEY, households INTEGER NOT NULL, people INTEGER NOT NULL,
+  open_items INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE household_grams(
+  gram TEXT NOT NULL, household_id TEXT NOT NULL, PRIMARY KEY(gram, household_id)
+) WITHOUT ROWID;
+CREATE INDEX household_grams_id ON household_grams(household_id);
+CREATE TABLE building_grams(
+  gram TEXT NOT NULL, building_id TEXT NOT NULL, PRIMARY KEY(gram, building_id)
+) WITHOUT ROWID;
+CREATE INDEX building_grams_id ON building_grams(building_id);
+)sql";
+
+// 7: one index for the outbox's command lookups instead of two (issue 14).
 // UNIQUE(command_id, actor) answers the lookup by (actor, command id) and,
 // by its prefix, the device's lookups by command id alone (settling, rebase),
 // which outbox_command answered: a visit.record with two findings commits
 // 1.2 WAL pages fewer (weige_bench's wal_frames_per_command, 20.8 -> 19.6).
 constexpr char kOutboxIndexMigration[] = R"sql(
-CREATE TABLE outbox_v6(
+CREATE TABLE outbox_v7(
   seq INTEGER PRIMARY KEY, command_id TEXT NOT NULL, type TEXT NOT NULL,
   actor TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL, result TEXT NOT NULL,
   state TEXT NOT NULL DEFAULT 'pending', UNIQUE(command_id, actor)
 );
-INSERT INTO outbox_v6(seq, command_id, type, actor, at, body, result, state)
+INSERT INTO outbox_v7(seq, command_id, type, actor, at, body, result, state)
   SELECT seq, command_id, type, actor, at, body, result, state FROM outbox;
 DROP TABLE outbox;
-ALTER TABLE outbox_v6 RENAME TO outbox;
+ALTER TABLE outbox_v7 RENAME TO outbox;
 CREATE INDEX outbox_state ON outbox(state, seq);
 )sql";
 
@@ -224,7 +242,9 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kTrustMigration},
     // 5: generated change-log triggers, above.
     {kGeneratedTriggersMigration},
-    // 6: the outbox's command index, above.
+    // 6: the console's derived state, above.
+    {kConsoleIndexMigration},
+    // 7: the outbox's command index, above.
     {kOutboxIndexMigration},
 };
 

@@ -172,8 +172,8 @@ END
 $fn$;
 )sql";
 
-// 2: UNIQUE(command_id, actor) answers the lookups by (actor, command id)
-// and by command id alone; outbox_command goes (SQLite's migration 6).
+// 3: UNIQUE(command_id, actor) answers the lookups by (actor, command id)
+// and by command id alone; outbox_command goes (SQLite's migration 7).
 constexpr char kOutboxIndex[] = R"sql(
 ALTER TABLE outbox DROP CONSTRAINT outbox_actor_command_id_key;
 ALTER TABLE outbox ADD CONSTRAINT outbox_command_actor UNIQUE(command_id, actor);
@@ -187,7 +187,22 @@ struct Migration {
 constexpr Migration kPgMigrations[] = {
     // 1: the domain, the change log's tables, the server's tables.
     {kDomain, kSyncRoleTagsView},
-    // 2: the outbox's command lookups through one index (SQLite's migration 6).
+    // 2: the console's derived state on a server (console_index.h; SQLite's 6).
+    {R"sql(
+CREATE TABLE microgrid_counts(
+  microgrid_id TEXT PRIMARY KEY, households BIGINT NOT NULL, people BIGINT NOT NULL,
+  open_items BIGINT NOT NULL
+);
+CREATE TABLE household_grams(
+  gram TEXT NOT NULL, household_id TEXT NOT NULL, PRIMARY KEY(gram, household_id)
+);
+CREATE INDEX household_grams_id ON household_grams(household_id);
+CREATE TABLE building_grams(
+  gram TEXT NOT NULL, building_id TEXT NOT NULL, PRIMARY KEY(gram, building_id)
+);
+CREATE INDEX building_grams_id ON building_grams(building_id);
+)sql"},
+    // 3: the outbox's command lookups through one index (SQLite's migration 7).
     {kOutboxIndex},
 };
 

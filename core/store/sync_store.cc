@@ -1,5 +1,6 @@
 #include "core/store/sync_store.h"
 
+
 #include "core/store/internal.h"
 #include "core/store/sync_tables.h"
 

@@ -4,6 +4,8 @@
 // backfill, e. in a lookup of an event's entity.
 #include "core/store/sync_tables.h"
 
+#include "core/store/console_index.h"
+
 #include <cstdio>
 #include <vector>
 
@@ -420,6 +422,15 @@ Status ReplaceTriggers(Db& db, bool recording, const std::string& ddl, const std
     if (s.ok()) s = db.Exec(d);
   }
   if (s.ok() && recording) s = db.Exec(ddl);
+  // Counts kept by triggers that were not there: recounted (a server).
+  if (s.ok() && recording) s = db.Exec(RebuildConsoleIndexSql(db.dialect()));
+  if (s.ok()) {
+    // Counts kept by triggers that were not there: recounted (a server).
+    Stmt r = db.Q("SELECT 1 FROM sync_config WHERE id = 1 AND recording = 1");
+    const bool recording = r.Step();
+    s = r.status();
+    if (s.ok() && recording) s = db.Exec(RebuildConsoleIndexSql(db.dialect()));
+  }
   if (s.ok()) {
     Stmt f = db.Q(
         "INSERT INTO sync_triggers(id, fingerprint) VALUES(1, ?)"
@@ -427,6 +438,11 @@ Status ReplaceTriggers(Db& db, bool recording, const std::string& ddl, const std
     s = f.Bind(1, want).Run();
   }
   return s;
+}
+
+// The change log's triggers and the console index's (console_index.h).
+std::string TriggerSql(Dialect dialect) {
+  return ChangeLogTriggerSql(dialect) + ConsoleIndexTriggerSql(dialect);
 }
 
 std::string Fingerprint(const std::string& ddl) {
@@ -440,7 +456,7 @@ std::string Fingerprint(const std::string& ddl) {
 Status InstallChangeLogTriggers(Db& db) {
   bool recording = false;
   WEIGE_RETURN_IF_ERROR(Recording(db, &recording));
-  const std::string ddl = recording ? ChangeLogTriggerSql(db.dialect()) : std::string();
+  const std::string ddl = recording ? TriggerSql(db.dialect()) : std::string();
   const std::string want = recording ? Fingerprint(ddl) : std::string(kNoTriggers);
   {
     Stmt s = db.Q("SELECT fingerprint FROM sync_triggers WHERE id = 1");
@@ -451,7 +467,7 @@ Status InstallChangeLogTriggers(Db& db) {
   // Again inside the transaction: another server may have turned it on.
   Status s = Recording(db, &recording);
   if (s.ok()) {
-    const std::string text = recording ? ChangeLogTriggerSql(db.dialect()) : std::string();
+    const std::string text = recording ? TriggerSql(db.dialect()) : std::string();
     s = ReplaceTriggers(db, recording, text, recording ? Fingerprint(text) : kNoTriggers);
   }
   if (!s.ok()) {
@@ -462,7 +478,7 @@ Status InstallChangeLogTriggers(Db& db) {
 }
 
 Status InstallChangeLogTriggersInTx(Db& db) {
-  const std::string ddl = ChangeLogTriggerSql(db.dialect());
+  const std::string ddl = TriggerSql(db.dialect());
   return ReplaceTriggers(db, /*recording=*/true, ddl, Fingerprint(ddl));
 }
 

@@ -10,7 +10,7 @@ namespace {
 
 Status PullInSnapshot(store::Store& store, const PullRequest& req, std::string* page) {
   Scope scope;
-  WEIGE_RETURN_IF_ERROR(LoadScope(store, req.person_id, &scope));
+  WEIGE_RETURN_IF_ERROR(LoadScope(store, req.person_id, &scope, req.field_only));
   int64_t head = 0;
   WEIGE_RETURN_IF_ERROR(store::ChangeLogHead(store, &head));
   if (req.cursor > head) {
@@ -40,9 +40,13 @@ Status PullInSnapshot(store::Store& store, const PullRequest& req, std::string* 
 
 }  // namespace
 
-Status LoadScope(store::Store& store, const std::string& person_id, Scope* scope) {
+Status LoadScope(store::Store& store, const std::string& person_id, Scope* scope,
+                 bool field_only) {
   Actor actor;
   WEIGE_RETURN_IF_ERROR(store::LoadGrants(store, person_id, &actor));
+  if (field_only) {
+    std::erase_if(actor.grants, [](const Grant& g) { return g.role == Role::kAdmin; });
+  }
   std::vector<store::GrantPlaces> places(actor.grants.size());
   for (size_t i = 0; i < actor.grants.size(); ++i) {
     WEIGE_RETURN_IF_ERROR(store::PlacesOfGrant(store, actor.grants[i], &places[i]));

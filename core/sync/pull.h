@@ -19,6 +19,12 @@ struct PullRequest {
   int64_t cursor = 0;          // changes after this sequence number
   int64_t limit = kDefaultPullLimit;
   bool digest = false;         // a digest even when more pages follow
+  // A field device's pull (the apps' sync client asks for it): the scope of
+  // the person's field grants only. An administrator's grants replicate
+  // nothing to a device, whatever else the person holds: the console reads
+  // from the server (issue 13, item 8), so a grid head who is also a street's
+  // administrator replicates their grid, not the street.
+  bool field_only = false;
 };
 
 // Writes one page (EncodePage in scope.h) to *page. The page is read from one
@@ -30,9 +36,11 @@ struct PullRequest {
 // "actor.unknown".
 Status Pull(store::Store* store, const PullRequest& request, std::string* page);
 
-// The scope of a person (ScopeOf over their grants and what each reaches).
+// The scope of a person (ScopeOf over their grants and what each reaches;
+// with field_only, over their grants other than an administrator's).
 // not_found "actor.unknown".
-Status LoadScope(store::Store& store, const std::string& person_id, Scope* scope);
+Status LoadScope(store::Store& store, const std::string& person_id, Scope* scope,
+                 bool field_only = false);
 
 // Whether `person_id` may fetch the photo `sha` uploaded by `uploader`: some
 // change citing it (a visit's, patrol's or report's photos, an event's

@@ -393,7 +393,10 @@ export class SyncClient {
       this.#report({ state: 'pulling', cursor });
       let text;
       try {
-        text = await this.#request('GET', `/api/v1/sync/pull?cursor=${cursor}&limit=${this.#o.pullLimit}`);
+        // scope=field: a device replicates what its field grants reach, never
+        // an administrator's scope (the console reads online).
+        text = await this.#request('GET',
+          `/api/v1/sync/pull?cursor=${cursor}&limit=${this.#o.pullLimit}&scope=field`);
       } catch (e) {
         // The server's log is behind our cursor: another database. Start over.
         if (e instanceof HttpError && e.reason === 'sync.cursor_ahead' && resyncs++ < 2) {

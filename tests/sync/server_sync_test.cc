@@ -29,11 +29,12 @@ Json OpenCmd(const std::string& id, const std::string& item, const std::string& 
 class SyncServerTest : public ServerTest {
  protected:
   // Every page of a pull from `cursor`; the last page in *last.
-  std::vector<Json> PullAll(const std::string& person, int64_t cursor, int limit, Json* last) {
+  std::vector<Json> PullAll(const std::string& person, int64_t cursor, int limit, Json* last,
+                            const std::string& extra = "") {
     std::vector<Json> changes;
     for (int i = 0; i < 10000; ++i) {
       HttpReply r = http().Get("/api/v1/sync/pull?cursor=" + std::to_string(cursor) +
-                                   "&limit=" + std::to_string(limit),
+                                   "&limit=" + std::to_string(limit) + extra,
                                Token(person));
       EXPECT_EQ(r.status, 200) << r.body;
       if (r.status != 200) break;
@@ -86,6 +87,31 @@ TEST_F(SyncServerTest, RePushChangesNothing) {
   PullAll("admin", 0, 5000, &after_last);
   EXPECT_EQ(http().Get("/healthz").json["head"], before.json["head"]);
   EXPECT_EQ(after_last["digest"], last["digest"]);
+}
+
+// A field device pulls with scope=field: a person who is a worker of mg1 and
+// also the administrator of g2 replicates mg1, not g2 (the console reads g2
+// online); without it the pull is the person's whole scope, as before.
+TEST_F(SyncServerTest, AFieldPullLeavesOutAnAdministratorsScope) {
+  ASSERT_EQ(http().Push(Token("worker1"), Json::array({OpenCmd("c1", "i1", "h1")})).status, 200);
+  ASSERT_EQ(http().Push(Token("worker3"), Json::array({OpenCmd("c2", "i6", "h6")})).status, 200);
+  Json grant = {{"id", "g1"}, {"type", "role.grant"}, {"at", kT0},
+                {"payload", {{"person_id", "worker1"}, {"role", "admin"}, {"scope_id", "g2"}}}};
+  HttpReply g = http().Push(Token("admin"), Json::array({grant}));
+  ASSERT_EQ(g.status, 200) << g.body;
+  ASSERT_EQ(g.json["results"][0]["status"], "accepted") << g.body;
+  auto items = [&](const std::string& extra) {
+    std::set<std::string> out;
+    for (const Json& c : PullAll("worker1", 0, 5000, nullptr, extra)) {
+      if (c["table"] == "items" && c["op"] == "upsert") out.insert(c["pk"][0].get<std::string>());
+    }
+    return out;
+  };
+  EXPECT_EQ(items(""), (std::set<std::string>{"i1", "i6"}));
+  EXPECT_EQ(items("&scope=field"), std::set<std::string>{"i1"});
+  HttpReply bad = http().Get("/api/v1/sync/pull?scope=all", Token("worker1"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json["reason"], "sync.bad_scope");
 }
 
 TEST_F(SyncServerTest, BatchAndBodyLimits) {

@@ -37,6 +37,61 @@ TEST_F(ConsoleTest, TreeLoadsOneLevelAtATimeWithCounts) {
   EXPECT_EQ(b1["nodes"][0]["counts"]["open_items"], 1);
 }
 
+// On a server (a recording store) the tree's counts come from
+// microgrid_counts, kept by triggers: they equal the rows at every step.
+TEST_F(ConsoleTest, AServersTreeCountsFollowEveryChange) {
+  const std::string item = OpenItem("h1");  // before recording: recounted when it starts
+  TurnOnChangeLog();
+  store_.reset();
+  store::OpenOptions o;
+  o.record_changes = true;
+  ASSERT_TRUE(store::Store::Open(tmp_->path(), o, &store_).ok());
+  auto node = [&](const Json& params, const std::string& id) {
+    const Json page = MustQuery("admin", "console.children", params);
+    for (const Json& n : page["nodes"]) {
+      if (n["id"] == id) return n["counts"];
+    }
+    ADD_FAILURE() << "no node " << id;
+    return Json();
+  };
+  auto check = [&](const std::string& step) {
+    struct Node {
+      Json parent;
+      const char* id;
+      const char* under;  // the micro-grids below it
+    } nodes[] = {{Json::object(), "d1", "'mg1', 'mg2', 'mg3'"},
+                 {{{"region_id", "c1"}}, "g1", "'mg1', 'mg2'"},
+                 {{{"region_id", "c1"}}, "g2", "'mg3'"},
+                 {{{"region_id", "g1"}}, "mg1", "'mg1'"},
+                 {{{"region_id", "g1"}}, "mg2", "'mg2'"}};
+    for (const Node& n : nodes) {
+      const std::string in = std::string(" WHERE microgrid_id IN (") + n.under + ")";
+      Json want = {{"households", Count("SELECT COUNT(*) FROM households" + in)},
+                   {"people", Count("SELECT COALESCE(SUM(members), 0) FROM households" + in)},
+                   {"open_items", Count("SELECT COUNT(*) FROM items" + in + " AND state <> 'closed'")}};
+      EXPECT_EQ(node(n.parent, n.id), want) << step << ": " << n.id;
+    }
+  };
+  check("recording turned on");
+  EXPECT_EQ(node(Json::object(), "d1")["open_items"], 1);
+  MustExec("admin", "household.upsert", {{"id", "h7"}, {"building_id", "b3"}, {"members", 4}});
+  check("a household added");
+  MustExec("admin", "household.upsert", {{"id", "h7"}, {"building_id", "b4"}, {"members", 2}});
+  check("a household moved to another micro-grid, fewer members");
+  const std::string second = OpenItem("h4", "worker2");
+  check("an item opened");
+  Assign(item);
+  Fix(item);
+  check("assigned and fixed");
+  Close(item);
+  check("closed");
+  EXPECT_EQ(node(Json::object(), "d1")["open_items"], 1);
+  MustExec("head1", "item.reopen", {{"item_id", item}, {"reason", "back again"}}, kT0 + 3 * kHour);
+  check("reopened");
+  EXPECT_EQ(node(Json::object(), "d1")["open_items"], 2);
+  EXPECT_EQ(node(Json::object(), "d1")["households"], 7);
+}
+
 TEST_F(ConsoleTest, PagesByKey) {
   Json first = MustQuery("admin", "console.children", {{"building_id", "b1"}, {"limit", 1}});
   EXPECT_EQ(Ids(first), std::vector<std::string>{"h1"});
@@ -79,6 +134,49 @@ TEST_F(ConsoleTest, SearchMatchesAddressBuildingAndHeadLiterally) {
             std::vector<std::string>{"h6"});
   EXPECT_TRUE(MustQuery("admin", "console.search", {{"q", "%"}})["households"].empty());
   EXPECT_EQ(Query("admin", "console.search", {{"q", ""}}).status.code, Code::kInvalidArgument);
+}
+
+// A server finds households through the bigrams of names and addresses
+// (console_index.h): the same pages the scan finds, at every step.
+TEST_F(ConsoleTest, AServersSearchFindsWhatTheScanFinds) {
+  MustExec("admin", "building.upsert", {{"id", "b5"}, {"microgrid_id", "mg2"}, {"name", "翠屏北里3号楼"},
+                                        {"address", "北京市通州区中仓街道翠屏北里3号楼"}});
+  const char* heads[] = {"王秀英", "王芳", "李秀英", "张伟", "Zhang Wei"};
+  for (int i = 0; i < 5; ++i) {
+    MustExec("admin", "household.upsert", {{"id", "hz" + std::to_string(i)}, {"building_id", "b5"},
+                                           {"head_name", heads[i]}});
+  }
+  const std::vector<std::string> queries = {
+      "王", "王芳", "秀英", "王秀英", "翠屏", "3号楼", "中仓街道翠屏", "通州区中仓街道翠屏北里3号楼",
+      "zhang", "ZHANG WEI", "ng W", "Head h", "Building b3", "h6", "无此人", "英王", "%", "芳"};
+  auto search = [&](const std::string& actor) {
+    std::vector<std::vector<std::string>> out;
+    for (const std::string& q : queries) {
+      out.push_back(Ids(MustQuery(actor, "console.search", {{"q", q}}), "households"));
+    }
+    return out;
+  };
+  const auto scanned = search("admin");
+  const auto scoped = search("head1");
+  EXPECT_EQ(scanned[1], std::vector<std::string>{"hz1"});
+  EXPECT_EQ(scanned[2], (std::vector<std::string>{"hz0", "hz2"}));
+  EXPECT_EQ(scanned[4].size(), 5u);
+  TurnOnChangeLog();
+  store_.reset();
+  store::OpenOptions o;
+  o.record_changes = true;
+  ASSERT_TRUE(store::Store::Open(tmp_->path(), o, &store_).ok());
+  EXPECT_EQ(search("admin"), scanned) << "recounted when recording started";
+  EXPECT_EQ(search("head1"), scoped);
+  // Kept by the triggers: a new head, a renamed building.
+  MustExec("admin", "household.upsert", {{"id", "hz1"}, {"building_id", "b5"}, {"head_name", "赵芳"}});
+  MustExec("admin", "building.upsert", {{"id", "b5"}, {"microgrid_id", "mg2"}, {"name", "翠屏南里1号楼"}});
+  EXPECT_TRUE(Ids(MustQuery("admin", "console.search", {{"q", "王芳"}}), "households").empty());
+  EXPECT_EQ(Ids(MustQuery("admin", "console.search", {{"q", "赵芳"}}), "households"),
+            std::vector<std::string>{"hz1"});
+  EXPECT_EQ(Ids(MustQuery("admin", "console.search", {{"q", "南里1"}}), "households").size(), 5u);
+  EXPECT_TRUE(Ids(MustQuery("admin", "console.search", {{"q", "北里3"}}), "households").empty())
+      << "the old name and address are gone";
 }
 
 TEST_F(ConsoleTest, PeopleListIsFilteredToThoseManaged) {

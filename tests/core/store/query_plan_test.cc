@@ -5,6 +5,8 @@
 // query prepared; the test world is small, so a plan that scales badly shows
 // here as it would on the full-scale district (628,578 households), where it
 // shows as seconds.
+#include <cstdio>
+#include <cstdlib>
 #include <regex>
 
 #include "core/store/db.h"
@@ -56,8 +58,25 @@ TEST_F(QueryPlanTest, TheWorkerListFindsEachLastVisitThroughItsHousehold) {
   }
 }
 
+TEST_F(QueryPlanTest, AServersSearchReadsTheHouseholdsUnderOneBigram) {
+  if (postgres()) GTEST_SKIP() << "SQLite's plans";
+  TurnOnChangeLog();
+  store_.reset();
+  store::OpenOptions o;
+  o.record_changes = true;
+  ASSERT_TRUE(store::Store::Open(tmp_->path(), o, &store_).ok());
+  MustQuery("admin", "console.search", {{"q", "Head h1"}});
+  std::vector<std::string> plans = PlansOf(store(), "UNION SELECT h2.id FROM building_grams");
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_FALSE(std::regex_search(plans[0], kScan)) << plans[0];
+  if (std::getenv("WEIGE_SHOW_PLANS")) std::printf("%s", plans[0].c_str());
+  EXPECT_NE(plans[0].find("SEARCH household_grams USING PRIMARY KEY (gram=? AND household_id>?)"),
+            std::string::npos) << plans[0];
+  EXPECT_NE(plans[0].find("SEARCH g USING PRIMARY KEY (gram=?)"), std::string::npos) << plans[0];
+}
+
 // The outbox has one index for commands, UNIQUE(command_id, actor) (schema
-// migration 6): the replay check by (actor, command id) and the device's
+// migration 7): the replay check by (actor, command id) and the device's
 // lookups by command id alone (settling, the rebase's join) both go through
 // it, and none scans the outbox, which grows with every command a device sent.
 TEST_F(QueryPlanTest, TheOutboxIsFoundByCommandThroughOneIndex) {
