@@ -30,8 +30,10 @@
 //   (its changeset recorded for the rebase), one transaction each. Prints
 //   replay/commands_per_s_median, so the wasm/native ratio compares the same
 //   work.
+#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <valgrind/callgrind.h>
 
 #include <algorithm>
 #include <cmath>
@@ -165,6 +167,68 @@ struct Args {
   std::string pg;      // --pg: the visit store on PostgreSQL
 };
 
+struct Home {
+  std::string household, worker;
+};
+
+// The bench's visit.record: two findings (ebike_wire, fire_lane).
+std::string VisitCommand(const std::string& id, const std::string& household,
+                         const std::string& worker, const std::string& month, int64_t at) {
+  Json answers = {{"ebike_wire", true},   {"fire_lane", true},   {"elderly_alone", false},
+                  {"housing", "出租"},    {"residents", 3},      {"gas", "正常"},
+                  {"fraud_leaflet", true}, {"fraud_app", false}};
+  Json c = {{"id", id},
+            {"type", "visit.record"},
+            {"actor", worker},
+            {"at", at},
+            {"payload",
+             {{"visit_id", id},
+              {"household_id", household},
+              {"cycle", month},
+              {"outcome", "met"},
+              {"template_id", "door_knock"},
+              {"template_version", 2},
+              {"answers", answers},
+              {"notes", "入户走访，发现飞线充电和楼道堵塞"},
+              {"gps", {{"lat", 39.9}, {"lng", 116.65}}}}}};
+  return weige::DumpJson(c);
+}
+
+// What one commit writes: the WAL emptied (checkpoint TRUNCATE, automatic
+// checkpoints off), kN visit.record commands one transaction each, then the
+// frames in the WAL (a PASSIVE checkpoint's second column) over kN. A commit
+// writes each page it dirtied once, so this is pages per commit.
+// --keep also keeps that WAL as PATH-wal.visits (its frames name the pages).
+void WalPerCommand(Store* store, const std::vector<Home>& homes, int64_t now,
+                   const std::string& keep_wal) {
+  constexpr int kN = 500;
+  weige::store::Db& db = weige::store::DbOf(*store);
+  Status s = db.Exec("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA wal_autocheckpoint = 0");
+  if (!s.ok()) Die("wal_checkpoint", s);
+  for (int i = 0; i < kN; ++i) {
+    const Home& h = homes[static_cast<size_t>(i * 7) % homes.size()];
+    std::string id = "bw-" + std::to_string(i);
+    Result r = store->Execute(VisitCommand(id, h.household, h.worker, "2026-12", now - 7200000 + i));
+    if (!r.ok()) Die("visit.record (WAL)", r.status);
+  }
+  int log = 0, page = 4096;
+  if (!keep_wal.empty()) {
+    std::ifstream in(keep_wal, std::ios::binary);
+    std::ofstream out(keep_wal + ".visits", std::ios::binary);
+    out << in.rdbuf();
+  }
+  sqlite3_wal_checkpoint_v2(db.raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, nullptr);
+  {
+    weige::store::Stmt p = db.Q("PRAGMA page_size");
+    if (p.Step()) page = static_cast<int>(p.Int(0));
+  }
+  s = db.Exec("PRAGMA wal_autocheckpoint = 1000");
+  if (!s.ok()) Die("wal_autocheckpoint", s);
+  Emit("visit.record", "wal_frames_per_command", static_cast<double>(log) / kN, "pages");
+  Emit("visit.record", "wal_bytes_per_command", static_cast<double>(log) * (page + 24) / kN,
+       "B");
+}
+
 // visit.record throughput on a fresh file-backed store.
 void BenchVisits(const Args& a) {
   std::string path = a.dir + "/visit_bench.db";
@@ -198,9 +262,6 @@ void BenchVisits(const Args& a) {
   const std::string cycle = summary["cycle"].get<std::string>();
   std::vector<std::string> mgs;
   Microgrids(store.get(), summary["district_id"].get<std::string>(), cycle, o.now, 1, &mgs);
-  struct Home {
-    std::string household, worker;
-  };
   std::vector<Home> homes;
   for (const std::string& mg : mgs) {
     for (std::string& h : Households(store.get(), mg, cycle)) homes.push_back({h, "p-w-" + mg});
@@ -221,27 +282,13 @@ void BenchVisits(const Args& a) {
     for (int i = 0; i < a.commands; ++i) {
       const Home& h = homes[static_cast<size_t>(i) % homes.size()];
       std::string id = "bv" + std::to_string(run) + "-" + std::to_string(i);
-      Json answers = {{"ebike_wire", true},   {"fire_lane", true},   {"elderly_alone", false},
-                      {"housing", "出租"},    {"residents", 3},      {"gas", "正常"},
-                      {"fraud_leaflet", true}, {"fraud_app", false}};
-      Json c = {{"id", id},
-                {"type", "visit.record"},
-                {"actor", h.worker},
-                {"at", o.now - 3600000 + i},
-                {"payload",
-                 {{"visit_id", id},
-                  {"household_id", h.household},
-                  {"cycle", month},
-                  {"outcome", "met"},
-                  {"template_id", "door_knock"},
-                  {"template_version", 2},
-                  {"answers", answers},
-                  {"notes", "入户走访，发现飞线充电和楼道堵塞"},
-                  {"gps", {{"lat", 39.9}, {"lng", 116.65}}}}}};
-      commands.push_back(weige::DumpJson(c));
+      commands.push_back(VisitCommand(id, h.household, h.worker, month, o.now - 3600000 + i));
     }
     auto start = Clock::now();
     double cpu0 = CpuSeconds();
+    // Under callgrind (build-scripts/bench-callgrind.sh) the first run's
+    // commands are all it counts.
+    if (run == 0) CALLGRIND_TOGGLE_COLLECT;
     weige::store::Transaction tx;  // batched: 100 commands per transaction
     for (size_t i = 0; i < commands.size(); ++i) {
       if (batch && i % 100 == 0) {
@@ -260,6 +307,7 @@ void BenchVisits(const Args& a) {
     }
     double secs = Seconds(start, Clock::now());
     double cpu = CpuSeconds() - cpu0;
+    if (run == 0) CALLGRIND_TOGGLE_COLLECT;
     if (batch) {
       batched.push_back(a.commands / secs);
       std::fprintf(stderr, "  batched run: %.0f commands/s, %.1f us CPU a command\n",
@@ -268,13 +316,10 @@ void BenchVisits(const Args& a) {
     }
     rates.push_back(a.commands / secs);
     cpu_us.push_back(cpu * 1e6 / a.commands);
-    struct stat wal;
-    double frames = stat((path + "-wal").c_str(), &wal) == 0
-                        ? static_cast<double>(wal.st_size - 32) / (4096 + 24)
-                        : 0;
-    std::fprintf(stderr, "  run %d: %.0f commands/s, %.1f us CPU a command, WAL %.0f frames\n",
-                 run + 1, a.commands / secs, cpu * 1e6 / a.commands, frames);
+    std::fprintf(stderr, "  run %d: %.0f commands/s, %.1f us CPU a command\n", run + 1,
+                 a.commands / secs, cpu * 1e6 / a.commands);
   }
+  if (a.pg.empty()) WalPerCommand(store.get(), homes, o.now, a.keep ? path + "-wal" : "");
   Emit(bench, "commands_per_s_median", Median(rates), "commands/s");
   Emit(bench, "commands_per_s_min", *std::min_element(rates.begin(), rates.end()),
        "commands/s");

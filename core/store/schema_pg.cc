@@ -172,6 +172,14 @@ END
 $fn$;
 )sql";
 
+// 3: UNIQUE(command_id, actor) answers the lookups by (actor, command id)
+// and by command id alone; outbox_command goes (SQLite's migration 7).
+constexpr char kOutboxIndex[] = R"sql(
+ALTER TABLE outbox DROP CONSTRAINT outbox_actor_command_id_key;
+ALTER TABLE outbox ADD CONSTRAINT outbox_command_actor UNIQUE(command_id, actor);
+DROP INDEX outbox_command;
+)sql";
+
 struct Migration {
   const char* sql;
   const char* more = nullptr;
@@ -210,6 +218,8 @@ ALTER TABLE reports ADD COLUMN follow_episode BIGINT;
 ALTER TABLE items ADD COLUMN duplicate_of TEXT;
 CREATE INDEX reports_duplicate_of ON reports(duplicate_of) WHERE duplicate_of IS NOT NULL;
 )sql"},
+    // 5: the outbox's command lookups through one index (SQLite's migration 9).
+    {kOutboxIndex},
 };
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "core/store/sync_store.h"
 
-#include "core/store/console_index.h"
 
 #include "core/store/internal.h"
 #include "core/store/sync_tables.h"
@@ -40,11 +39,12 @@ Status EnableChangeLog(Store& store) {
   WEIGE_RETURN_IF_ERROR(LockChangeLogNow(db));
   WEIGE_RETURN_IF_ERROR(recording(&on));
   if (on) return Status::Ok();
-  WEIGE_RETURN_IF_ERROR(db.Exec(ChangeLogBackfillSql(db.dialect())));
-  WEIGE_RETURN_IF_ERROR(db.Exec(RebuildConsoleIndexSql(db.dialect())));
   WEIGE_RETURN_IF_ERROR(db.Exec(
       "INSERT INTO sync_config(id, recording) VALUES(1, 1)"
       " ON CONFLICT(id) DO UPDATE SET recording = 1"));
+  // The triggers first: the backfill's rows are tagged by sync_changes'.
+  WEIGE_RETURN_IF_ERROR(InstallChangeLogTriggersInTx(db));
+  WEIGE_RETURN_IF_ERROR(db.Exec(ChangeLogBackfillSql(db.dialect())));
   return tx.Commit();
 }
 

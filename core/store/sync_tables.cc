@@ -386,22 +386,26 @@ std::vector<SyncedColumns> SyncedTableColumns() {
   return out;
 }
 
-Status InstallChangeLogTriggers(Db& db) {
+namespace {
+
+// The fingerprint a store wants: the generated text's when it records, else
+// kNoTriggers (a device: no trigger at all).
+constexpr char kNoTriggers[] = "off";
+
+Status Recording(Db& db, bool* on) {
+  Stmt s = db.Q("SELECT recording FROM sync_config WHERE id = 1");
+  *on = s.Step() && s.Int(0) == 1;
+  return s.status();
+}
+
+// Inside the caller's write transaction: drops every sync_* trigger (the
+// generated ones and any older hand-written ones, migrations 2 and 4) and,
+// when the store records, creates the generated ones; stores `want`.
+Status ReplaceTriggers(Db& db, bool recording, const std::string& ddl, const std::string& want) {
   const bool pg = db.dialect() == Dialect::kPostgres;
-  const std::string ddl = ChangeLogTriggerSql(db.dialect()) + ConsoleIndexTriggerSql(db.dialect());
-  char want[17];
-  std::snprintf(want, sizeof want, "%016llx", static_cast<unsigned long long>(Fnv(ddl)));
-  {
-    Stmt s = db.Q("SELECT fingerprint FROM sync_triggers WHERE id = 1");
-    if (s.Step() && s.Text(0) == want) return Status::Ok();
-    WEIGE_RETURN_IF_ERROR(s.status());
-  }
-  WEIGE_RETURN_IF_ERROR(db.Exec(PerEngine{"BEGIN IMMEDIATE", "BEGIN"}));
   std::vector<std::string> drops;
   Status s;
   {
-    // Every sync_* trigger of the database: the generated ones and any older
-    // hand-written ones (migrations 2 and 4).
     Stmt t = db.Q(PerEngine{
         "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'"
         " AND name LIKE 'sync\\_%' ESCAPE '\\'",
@@ -418,7 +422,9 @@ Status InstallChangeLogTriggers(Db& db) {
   for (const std::string& d : drops) {
     if (s.ok()) s = db.Exec(d);
   }
-  if (s.ok()) s = db.Exec(ddl);
+  if (s.ok() && recording) s = db.Exec(ddl);
+  // Counts kept by triggers that were not there: recounted (a server).
+  if (s.ok() && recording) s = db.Exec(RebuildConsoleIndexSql(db.dialect()));
   if (s.ok()) {
     // Counts kept by triggers that were not there: recounted (a server).
     Stmt r = db.Q("SELECT 1 FROM sync_config WHERE id = 1 AND recording = 1");
@@ -430,13 +436,51 @@ Status InstallChangeLogTriggers(Db& db) {
     Stmt f = db.Q(
         "INSERT INTO sync_triggers(id, fingerprint) VALUES(1, ?)"
         " ON CONFLICT(id) DO UPDATE SET fingerprint = excluded.fingerprint");
-    s = f.Bind(1, std::string(want)).Run();
+    s = f.Bind(1, want).Run();
+  }
+  return s;
+}
+
+// The change log's triggers and the console index's (console_index.h).
+std::string TriggerSql(Dialect dialect) {
+  return ChangeLogTriggerSql(dialect) + ConsoleIndexTriggerSql(dialect);
+}
+
+std::string Fingerprint(const std::string& ddl) {
+  char want[17];
+  std::snprintf(want, sizeof want, "%016llx", static_cast<unsigned long long>(Fnv(ddl)));
+  return want;
+}
+
+}  // namespace
+
+Status InstallChangeLogTriggers(Db& db) {
+  bool recording = false;
+  WEIGE_RETURN_IF_ERROR(Recording(db, &recording));
+  const std::string ddl = recording ? TriggerSql(db.dialect()) : std::string();
+  const std::string want = recording ? Fingerprint(ddl) : std::string(kNoTriggers);
+  {
+    Stmt s = db.Q("SELECT fingerprint FROM sync_triggers WHERE id = 1");
+    if (s.Step() && s.Text(0) == want) return Status::Ok();
+    WEIGE_RETURN_IF_ERROR(s.status());
+  }
+  WEIGE_RETURN_IF_ERROR(db.Exec(PerEngine{"BEGIN IMMEDIATE", "BEGIN"}));
+  // Again inside the transaction: another server may have turned it on.
+  Status s = Recording(db, &recording);
+  if (s.ok()) {
+    const std::string text = recording ? TriggerSql(db.dialect()) : std::string();
+    s = ReplaceTriggers(db, recording, text, recording ? Fingerprint(text) : kNoTriggers);
   }
   if (!s.ok()) {
     db.Exec("ROLLBACK");
     return s;
   }
   return db.Exec("COMMIT");
+}
+
+Status InstallChangeLogTriggersInTx(Db& db) {
+  const std::string ddl = TriggerSql(db.dialect());
+  return ReplaceTriggers(db, /*recording=*/true, ddl, Fingerprint(ddl));
 }
 
 }  // namespace weige::store

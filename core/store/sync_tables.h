@@ -11,7 +11,9 @@
 // devices of that place learn to drop it. A trigger on sync_changes indexes
 // (tag, seq) into sync_change_tags for scoped pulls and the photos a row
 // cites into sync_blob_refs. Recording is off unless sync_config.recording =
-// 1 (the server); a device pays one lookup of a one-row table per row written.
+// 1 (the server), and a store that does not record has no triggers at all
+// (a device pays nothing per row written); each trigger still checks the
+// setting in its WHEN.
 //
 // The triggers are derived state, not a numbered migration: after the
 // migrations, InstallChangeLogTriggers compares a fingerprint of the text
@@ -54,8 +56,16 @@ std::string ChangeLogTriggerSql(Dialect dialect);
 // turned on for a database that already holds content).
 std::string ChangeLogBackfillSql(Dialect dialect);
 
-// Installs the generated triggers when the database's differ (see above).
+// Installs the generated triggers when the database's differ (see above), in
+// a transaction of its own. A store that does not record (a device) gets
+// none: a trigger fires a sub-program per row written even when its WHEN is
+// false (visit.record with two findings: 514,000 to 434,000 instructions,
+// build-scripts/bench-callgrind.sh), so only EnableChangeLog installs them.
 Status InstallChangeLogTriggers(Db& db);
+
+// The same inside the caller's write transaction, for a store that has just
+// turned recording on (EnableChangeLog, before its backfill).
+Status InstallChangeLogTriggersInTx(Db& db);
 
 // The synced tables and their columns, as the generator knows them.
 struct SyncedColumns {

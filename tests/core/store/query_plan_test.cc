@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "core/store/db.h"
+#include "core/store/device_store.h"
 #include "tests/core/test_util.h"
 
 namespace weige::testing {
@@ -97,6 +98,35 @@ TEST_F(QueryPlanTest, AServersSearchReadsTheHouseholdsUnderOneBigram) {
   EXPECT_NE(plans[0].find("SEARCH household_grams USING PRIMARY KEY (gram=? AND household_id>?)"),
             std::string::npos) << plans[0];
   EXPECT_NE(plans[0].find("SEARCH g USING PRIMARY KEY (gram=?)"), std::string::npos) << plans[0];
+}
+
+// The outbox has one index for commands, UNIQUE(command_id, actor) (schema
+// migration 7): the replay check by (actor, command id) and the device's
+// lookups by command id alone (settling, the rebase's join) both go through
+// it, and none scans the outbox, which grows with every command a device sent.
+TEST_F(QueryPlanTest, TheOutboxIsFoundByCommandThroughOneIndex) {
+  if (postgres()) GTEST_SKIP() << "SQLite's plans";
+  MustExec("worker1", "visit.record",
+           {{"visit_id", "v1"}, {"household_id", "h1"}, {"cycle", kCycle}, {"outcome", "met"}});
+  store::SaveLocalChangeset(store(), "c-plan", nullptr);
+  std::vector<store::LocalCommand> local;
+  ASSERT_OK(store::LoadLocalCommands(store(), &local));
+  bool changed = false;
+  ASSERT_OK(store::MarkAccepted(store(), "c-plan", 7, &changed));
+  int checked = 0;
+  for (const char* marker : {"FROM outbox WHERE actor = ? AND command_id = ?",
+                             "UPDATE outbox SET state = 'accepted'", "LEFT JOIN outbox o"}) {
+    std::vector<std::string> plans = PlansOf(store(), marker);
+    ASSERT_FALSE(plans.empty()) << marker;
+    for (const std::string& plan : plans) {
+      EXPECT_FALSE(std::regex_search(plan, kScan)) << plan;
+      EXPECT_NE(plan.find("sqlite_autoindex_outbox_1"), std::string::npos) << plan;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_schema WHERE tbl_name = 'outbox' AND type = 'index'"),
+            2);  // the unique index and outbox_state
 }
 
 }  // namespace

@@ -8,13 +8,21 @@
 //                           freshly started browser on a profile that is signed in
 //                           and synced (median of N)
 //   warm_to_worker_list     the same on a reload of a running browser (median of N)
+//   *_cpu4x                 with the CPU slowed 4 times (DevTools protocol's
+//                           Emulation.setCPUThrottlingRate, as Lighthouse's mobile
+//                           profile): first_sync_cpu4x, a worker's first sign-in on a
+//                           fresh profile, from the form's submit to the first sync
+//                           done (its micro-grid pulled and applied in wasm on OPFS),
+//                           with first_sync_changes the change-log position it reached;
+//                           then warm_ and cold_to_worker_list_cpu4x as above
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startServer, launchPersistent, signIn, view, webDir } from '../support/harness.js';
+import { startServer, launchPersistent, signIn, view, waitSynced, webDir } from '../support/harness.js';
 
 const runs = Number(process.env.WEIGE_BENCH_RUNS || 5);
+const cpuRate = 4;  // a mid-range phone, as Lighthouse's mobile profile
 const bench = 'web';
 
 function emit(metric, value, unit) {
@@ -40,6 +48,37 @@ async function listTime(page) {
     const m = performance.getEntriesByName('weige:view:worker');
     return m.length ? m[m.length - 1].startTime : performance.now();
   });
+}
+
+/** Slows the page's renderer (its Worker included) by cpuRate. */
+async function throttle(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuRate });
+  return cdp;
+}
+
+/** Reloads of a running page, each to the worker's list rendered. */
+async function warmStarts(page) {
+  const out = [];
+  for (let i = 0; i < runs; ++i) {
+    await page.reload();
+    out.push(await listTime(page));
+  }
+  return out;
+}
+
+/** Fresh browsers on the profile `dir`, each to the worker's list rendered. */
+async function coldStarts(dir, slow) {
+  const out = [];
+  for (let i = 0; i < runs; ++i) {
+    const context = await launchPersistent(dir);
+    const page = context.pages()[0] || await context.newPage();
+    if (slow) await throttle(context, page);
+    await page.goto(server.base);
+    out.push(await listTime(page));
+    await context.close();
+  }
+  return out;
 }
 
 const server = await startServer();
@@ -79,23 +118,39 @@ try {
     for (const r of seen.values()) console.error(r.path, r.transferred, gzipSize(r.path));
   }
 
-  const warm = [];
-  for (let i = 0; i < runs; ++i) {
-    await page.reload();
-    warm.push(await listTime(page));
-  }
+  const warm = await warmStarts(page);
   await context.close();
-
-  const cold = [];
-  for (let i = 0; i < runs; ++i) {
-    context = await launchPersistent(profile);
-    page = context.pages()[0] || await context.newPage();
-    await page.goto(server.base);
-    cold.push(await listTime(page));
-    await context.close();
-  }
+  const cold = await coldStarts(profile, false);
   emit('cold_to_worker_list', Math.round(median(cold)), 'ms');
   emit('warm_to_worker_list', Math.round(median(warm)), 'ms');
+
+  // A phone-class CPU, on a profile of its own: the first sync, then the
+  // warm and cold starts on it.
+  const phone = fs.mkdtempSync(path.join(os.tmpdir(), 'weige-bench-cpu-'));
+  try {
+    context = await launchPersistent(phone);
+    page = context.pages()[0] || await context.newPage();
+    await throttle(context, page);
+    await page.goto(server.base);
+    await page.waitForSelector('[data-view=login]', { timeout: 60000 });
+    await page.fill('#login-person', server.logins.worker.person_id);
+    await page.fill('#login-password', server.logins.worker.password);
+    const t0 = Date.now();
+    await page.click('#login-submit');
+    await waitSynced(page, 300000);
+    const firstSync = Date.now() - t0;
+    const cursor = await page.evaluate(() => window.weige.sync.state.cursor);
+    emit('first_sync_cpu4x', firstSync, 'ms');
+    emit('first_sync_changes', cursor, 'count');
+    await view(page, 'worker');
+    const warm4 = await warmStarts(page);
+    await context.close();
+    const cold4 = await coldStarts(phone, true);
+    emit('cold_to_worker_list_cpu4x', Math.round(median(cold4)), 'ms');
+    emit('warm_to_worker_list_cpu4x', Math.round(median(warm4)), 'ms');
+  } finally {
+    fs.rmSync(phone, { recursive: true, force: true });
+  }
 } finally {
   await server.stop();
   fs.rmSync(profile, { recursive: true, force: true });
