@@ -64,6 +64,21 @@ bool LooksLikeXlsx(std::string_view bytes) {
   return bytes.size() >= 4 && bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4);
 }
 
+bool Iconv(const char* to, const char* from, std::string_view in, size_t grow, std::string* out) {
+  iconv_t cd = iconv_open(to, from);
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  out->assign(in.size() * grow + 16, '\0');
+  char* src = const_cast<char*>(in.data());
+  size_t in_left = in.size();
+  char* dst = out->data();
+  size_t out_left = out->size();
+  size_t rc = iconv(cd, &src, &in_left, &dst, &out_left);
+  iconv_close(cd);
+  if (rc == static_cast<size_t>(-1) || in_left != 0) return false;
+  out->resize(out->size() - out_left);
+  return true;
+}
+
 Status DecodeText(std::string_view bytes, std::string* utf8, bool* was_gb18030) {
   if (was_gb18030 != nullptr) *was_gb18030 = false;
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
@@ -74,21 +89,9 @@ Status DecodeText(std::string_view bytes, std::string* utf8, bool* was_gb18030) 
     utf8->assign(bytes);
     return Status::Ok();
   }
-  iconv_t cd = iconv_open("UTF-8", "GB18030");
-  if (cd == reinterpret_cast<iconv_t>(-1)) {
-    return Internal("import.iconv", "iconv cannot convert from GB18030");
-  }
-  utf8->assign(bytes.size() * 2 + 16, '\0');
-  char* in = const_cast<char*>(bytes.data());
-  size_t in_left = bytes.size();
-  char* out = utf8->data();
-  size_t out_left = utf8->size();
-  size_t rc = iconv(cd, &in, &in_left, &out, &out_left);
-  iconv_close(cd);
   // GB18030 is at most 4 bytes per character and UTF-8 at most 4, while a
   // 2-byte GB character takes 3 bytes: twice the input always suffices.
-  if (rc == static_cast<size_t>(-1) || in_left != 0) return EncodingError();
-  utf8->resize(utf8->size() - out_left);
+  if (!Iconv("UTF-8", "GB18030", bytes, 2, utf8)) return EncodingError();
   if (was_gb18030 != nullptr) *was_gb18030 = true;
   return Status::Ok();
 }

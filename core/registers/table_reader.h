@@ -52,6 +52,11 @@ bool LooksLikeXlsx(std::string_view bytes);
 // UTF-8 (a BOM dropped) or GB18030 into UTF-8; "import.encoding" otherwise.
 Status DecodeText(std::string_view bytes, std::string* utf8, bool* was_gb18030 = nullptr);
 
+// `in` from one encoding to another through iconv; false when iconv cannot
+// (an invalid sequence, or no such encoding). `grow`: output bytes at most
+// per input byte.
+bool Iconv(const char* to, const char* from, std::string_view in, size_t grow, std::string* out);
+
 // `encoding`, when given, is set to "utf-8" or "gb18030" once decoded.
 Status ReadCsv(std::string_view bytes, const Limits& limits, const RowFn& on_row,
                std::string* error_cell, std::string* encoding = nullptr);

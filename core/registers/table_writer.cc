@@ -1,6 +1,6 @@
 #include "core/registers/table_writer.h"
 
-#include <iconv.h>
+#include "core/registers/table_reader.h"
 
 #include <csv.h>
 #include <xlsxwriter.h>
@@ -127,23 +127,10 @@ class XlsxWriter : public TableWriter {
 
 Status EncodeGb18030(std::string_view utf8, std::string* out) {
   if (utf8.size() >= 3 && utf8.substr(0, 3) == "\xEF\xBB\xBF") utf8.remove_prefix(3);
-  iconv_t cd = iconv_open("GB18030", "UTF-8");
-  if (cd == reinterpret_cast<iconv_t>(-1)) {
-    return Internal("export.iconv", "iconv cannot convert to GB18030");
-  }
-  // A UTF-8 character of n bytes is at most 4 GB18030 bytes, and n >= 1;
-  // 4 bytes per input byte always suffices.
-  out->assign(utf8.size() * 4 + 16, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  size_t in_left = utf8.size();
-  char* o = out->data();
-  size_t out_left = out->size();
-  size_t rc = iconv(cd, &in, &in_left, &o, &out_left);
-  iconv_close(cd);
-  if (rc == static_cast<size_t>(-1) || in_left != 0) {
+  // A UTF-8 character of n bytes is at most 4 GB18030 bytes, and n >= 1.
+  if (!Iconv("GB18030", "UTF-8", utf8, 4, out)) {
     return InvalidArgument("export.encoding", "the text is not valid UTF-8");
   }
-  out->resize(out->size() - out_left);
   return Status::Ok();
 }
 
