@@ -16,6 +16,7 @@
 
 #include "core/store/console_index.h"
 #include "core/store/internal.h"
+#include "core/store/sync_tables.h"
 
 namespace weige::store {
 
@@ -146,11 +147,7 @@ Status RegionNode(Db& db, const std::string& id, const std::string& level, const
   const std::string in = "microgrid_id IN (" + MicrogridsUnder(li) + ")";
   Counts c;
   bool kept = false;
-  {
-    Stmt r = db.Q("SELECT 1 FROM sync_config WHERE id = 1 AND recording = 1");
-    kept = r.Step();
-    WEIGE_RETURN_IF_ERROR(r.status());
-  }
+  WEIGE_RETURN_IF_ERROR(Recording(db, &kept));
   if (kept) {  // a server keeps the counts per micro-grid (console_index.h)
     Stmt k = db.Q("SELECT COALESCE(SUM(households), 0), COALESCE(SUM(people), 0),"
                   " COALESCE(SUM(open_items), 0) FROM microgrid_counts WHERE " + in);
@@ -294,12 +291,9 @@ Status RarestGram(Db& db, const std::string& text, std::optional<std::string>* o
   constexpr int64_t kPerBuilding = 30;  // households a building's gram stands for
   std::vector<std::string> grams = Bigrams(text);
   if (grams.empty()) return Status::Ok();
-  {
-    Stmt r = db.Q("SELECT 1 FROM sync_config WHERE id = 1 AND recording = 1");
-    const bool kept = r.Step();
-    WEIGE_RETURN_IF_ERROR(r.status());
-    if (!kept) return Status::Ok();
-  }
+  bool kept = false;
+  WEIGE_RETURN_IF_ERROR(Recording(db, &kept));
+  if (!kept) return Status::Ok();
   int64_t best = -1;
   for (const std::string& g : grams) {
     Stmt c = db.Q(

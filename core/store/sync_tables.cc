@@ -392,12 +392,6 @@ namespace {
 // kNoTriggers (a device: no trigger at all).
 constexpr char kNoTriggers[] = "off";
 
-Status Recording(Db& db, bool* on) {
-  Stmt s = db.Q("SELECT recording FROM sync_config WHERE id = 1");
-  *on = s.Step() && s.Int(0) == 1;
-  return s.status();
-}
-
 // Inside the caller's write transaction: drops every sync_* trigger (the
 // generated ones and any older hand-written ones, migrations 2 and 4) and,
 // when the store records, creates the generated ones; stores `want`.
@@ -425,13 +419,6 @@ Status ReplaceTriggers(Db& db, bool recording, const std::string& ddl, const std
   if (s.ok() && recording) s = db.Exec(ddl);
   // Counts kept by triggers that were not there: recounted (a server).
   if (s.ok() && recording) s = db.Exec(RebuildConsoleIndexSql(db.dialect()));
-  if (s.ok()) {
-    // Counts kept by triggers that were not there: recounted (a server).
-    Stmt r = db.Q("SELECT 1 FROM sync_config WHERE id = 1 AND recording = 1");
-    const bool recording = r.Step();
-    s = r.status();
-    if (s.ok() && recording) s = db.Exec(RebuildConsoleIndexSql(db.dialect()));
-  }
   if (s.ok()) {
     Stmt f = db.Q(
         "INSERT INTO sync_triggers(id, fingerprint) VALUES(1, ?)"
@@ -476,6 +463,12 @@ Status InstallChangeLogTriggers(Db& db) {
     return s;
   }
   return db.Exec("COMMIT");
+}
+
+Status Recording(Db& db, bool* on) {
+  Stmt s = db.Q("SELECT recording FROM sync_config WHERE id = 1");
+  *on = s.Step() && s.Int(0) == 1;
+  return s.status();
 }
 
 Status InstallChangeLogTriggersInTx(Db& db) {

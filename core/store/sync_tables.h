@@ -63,6 +63,10 @@ std::string ChangeLogBackfillSql(Dialect dialect);
 // build-scripts/bench-callgrind.sh), so only EnableChangeLog installs them.
 Status InstallChangeLogTriggers(Db& db);
 
+// Whether the store records its change log (sync_config.recording = 1: a
+// server); the console's derived state is kept only then.
+Status Recording(Db& db, bool* on);
+
 // The same inside the caller's write transaction, for a store that has just
 // turned recording on (EnableChangeLog, before its backfill).
 Status InstallChangeLogTriggersInTx(Db& db);
