@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/store/sync_tables.h"
+
 namespace weige::store {
 
 namespace {
@@ -36,18 +38,6 @@ const Grammed kGrammed[] = {
     {"households", "household_grams", "household_id", {"head_name"}},
     {"buildings", "building_grams", "building_id", {"name", "address"}},
 };
-
-std::string Over(const char* text, const std::string& row) {
-  std::string out;
-  for (const char* c = text; *c != '\0'; ++c) {
-    if (*c == '@') {
-      out += row;
-    } else {
-      out += *c;
-    }
-  }
-  return out;
-}
 
 // Adds (sign) the row's share to its micro-grid's counts.
 std::string Apply(const Counted& t, const std::string& row, const char* sign) {

@@ -152,19 +152,6 @@ const Table& Find(const char* name) {
   std::abort();  // a name of this file's own table
 }
 
-// `text` with @ replaced by the row prefix ("NEW.", "x.", ...).
-std::string Over(std::string_view text, std::string_view row) {
-  std::string out;
-  for (char c : text) {
-    if (c == '@') {
-      out += row;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 class Gen {
  public:
   explicit Gen(Dialect d) : pg_(d == Dialect::kPostgres) {}
@@ -463,6 +450,19 @@ Status InstallChangeLogTriggers(Db& db) {
     return s;
   }
   return db.Exec("COMMIT");
+}
+
+// `text` with @ replaced by the row prefix ("NEW.", "x.", ...).
+std::string Over(std::string_view text, std::string_view row) {
+  std::string out;
+  for (char c : text) {
+    if (c == '@') {
+      out += row;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 Status Recording(Db& db, bool* on) {

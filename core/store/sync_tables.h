@@ -67,6 +67,10 @@ Status InstallChangeLogTriggers(Db& db);
 // server); the console's derived state is kept only then.
 Status Recording(Db& db, bool* on);
 
+// `text` with @ replaced by the row prefix ("NEW.", "x.", ...): the
+// generators' row references (here and in console_index.cc).
+std::string Over(std::string_view text, std::string_view row);
+
 // The same inside the caller's write transaction, for a store that has just
 // turned recording on (EnableChangeLog, before its backfill).
 Status InstallChangeLogTriggersInTx(Db& db);
