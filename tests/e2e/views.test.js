@@ -11,6 +11,10 @@ import { kAudited, audit, rawFindings, audited as checked } from './support/audi
 let server;
 let browser;
 let escalated = null;  // the grid head's escalation, which the department then sees
+// The captain's new item, which the grid head then escalates: the test makes the
+// item it needs instead of hoping the demo's history (built relative to the day
+// it runs) holds one waiting for assignment and not escalated already.
+const captainTitle = `楼道扶手松动 ${Date.now()}`;
 
 beforeAll(async () => {
   ensureDir(shotDir);
@@ -107,7 +111,11 @@ test('captain views', async () => {
   await page.click('[data-submit=new-item]');
   await page.waitForSelector('[data-view=captain-new] .app-error:text-matches("请填写必填内容|缺少必填内容")');
   await audit(page, 'captain-add-item-no-title', { bothLanguages: false });
-  await go(page, '#/captain', 'captain');
+  await page.fill('[data-view=captain-new] input[type=text]', captainTitle);
+  await page.click('[data-submit=new-item]');
+  await view(page, 'captain');
+  await page.waitForSelector(`[data-item]:has-text("${captainTitle}")`);
+  await waitSynced(page);
   await page.click('[data-item]');
   await view(page, 'item');
   await audit(page, 'captain-item-detail');
@@ -135,16 +143,10 @@ test('grid head views', async () => {
   await audit(page, 'grid-dashboard');
   await go(page, '#/grid/queue', 'grid-queue');
   await audit(page, 'grid-queue');
-  // Escalate (吹哨) an item waiting for assignment to a department.
-  // One not escalated already (the demo's history, built relative to today,
-  // may put an escalated one first; the core then rightly offers no 吹哨).
-  const pick = await page.evaluate(() => {
-    const escalated = new Set([...document.querySelectorAll('[data-queue=escalated] [data-item]')]
-      .map((e) => e.dataset.item));
-    const el = [...document.querySelectorAll('[data-queue=assign] [data-item]')]
-      .find((e) => !escalated.has(e.dataset.item));
-    return el ? el.dataset.item : null;
-  });
+  // Escalate (吹哨) the captain's new item, waiting for assignment.
+  const mine = `[data-queue=assign] [data-item]:has-text("${captainTitle}")`;
+  await page.waitForSelector(mine);
+  const pick = await page.getAttribute(mine, 'data-item');
   expect(pick).toBeTruthy();
   await page.click(`[data-queue=assign] [data-item="${pick}"]`);
   await view(page, 'item');

@@ -131,9 +131,14 @@ describe('fleet: faults', () => {
     const running = load('fa', { inFlight, batches: 16 }).finally(() => { done = true; });
     // Each server in turn dies with pushes in flight and comes back.
     for (const s of fleet.servers) {
-      while (inFlight.n === 0 && !done) await sleep(5);
+      // Killed with pushes in flight: sampled just before the kill, as the
+      // load may end (or be between batches) after the 100 ms wait.
+      while (!done) {
+        while (inFlight.n === 0 && !done) await sleep(5);
+        await sleep(100);
+        if (inFlight.n > 0) break;
+      }
       if (done) break;
-      await sleep(100);
       inFlight.atKill.push(inFlight.n);
       await s.kill();
       await sleep(700);

@@ -113,9 +113,12 @@ export async function gridQueue() {
   const mgs = (app.ctx && app.ctx.microgrids) || [];
   const lists = await Promise.all(mgs.map((m) => query('items.checklist', { microgrid_id: m.id, now })));
   const all = lists.flatMap((l) => l.items);
-  const toAssign = all.filter((i) => i.state === 'open');
+  // An escalation waiting for the department's acknowledgement is listed
+  // under 已吹哨 only, not also as waiting for assignment.
+  const waiting = (i) => i.escalated_to && !i.acknowledged_at && i.state !== 'closed';
+  const toAssign = all.filter((i) => i.state === 'open' && !waiting(i));
   const toVerify = all.filter((i) => i.state === 'fixed');
-  const escalated = all.filter((i) => i.escalated_to && !i.acknowledged_at && i.state !== 'closed');
+  const escalated = all.filter(waiting);
   const section = (title, items, key) => h('section', { class: 'app-group', dataset: { queue: key } },
     h('h2', { class: 'weui-cells__title' }, `${title} (${items.length})`), itemList(items));
   return h('div', { class: 'app-page', dataset: { view: 'grid-queue', live: '' } },
