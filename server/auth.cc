@@ -114,58 +114,12 @@ std::string Sha256Hex(std::string_view bytes) {
   return Hex(digest, sizeof digest);
 }
 
-int64_t LoginLimiter::BlockedLocked(const std::string& key, int limit, int64_t now) {
-  auto it = failures_.find(key);
-  if (it == failures_.end()) return 0;
-  std::deque<int64_t>& times = it->second;
-  while (!times.empty() && times.front() <= now - window_ms_) times.pop_front();
-  if (times.empty()) {
-    failures_.erase(it);
-    return 0;
-  }
-  if (static_cast<int>(times.size()) < limit) return 0;
-  // Blocked until the oldest failure that keeps the count at the limit ages out.
-  return times[times.size() - static_cast<size_t>(limit)] + window_ms_ - now;
-}
-
-int64_t LoginLimiter::Reserve(const std::string& person, const std::string& ip, int64_t now) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const std::pair<std::string, int> keys[] = {
-      {"pip:" + ip + "|" + person, per_person_}, {"ip:" + ip, per_ip_}, {"p:" + person, 20 * per_person_}};
-  int64_t wait = 0;
-  for (const auto& [key, limit] : keys) wait = std::max(wait, BlockedLocked(key, limit, now));
-  if (wait > 0) return wait;
-  // Bounded memory: a key keeps at most 4x its limit.
-  for (const auto& [key, limit] : keys) {
-    std::deque<int64_t>& times = failures_[key];
-    times.push_back(now);
-    while (static_cast<int>(times.size()) > 4 * limit) times.pop_front();
-  }
-  if (failures_.size() > 100000) {
-    // A flood of distinct keys: forget the aged-out ones.
-    for (auto it = failures_.begin(); it != failures_.end();) {
-      it = !it->second.empty() && it->second.back() > now - window_ms_ ? std::next(it)
-                                                                      : failures_.erase(it);
-    }
-  }
-  return 0;
-}
-
-void LoginLimiter::Succeed(const std::string& person, const std::string& ip, int64_t now) {
-  std::lock_guard<std::mutex> lock(mu_);
-  failures_.erase("pip:" + ip + "|" + person);
-  for (const std::string& key : {"ip:" + ip, "p:" + person}) {
-    auto it = failures_.find(key);
-    if (it == failures_.end()) continue;
-    // Take back this attempt's reservation (the newest entry at `now`).
-    for (auto t = it->second.rbegin(); t != it->second.rend(); ++t) {
-      if (*t == now) {
-        it->second.erase(std::next(t).base());
-        break;
-      }
-    }
-    if (it->second.empty()) failures_.erase(it);
-  }
+LoginKeys LoginLimitKeys(const std::string& person, const std::string& ip, int per_person,
+                         int per_ip) {
+  const std::string pip = "pip:" + ip + "|" + person, by_ip = "ip:" + ip, by_person = "p:" + person;
+  return {{{pip, per_person}, {by_ip, per_ip}, {by_person, 20 * per_person}},
+          {by_ip, by_person},
+          {pip}};
 }
 
 }  // namespace weige::server

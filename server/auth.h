@@ -8,13 +8,12 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "core/domain/result.h"
+#include "core/store/sync_store.h"
 
 namespace weige::server {
 
@@ -41,32 +40,21 @@ std::string Sha256Hex(std::string_view bytes);
 // ~81 bits; the person changes it by asking for a new one).
 std::string NewPassword();
 
-// Failed logins in a sliding window, per key: one person from one address
-// ("pip:<addr>|<person>", the tight limit), one address ("ip:<addr>", a high
-// ceiling: a community centre's NAT holds many people) and one person from
-// anywhere ("p:<person>", 20x the tight limit, against a spread guesser).
-// An attempt is counted (reserved) before its password is checked, so
-// parallel attempts cannot all pass the check. Thread-safe.
-class LoginLimiter {
- public:
-  LoginLimiter(int per_person, int per_ip, int64_t window_ms)
-      : per_person_(per_person), per_ip_(per_ip), window_ms_(window_ms) {}
-
-  // Counts an attempt for (person, ip) as a failure now and returns 0; or,
-  // when a limit is reached, counts nothing and returns the milliseconds
-  // until a login for (person, ip) may be tried again.
-  int64_t Reserve(const std::string& person, const std::string& ip, int64_t now);
-  // The reserved attempt succeeded: it is not a failure, and the person's
-  // failures from that address are forgotten.
-  void Succeed(const std::string& person, const std::string& ip, int64_t now);
-
- private:
-  int64_t BlockedLocked(const std::string& key, int limit, int64_t now);
-
-  std::mutex mu_;
-  int per_person_, per_ip_;
-  int64_t window_ms_;
-  std::unordered_map<std::string, std::deque<int64_t>> failures_;
+// What one sign-in attempt counts against, as the store's sliding-window
+// limits (sync_store.h RateReserve; in the store, so every server of a fleet
+// counts the same failures): one person from one address ("pip:<addr>|<person>",
+// the tight limit), one address ("ip:<addr>", a high ceiling: a community
+// centre's NAT holds many people) and one person from anywhere ("p:<person>",
+// 20x the tight limit, against a spread guesser). An attempt is counted
+// before its password is checked, so parallel attempts cannot all pass; a
+// good one is taken back (LoginSucceeded), and the person's failures from
+// that address are forgotten.
+struct LoginKeys {
+  std::vector<store::RateLimit> limits;  // pip, ip, p
+  std::vector<std::string> release;      // ip, p: this attempt taken back
+  std::vector<std::string> forget;       // pip: forgotten
 };
+LoginKeys LoginLimitKeys(const std::string& person, const std::string& ip, int per_person,
+                         int per_ip);
 
 }  // namespace weige::server

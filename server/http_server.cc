@@ -301,8 +301,7 @@ int64_t NowMs() {
 
 HttpServer::HttpServer(StorePool* pool, const ServerOptions& options)
     : pool_(pool),
-      options_(options),
-      limiter_(options.login_limit_person, options.login_limit_ip, options.login_window_ms) {
+      options_(options) {
   if (!options_.static_dir.empty()) {
     char* real = ::realpath(options_.static_dir.c_str(), nullptr);
     if (real != nullptr) {
@@ -625,7 +624,15 @@ void HttpServer::Login(const Request& req, Reply* out) {
   if (!r.ok()) return SendError(out, r.status());
   const int64_t now = NowMs();
   // Counted before the ~60 ms check, so parallel guesses cannot all be checked.
-  int64_t wait = limiter_.Reserve(person, req.remote_addr, now);
+  const LoginKeys keys = LoginLimitKeys(person, req.remote_addr, options_.login_limit_person,
+                                       options_.login_limit_ip);
+  int64_t wait = 0;
+  Status s;
+  {
+    auto w = pool_->Write();
+    s = store::RateReserve(*w, keys.limits, options_.login_window_ms, now, &wait);
+  }
+  if (!s.ok()) return SendError(out, s);
   if (wait > 0) {
     SendError(out, 429, PermissionDenied("auth.rate_limited",
                                          "too many failed sign-ins; try again later"));
@@ -634,7 +641,6 @@ void HttpServer::Login(const Request& req, Reply* out) {
   }
   std::string hash;
   bool found = false;
-  Status s;
   {
     auto rd = pool_->Read();
     s = store::FindCredential(*rd, person, &found, &hash);
@@ -647,12 +653,12 @@ void HttpServer::Login(const Request& req, Reply* out) {
     BurnVerify(password);
   }
   if (!good) return Unauthenticated(out, "auth.bad_credentials", "unknown person or wrong password");
-  limiter_.Succeed(person, req.remote_addr, now);
   std::string token = NewToken();
   const int64_t expires = now + options_.token_ttl_ms;
   {
     auto w = pool_->Write();
-    s = store::SaveToken(*w, Sha256Hex(token), person, now, expires);
+    s = store::RateRelease(*w, keys.release, keys.forget, now);
+    if (s.ok()) s = store::SaveToken(*w, Sha256Hex(token), person, now, expires);
   }
   if (!s.ok()) return SendError(out, s);
   SendJson(out, 200, DumpJson({{"ok", true},

@@ -128,7 +128,6 @@ class HttpServer {
 
   StorePool* pool_;
   ServerOptions options_;
-  LoginLimiter limiter_;
   std::string static_root_;  // realpath of options_.static_dir
   static constexpr int kListenBacklog = 1024;
   int listen_fd_ = -1;

@@ -184,6 +184,16 @@ ALTER TABLE outbox_v7 RENAME TO outbox;
 CREATE INDEX outbox_state ON outbox(state, seq);
 )sql";
 
+// 10: attempts counted against sliding-window limits (failed sign-ins), in
+// the store so that a fleet's servers share them (sync_store.h RateReserve).
+// n attempts by key at one millisecond; `at` alone answers the purge.
+constexpr char kRateHitsMigration[] = R"sql(
+CREATE TABLE rate_hits(
+  key TEXT NOT NULL, at INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(key, at)
+) WITHOUT ROWID;
+CREATE INDEX rate_hits_at ON rate_hits(at);
+)sql";
+
 // Times are integer milliseconds since the epoch; JSON columns hold text.
 // A migration is one or two texts, run in one transaction.
 struct Migration {
@@ -298,6 +308,8 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kDuplicatesMigration},
     // 9: the outbox's command index, above.
     {kOutboxIndexMigration},
+    // 10: rate-limit attempts, above.
+    {kRateHitsMigration},
 };
 
 constexpr const char* kContentTables[] = {

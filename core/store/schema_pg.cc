@@ -220,6 +220,13 @@ CREATE INDEX reports_duplicate_of ON reports(duplicate_of) WHERE duplicate_of IS
 )sql"},
     // 5: the outbox's command lookups through one index (SQLite's migration 9).
     {kOutboxIndex},
+    // 6: rate-limit attempts (SQLite's 10).
+    {R"sql(
+CREATE TABLE rate_hits(
+  key TEXT NOT NULL, at BIGINT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY(key, at)
+);
+CREATE INDEX rate_hits_at ON rate_hits(at);
+)sql"},
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "core/store/sync_store.h"
 
+#include <algorithm>
+
 
 #include "core/store/internal.h"
 #include "core/store/sync_tables.h"
@@ -284,6 +286,81 @@ Status PurgeTokens(Store& store, int64_t before) {
   Db& db = DbOf(store);
   Stmt s = db.Q("DELETE FROM auth_tokens WHERE expires_at < ?");
   return s.Bind(1, before).Run();
+}
+
+namespace {
+// On PostgreSQL, one transaction-scoped advisory lock per key, taken in key
+// order (two reservations sharing keys cannot deadlock); the two-int form,
+// class "weig", so it never meets the change log's lock.
+Status LockRateKeys(Db& db, std::vector<std::string> keys) {
+  if (db.dialect() != Dialect::kPostgres) return Status::Ok();
+  std::sort(keys.begin(), keys.end());
+  for (const std::string& key : keys) {
+    Stmt s = db.Q("SELECT pg_advisory_xact_lock(2003134823, hashtext(?))");
+    WEIGE_RETURN_IF_ERROR(s.Bind(1, key).Run());
+  }
+  return Status::Ok();
+}
+}  // namespace
+
+Status RateReserve(Store& store, const std::vector<RateLimit>& limits, int64_t window_ms,
+                   int64_t now, int64_t* wait_ms) {
+  Db& db = DbOf(store);
+  *wait_ms = 0;
+  Transaction tx;
+  WEIGE_RETURN_IF_ERROR(store.Begin(&tx, TxMode::kImmediate));
+  std::vector<std::string> keys;
+  for (const RateLimit& l : limits) keys.push_back(l.key);
+  WEIGE_RETURN_IF_ERROR(LockRateKeys(db, keys));
+  {
+    Stmt aged = db.Q("DELETE FROM rate_hits WHERE at <= ?");
+    WEIGE_RETURN_IF_ERROR(aged.Bind(1, now - window_ms).Run());
+  }
+  for (const RateLimit& l : limits) {
+    std::vector<std::pair<int64_t, int64_t>> hits;  // (at, n), oldest first
+    int64_t total = 0;
+    Stmt s = db.Q("SELECT at, n FROM rate_hits WHERE key = ? ORDER BY at");
+    s.Bind(1, l.key);
+    while (s.Step()) {
+      hits.emplace_back(s.Int(0), s.Int(1));
+      total += s.Int(1);
+    }
+    WEIGE_RETURN_IF_ERROR(s.status());
+    // Blocked until enough of the oldest attempts age out of the window.
+    for (const auto& [at, n] : hits) {
+      if (total < l.limit) break;
+      total -= n;
+      *wait_ms = std::max(*wait_ms, at + window_ms - now);
+    }
+  }
+  if (*wait_ms > 0) return Status::Ok();  // nothing recorded: rolled back
+  for (const RateLimit& l : limits) {
+    Stmt s = db.Q(
+        "INSERT INTO rate_hits(key, at, n) VALUES(?, ?, 1)"
+        " ON CONFLICT(key, at) DO UPDATE SET n = rate_hits.n + 1");
+    WEIGE_RETURN_IF_ERROR(s.Bind(1, l.key).Bind(2, now).Run());
+  }
+  return tx.Commit();
+}
+
+Status RateRelease(Store& store, const std::vector<std::string>& keys,
+                   const std::vector<std::string>& forget, int64_t at) {
+  Db& db = DbOf(store);
+  Transaction tx;
+  WEIGE_RETURN_IF_ERROR(store.Begin(&tx, TxMode::kImmediate));
+  std::vector<std::string> all = keys;
+  all.insert(all.end(), forget.begin(), forget.end());
+  WEIGE_RETURN_IF_ERROR(LockRateKeys(db, all));
+  for (const std::string& key : keys) {
+    Stmt s = db.Q("UPDATE rate_hits SET n = n - 1 WHERE key = ? AND at = ?");
+    WEIGE_RETURN_IF_ERROR(s.Bind(1, key).Bind(2, at).Run());
+  }
+  for (const std::string& key : forget) {
+    Stmt s = db.Q("DELETE FROM rate_hits WHERE key = ?");
+    WEIGE_RETURN_IF_ERROR(s.Bind(1, key).Run());
+  }
+  WEIGE_RETURN_IF_ERROR(db.Exec("DELETE FROM rate_hits WHERE n <= 0"));
+  return tx.Commit();
 }
 
 Status AdminManages(Store& store, const std::string& admin_id, const std::string& person_id) {

@@ -102,6 +102,28 @@ Status RevokeToken(Store& store, const std::string& token_hash, int64_t at, bool
 // Deletes tokens that expired before `before`.
 Status PurgeTokens(Store& store, int64_t before);
 
+// Sliding-window limits on attempts (failed sign-ins), kept in the store so
+// that every server of a fleet counts the same attempts and a restart
+// forgets none (issue 10). One attempt is recorded per key, at the server's
+// clock. RateReserve, in one transaction: when any key already holds
+// `limit` attempts in (now - window_ms, now], records nothing and sets
+// *wait_ms to the milliseconds until it holds fewer; else records one attempt
+// at `now` for every key and sets *wait_ms to 0. Concurrent reservations of a
+// key are serial (SQLite's write lock; on PostgreSQL a transaction-scoped
+// advisory lock per key), so parallel attempts cannot all pass. Attempts
+// older than the window are deleted as it runs: rows stay bounded by the
+// keys' limits.
+struct RateLimit {
+  std::string key;
+  int limit = 0;
+};
+Status RateReserve(Store& store, const std::vector<RateLimit>& limits, int64_t window_ms,
+                   int64_t now, int64_t* wait_ms);
+// Takes back the attempts RateReserve recorded at `at`: for each of `keys`
+// one attempt at `at`, and every attempt of each of `forget`.
+Status RateRelease(Store& store, const std::vector<std::string>& keys,
+                   const std::vector<std::string>& forget, int64_t at);
+
 // The console's account management. AdminManages: ok when `admin_id` is an
 // administrator whose scope reaches every grant of `person_id` (the rule of
 // person.upsert); else permission_denied. DeactivateAccount revokes every

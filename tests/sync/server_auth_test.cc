@@ -190,6 +190,7 @@ TEST_F(ExpiryTest, TokensExpire) {
 }
 
 class RateLimitTest : public ServerTest {
+ protected:
   std::vector<std::string> ServerArgs() override {
     return {"--login-limit", "3", "--ip-login-limit", "8", "--login-window", "2"};
   }
@@ -217,6 +218,33 @@ TEST_F(RateLimitTest, FailedLoginsAreLimitedPerPersonAndPerAddress) {
   // The window passes.
   std::this_thread::sleep_for(std::chrono::milliseconds(2200));
   EXPECT_NE(http().Login("worker1", TestPassword("worker1"), &r), "") << r.body;
+}
+
+// The failures are the store's, not one process's: a second server on the
+// same database (a fleet's other member, or this one restarted) refuses too.
+// Written first against the in-memory limiter, where the second server let
+// the right password in.
+TEST_F(RateLimitTest, FailedLoginsCountOnEveryServerOfTheDatabase) {
+  HttpReply r;
+  for (int i = 0; i < 3; ++i) {
+    http().Login("worker1", "wrong-password", &r);
+    EXPECT_EQ(r.status, 401);
+  }
+  ServerProcess other;
+  ASSERT_TRUE(other.Start(tmp_->path(), ServerArgs()));
+  HttpClient there(other.port());
+  EXPECT_EQ(there.Login("worker1", TestPassword("worker1"), &r), "");
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(r.json["reason"], "auth.rate_limited");
+  // A good sign-in there takes its attempt back and forgets the person's
+  // failures from that address, for both servers.
+  EXPECT_NE(there.Login("worker2", TestPassword("worker2")), "");
+  for (int i = 0; i < 2; ++i) there.Login("worker3", "wrong-password", &r);
+  EXPECT_NE(http().Login("worker3", TestPassword("worker3")), "");
+  for (int i = 0; i < 2; ++i) there.Login("worker3", "wrong-password", &r);
+  EXPECT_NE(http().Login("worker3", TestPassword("worker3")), "")
+      << "the failures before the good sign-in were forgotten";
+  EXPECT_EQ(other.Stop(), 0);
 }
 
 TEST(ServerToolTest, SetPasswordAndBootstrap) {
