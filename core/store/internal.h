@@ -172,6 +172,9 @@ void RegisterStatsQueries(QueryTable* t);
 void RegisterConsoleQueries(QueryTable* t);
 void RegisterPlaceCommands(CommandTable* t);
 void RegisterPlaceQueries(QueryTable* t);
+// map_queries.cc: map.buildings, map.tiles; map.tiles.set.
+void RegisterMapQueries(QueryTable* t);
+void RegisterMapCommands(CommandTable* t);
 
 // place.cc: where a WGS-84 position falls. RouteByLocation finds the nearest
 // building with coordinates within geo::kRouteRadiusM (inclusive; equal

@@ -184,6 +184,17 @@ ALTER TABLE outbox_v7 RENAME TO outbox;
 CREATE INDEX outbox_state ON outbox(state, seq);
 )sql";
 
+// 11: settings an administrator makes for every device (map_queries.cc):
+// one row per key, its value JSON text (NULL: the setting is cleared, kept
+// as a row so the change reaches devices as an upsert). Synced to every
+// device ("all", as departments and templates are). The first key is
+// "map.tiles", the base map's tile source.
+constexpr char kSettingsMigration[] = R"sql(
+CREATE TABLE settings(
+  key TEXT PRIMARY KEY, value TEXT, updated_by TEXT NOT NULL, updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 // Times are integer milliseconds since the epoch; JSON columns hold text.
 // A migration is one or two texts, run in one transaction.
 struct Migration {
@@ -298,12 +309,17 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kDuplicatesMigration},
     // 9: the outbox's command index, above.
     {kOutboxIndexMigration},
+    // 10: reserved for the migration another branch adds in parallel (the
+    // merge puts that one here); a no-op until then.
+    {"SELECT 1;"},
+    // 11: settings, above.
+    {kSettingsMigration},
 };
 
 constexpr const char* kContentTables[] = {
     "regions", "departments", "buildings", "households", "people", "roles",  "templates",
     "visits",  "coverage",    "patrols",   "items",      "reports", "events", "outbox",
-    nullptr};
+    "settings", nullptr};
 
 }  // namespace
 

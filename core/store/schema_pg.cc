@@ -220,6 +220,15 @@ CREATE INDEX reports_duplicate_of ON reports(duplicate_of) WHERE duplicate_of IS
 )sql"},
     // 5: the outbox's command lookups through one index (SQLite's migration 9).
     {kOutboxIndex},
+    // 6: reserved for the migration another branch adds in parallel (the
+    // merge puts that one here); a no-op until then.
+    {"SELECT 1;"},
+    // 7: settings for every device (SQLite's 11).
+    {R"sql(
+CREATE TABLE settings(
+  key TEXT PRIMARY KEY, value TEXT, updated_by TEXT NOT NULL, updated_at BIGINT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace
