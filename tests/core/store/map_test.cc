@@ -201,7 +201,8 @@ TEST_F(MapTest, TileSourceIsCheckedKeptAndSyncedToEveryDevice) {
       {"https://tiles.example/瓦片/{z}/{x}/{y}.png", "map.tiles_character"},
   };
   for (const Bad& b : bad) {
-    EXPECT_ERR(Exec("admin", "map.tiles.set", {{"url", b.url}}), "invalid_argument", b.reason) << b.url;
+    SCOPED_TRACE(b.url);
+    EXPECT_ERR(Exec("admin", "map.tiles.set", {{"url", b.url}}), "invalid_argument", b.reason);
   }
   EXPECT_ERR(Exec("admin", "map.tiles.set",
                   {{"url", "https://t.example/" + std::string(600, 'a') + "/{z}/{x}/{y}"}}),

@@ -161,8 +161,10 @@ function buildingList(buildings, onPick) {
 function sendTileTemplate(url) {
   const sw = navigator.serviceWorker;
   if (!sw) return Promise.resolve();
-  return sw.ready.then((reg) => {
-    const to = sw.controller || reg.active;
+  // ready never settles without a registration: wait a second at most.
+  const ready = Promise.race([sw.ready, new Promise((r) => setTimeout(() => r(null), 1000))]);
+  return ready.then((reg) => {
+    const to = sw.controller || (reg && reg.active);
     if (to) to.postMessage({ type: 'weige:tiles', url });
   }).catch(() => {});
 }
