@@ -36,11 +36,13 @@ export async function tileMap(frame, data, pick, { buildingLabel, north, northSh
   await tileSent(tiles.url);
   const layer = L.tileLayer(tiles.url, { maxZoom: tiles.max_zoom || 19, attribution: tiles.attribution || '' });
   layer.addTo(map);
-  const points = [];
-  for (const b of data.buildings) {
+  // The view first: a layer added to a map with none yet is drawn later,
+  // with no element to mark.
+  const placed = data.buildings.filter((b) => pos(b));
+  map.fitBounds(L.latLngBounds(placed.map((b) => [pos(b).lat, pos(b).lng])).pad(0.25),
+    { maxZoom: Math.min(18, tiles.max_zoom || 19) });
+  for (const b of placed) {
     const p = pos(b);
-    if (!p) continue;
-    points.push([p.lat, p.lng]);
     const m = L.circleMarker([p.lat, p.lng], { radius: 9, weight: 2, className: `app-map__dot app-band_${b.band}` })
       .addTo(map).on('click', () => pick(b));
     m.bindTooltip(buildingLabel(b));
@@ -51,7 +53,6 @@ export async function tileMap(frame, data, pick, { buildingLabel, north, northSh
       path.setAttribute('aria-label', buildingLabel(b));
     }
   }
-  map.fitBounds(L.latLngBounds(points).pad(0.25), { maxZoom: Math.min(18, tiles.max_zoom || 19) });
   L.control.scale({ metric: true, imperial: false, position: 'bottomleft' }).addTo(map);
   const North = L.Control.extend({
     onAdd() {
