@@ -179,15 +179,18 @@ test('the duplicate\'s resident follows the original and evaluates once it is cl
 // and the platform map's markers, in the core's bands, with its GCJ-02
 // positions; a tap opens the building's households and items.
 test.each([
-  ['worker1', 'worker', 'mg1'],
-  ['head1', 'grid_head', 'g1'],
-])('%s sees the map of their scope in the core\'s colour bands', async (person, role, scope) => {
+  ['worker1', 'worker', 'mg1', 'pages/worker/index'],
+  ['head1', 'grid_head', 'g1', 'staff/head/index'],
+])('%s sees the map of their scope in the core\'s colour bands', async (person, role, scope, home) => {
   const app = await launchAs(person, role, scope, async (run) => {
     await run('building.locate', 'admin', kSetupAt, { building_id: 'b1', lat: 39.905, lng: 116.656 });
     await run('building.locate', 'admin', kSetupAt, { building_id: 'b3', lat: 39.906, lng: 116.657 });
     await run('visit.record', 'worker1', kSetupAt, { visit_id: 'mv1', household_id: 'h3', cycle: currentCycle(),
       outcome: 'met' });
   });
+  const homePage = await app.open(home);
+  await tap(homePage.querySelector('.map'));
+  expect(app.client.callsOf('navigateTo').pop().url).toBe('/staff/map/index');
   const page = await app.open('staff/map/index');
   const want = await app.shell.query('map.buildings', { region_id: scope, cycle: currentCycle(), now: Date.now() });
   const rows = all(page, '.building').map((n) => ({ id: n.dom.dataset.id, band: n.dom.dataset.band,
