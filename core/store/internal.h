@@ -38,6 +38,10 @@ Status ManagesPerson(Db& db, const Actor& actor, const std::string& person_id);
 
 // permission_denied "permission.denied" unless Can(actor, action, target).
 Status Require(const Actor& actor, Action action, const Target& target);
+// Departments, checklist templates and the settings serve the whole
+// district, beyond any subtree: ok only for an administrator of everything
+// (scope "*"), else permission_denied "permission.denied".
+Status RequireAdminOfEverything(const Actor& actor);
 
 // An item as stored.
 struct ItemRow {

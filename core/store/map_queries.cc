@@ -168,12 +168,8 @@ Result MapTilesSet(Tx& tx) {
   Status s;
   if (url) s = map::ValidateTileTemplate(*url);
   if (!s.ok()) return Result::Fail(s);
-  bool admin = false;
-  for (const Grant& g : tx.actor().grants) admin = admin || (g.role == Role::kAdmin && g.scope_id == kEverywhere);
-  if (!admin) {
-    return Result::Fail(PermissionDenied("permission.denied",
-                                         "only an administrator of everything sets the base map"));
-  }
+  s = RequireAdminOfEverything(tx.actor());
+  if (!s.ok()) return Result::Fail(s);
   Json value;
   if (url) {
     value = {{"url", *url},
