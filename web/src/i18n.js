@@ -240,6 +240,7 @@ const zh = {
   'finding.remove': '删除此问题',
 
   ...texts.categories['zh-CN'],
+  ...texts.mapBands['zh-CN'],
 
   'state.open': '待处理',
   'state.assigned': '已指派',
@@ -427,12 +428,6 @@ const zh = {
   'map.north_short': '北',
   'map.m': '{n} 米',
   'map.km': '{n} 千米',
-  'map.band.overdue': '有超期',
-  'map.band.open': '有待办',
-  'map.band.empty': '无住户',
-  'map.band.unvisited': '未走访',
-  'map.band.partial': '部分走访',
-  'map.band.done': '已走访',
   'map.building_counts': '走访 {visited}/{households} 户 · 未销号 {open} 项 · 超期 {overdue} 项',
   'map.households': '住户（{n}）',
   'map.items': '整改项（{n}）',
@@ -695,6 +690,7 @@ const en = {
   'finding.remove': 'Remove this problem',
 
   ...texts.categories.en,
+  ...texts.mapBands.en,
 
   'state.open': 'Open',
   'state.assigned': 'Assigned',
@@ -882,12 +878,6 @@ const en = {
   'map.north_short': 'N',
   'map.m': '{n} m',
   'map.km': '{n} km',
-  'map.band.overdue': 'Overdue',
-  'map.band.open': 'Open items',
-  'map.band.empty': 'No households',
-  'map.band.unvisited': 'Not visited',
-  'map.band.partial': 'Partly visited',
-  'map.band.done': 'Visited',
   'map.building_counts': 'Visited {visited}/{households} · {open} open · {overdue} overdue',
   'map.households': 'Households ({n})',
   'map.items': 'Items ({n})',

@@ -69,12 +69,6 @@ const zh = Object.assign({
   'map.items': '整改项',
   'map.unlocated': '未定位',
   'map.counts': '走访 {visited}/{households} 户（{pct}）· 未销号 {open} · 超期 {overdue}',
-  'map.band.overdue': '有超期',
-  'map.band.open': '有待办',
-  'map.band.empty': '无住户',
-  'map.band.unvisited': '未走访',
-  'map.band.partial': '部分走访',
-  'map.band.done': '已走访',
   'dept.title': '部门任务',
   'dept.to_ack': '待报到',
   'dept.tasks': '本部门整改项',
@@ -189,7 +183,7 @@ const zh = Object.assign({
   'item.ack_deadline': '报到期限 {time}',
   'person.someone': '工作人员',
   'login.pending_here': '本机保存着 {name} 的 {n} 条未同步记录，本人登录后会自动上传',
-}, texts.categories['zh-CN']);
+}, texts.categories['zh-CN'], texts.mapBands['zh-CN']);
 
 const en = Object.assign({
   'app.name': 'Weige',
@@ -255,12 +249,6 @@ const en = Object.assign({
   'map.items': 'Items',
   'map.unlocated': 'no position',
   'map.counts': 'Visited {visited}/{households} ({pct}) · {open} open · {overdue} overdue',
-  'map.band.overdue': 'Overdue',
-  'map.band.open': 'Open items',
-  'map.band.empty': 'No households',
-  'map.band.unvisited': 'Not visited',
-  'map.band.partial': 'Partly visited',
-  'map.band.done': 'Visited',
   'dept.title': 'Department tasks',
   'dept.to_ack': 'To acknowledge',
   'dept.tasks': 'Items of this department',
@@ -375,7 +363,7 @@ const en = Object.assign({
   'item.ack_deadline': 'Acknowledge by {time}',
   'person.someone': 'Staff',
   'login.pending_here': 'This phone keeps {n} unsynced records of {name}; they are sent when that person signs in',
-}, texts.categories.en);
+}, texts.categories.en, texts.mapBands.en);
 
 // The core's reason keys (core/store, core/domain), for people.
 // The core's reason keys (core/store, core/domain), for people: the shared
