@@ -2,7 +2,7 @@
 // object per line, {"bench", "metric", "value", "unit"}; progress goes to
 // stderr. Run through build-scripts/bench.sh.
 //
-//   weige_bench [--dir DIR] [--only visit|fullscale|place] [--runs N] [--commands N]
+//   weige_bench [--dir DIR] [--only visit|fullscale|place|map] [--runs N] [--commands N]
 //               [--pragma SQL] [--keep] [--pg URL]
 //   weige_bench --replay SETUP.jsonl COMMANDS.jsonl [--sync normal|full] [--runs N]
 //
@@ -23,6 +23,7 @@
 //   server runs it for /api/v1/query, its JSON text included.
 // - stats.rollup: the whole district, median of several runs.
 // - place.route: routing a position to the nearest building (BenchPlace).
+// - map.buildings: a worker's and a grid head's map (BenchMap; --only map).
 // - --replay: the wasm bench's own work, natively (tests/wasm/bench/bench.mjs
 //   writes the files): a fresh device store per run (WAL, EXCLUSIVE locking
 //   as the wasm build, the given synchronous), SETUP's commands, then
@@ -502,6 +503,42 @@ void BenchPlace(Store* store) {
        "ratio");
 }
 
+// map.buildings (issue 12 item 2): the map of a worker's micro-grid and of a
+// grid head's grid as the app asks for it, over a sample of the full-scale
+// district's micro-grids and the grids they belong to (JSON text included).
+void BenchMap(Store* store, const Json& meta) {
+  const Json& summary = meta["summary"];
+  const std::string cycle = summary["cycle"].get<std::string>();
+  const int64_t now = summary["now"].get<int64_t>();
+  std::vector<std::string> mgs;
+  Microgrids(store, summary["district_id"].get<std::string>(), cycle, now, 8, &mgs);
+  std::vector<double> mg_ms, grid_ms;
+  size_t buildings = 0;
+  for (int round = 0; round < 3; ++round) {  // round 0 warms the cache
+    for (const std::string& mg : mgs) {
+      const std::string grid = mg.substr(0, mg.rfind('m'));
+      const std::pair<std::string, std::string> asks[] = {{"p-w-" + mg, mg}, {"p-g-" + grid, grid}};
+      for (int k = 0; k < 2; ++k) {
+        const std::string text = weige::DumpJson(Json{
+            {"actor", asks[k].first}, {"region_id", asks[k].second}, {"cycle", cycle}, {"now", now}});
+        auto t0 = Clock::now();
+        Result r = store->Query("map.buildings", text);
+        std::string body = r.Dump();
+        double ms = Seconds(t0, Clock::now()) * 1000;
+        if (!r.ok()) Die("map.buildings " + asks[k].second, r.status);
+        if (round == 0 && k == 0) buildings += r.value["buildings"].size();
+        if (round > 0) (k == 0 ? mg_ms : grid_ms).push_back(ms);
+      }
+    }
+  }
+  std::fprintf(stderr, "map.buildings: %zu micro-grids (%zu buildings) and their grids\n", mgs.size(),
+               buildings);
+  Emit("map.buildings", "microgrid_p50", Percentile(mg_ms, 0.5), "ms");
+  Emit("map.buildings", "microgrid_p99", Percentile(mg_ms, 0.99), "ms");
+  Emit("map.buildings", "grid_p50", Percentile(grid_ms, 0.5), "ms");
+  Emit("map.buildings", "grid_p99", Percentile(grid_ms, 0.99), "ms");
+}
+
 void BenchFullScale(const Args& a) {
   Json meta;
   std::unique_ptr<Store> store = FullScale(a, &meta);
@@ -531,6 +568,7 @@ void BenchFullScale(const Args& a) {
   }
   Emit("stats.rollup", "district_median", Median(rollup), "ms");
   BenchPlace(store.get());
+  BenchMap(store.get(), meta);
 
   // A sample of micro-grids across the district.
   std::vector<std::string> mgs;
@@ -669,6 +707,11 @@ int main(int argc, char** argv) {
     Json meta;
     std::unique_ptr<Store> store = FullScale(a, &meta);
     BenchPlace(store.get());
+  }
+  if (a.only == "map") {
+    Json meta;
+    std::unique_ptr<Store> store = FullScale(a, &meta);
+    BenchMap(store.get(), meta);
   }
   return 0;
 }

@@ -118,12 +118,21 @@ const Route kRoutes[] = {
 // The web app's policy: its own scripts only (no inline script, no eval: the
 // wasm glue is built with -sDYNAMIC_EXECUTION=0), a Worker and WebAssembly
 // ('wasm-unsafe-eval'), photos shown from blob: URLs, no framing. Inline
-// styles: the views set style attributes in their markup.
+// styles: the views set style attributes in their markup. Images from any
+// http(s) origin: the base map's tiles come from the tile server an
+// administrator names at run time (map.tiles.set); scripts and connections
+// stay 'self'.
 constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
-    "connect-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
-    "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'";
+    "connect-src 'self'; img-src 'self' blob: data: https: http:; style-src 'self' 'unsafe-inline'; "
+    "font-src 'self' data:; manifest-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+// The service worker's (web/sw.js): the same, but it may fetch from any
+// http(s) origin, as it fetches the tiles it keeps for offline use (its own
+// code fetches only URLs of the tile template the page gave it).
+constexpr const char* kServiceWorkerPolicy =
+    "default-src 'self'; script-src 'self'; connect-src 'self' https: http:; "
+    "img-src 'self' https: http:; object-src 'none'; base-uri 'none'";
 
 int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -1112,7 +1121,8 @@ void HttpServer::Static(const Request& req, Reply* out) {
     out->fd_size = static_cast<uint64_t>(st.st_size);
   }
   out->type = MimeType(resolved);
-  out->Header("Content-Security-Policy", kContentSecurityPolicy);
+  const bool service_worker = resolved.size() >= 6 && resolved.compare(resolved.size() - 6, 6, "/sw.js") == 0;
+  out->Header("Content-Security-Policy", service_worker ? kServiceWorkerPolicy : kContentSecurityPolicy);
   out->Header("X-Content-Type-Options", "nosniff");
   out->Header("X-Frame-Options", "DENY");
   out->Header("Referrer-Policy", "no-referrer");

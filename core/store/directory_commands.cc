@@ -22,14 +22,6 @@ Status RequireAnyAdmin(const Actor& actor) {
   return PermissionDenied("permission.denied", "only an administrator may do this");
 }
 
-// Departments and checklist templates serve the whole district, beyond any
-// subtree: only an administrator of everything manages them.
-Status RequireAdminOfEverything(const Actor& actor) {
-  for (const Grant& g : actor.grants) {
-    if (g.role == Role::kAdmin && g.scope_id == kEverywhere) return Status::Ok();
-  }
-  return PermissionDenied("permission.denied", "only an administrator of everything may do this");
-}
 
 // Whether `actor` administers a grant of `role` over `scope` (whose target is
 // `target`): an administrator whose scope reaches it; "everywhere" and

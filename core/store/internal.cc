@@ -89,6 +89,13 @@ Status Require(const Actor& actor, Action action, const Target& target) {
                                                    std::string(ActionName(action)) + " here");
 }
 
+Status RequireAdminOfEverything(const Actor& actor) {
+  for (const Grant& g : actor.grants) {
+    if (g.role == Role::kAdmin && g.scope_id == kEverywhere) return Status::Ok();
+  }
+  return PermissionDenied("permission.denied", "only an administrator of everything may do this");
+}
+
 const char kItemColumns[] =
     "i.id, i.microgrid_id, i.building_id, i.household_id, i.category, i.title, i.description,"
     " i.state, i.source, i.source_id, i.owner_person, i.owner_dept, i.escalated_to,"

@@ -38,6 +38,10 @@ Status ManagesPerson(Db& db, const Actor& actor, const std::string& person_id);
 
 // permission_denied "permission.denied" unless Can(actor, action, target).
 Status Require(const Actor& actor, Action action, const Target& target);
+// Departments, checklist templates and the settings serve the whole
+// district, beyond any subtree: ok only for an administrator of everything
+// (scope "*"), else permission_denied "permission.denied".
+Status RequireAdminOfEverything(const Actor& actor);
 
 // An item as stored.
 struct ItemRow {
@@ -172,6 +176,9 @@ void RegisterStatsQueries(QueryTable* t);
 void RegisterConsoleQueries(QueryTable* t);
 void RegisterPlaceCommands(CommandTable* t);
 void RegisterPlaceQueries(QueryTable* t);
+// map_queries.cc: map.buildings, map.tiles; map.tiles.set.
+void RegisterMapQueries(QueryTable* t);
+void RegisterMapCommands(CommandTable* t);
 
 // place.cc: where a WGS-84 position falls. RouteByLocation finds the nearest
 // building with coordinates within geo::kRouteRadiusM (inclusive; equal

@@ -186,12 +186,23 @@ CREATE INDEX outbox_state ON outbox(state, seq);
 
 // 10: attempts counted against sliding-window limits (failed sign-ins), in
 // the store so that a fleet's servers share them (sync_store.h RateReserve).
-// n attempts by key at one millisecond; `at` alone answers the purge.
+// n attempts of a key in the bucket starting at `at`; `at` alone answers the purge.
 constexpr char kRateHitsMigration[] = R"sql(
 CREATE TABLE rate_hits(
   key TEXT NOT NULL, at INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(key, at)
 ) WITHOUT ROWID;
 CREATE INDEX rate_hits_at ON rate_hits(at);
+)sql";
+
+// 11: settings an administrator makes for every device (map_queries.cc):
+// one row per key, its value JSON text (NULL: the setting is cleared, kept
+// as a row so the change reaches devices as an upsert). Synced to every
+// device ("all", as departments and templates are). The first key is
+// "map.tiles", the base map's tile source.
+constexpr char kSettingsMigration[] = R"sql(
+CREATE TABLE settings(
+  key TEXT PRIMARY KEY, value TEXT, updated_by TEXT NOT NULL, updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql";
 
 // Times are integer milliseconds since the epoch; JSON columns hold text.
@@ -310,12 +321,14 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kOutboxIndexMigration},
     // 10: rate-limit attempts, above.
     {kRateHitsMigration},
+    // 11: settings, above.
+    {kSettingsMigration},
 };
 
 constexpr const char* kContentTables[] = {
     "regions", "departments", "buildings", "households", "people", "roles",  "templates",
     "visits",  "coverage",    "patrols",   "items",      "reports", "events", "outbox",
-    nullptr};
+    "settings", nullptr};
 
 }  // namespace
 

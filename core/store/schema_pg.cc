@@ -227,6 +227,12 @@ CREATE TABLE rate_hits(
 );
 CREATE INDEX rate_hits_at ON rate_hits(at);
 )sql"},
+    // 7: settings for every device (SQLite's 11).
+    {R"sql(
+CREATE TABLE settings(
+  key TEXT PRIMARY KEY, value TEXT, updated_by TEXT NOT NULL, updated_at BIGINT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

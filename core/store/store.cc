@@ -98,6 +98,8 @@ Status Store::Open(const std::string& path, const OpenOptions& options,
   RegisterConsoleQueries(&store->queries_);
   RegisterPlaceCommands(&store->commands_);
   RegisterPlaceQueries(&store->queries_);
+  RegisterMapQueries(&store->queries_);
+  RegisterMapCommands(&store->commands_);
   store->templates_ = std::make_unique<TemplateCache>();
   *out = std::move(store);
   return Status::Ok();

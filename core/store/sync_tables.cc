@@ -81,6 +81,7 @@ const std::vector<Table>& Tables() {
        "ORDER BY x.scope_id, x.role, x.person_id",  // as SQLite scanned it (roles_scope)
        true},
       {"templates", {"id", "version"}, {"id", "version", "body", "published_at"}, {{"'all'"}}},
+      {"settings", {"key"}, {"key", "value", "updated_by", "updated_at"}, {{"'all'"}}},
       {"visits",
        {"id"},
        {"id", "household_id", "microgrid_id", "cycle", "outcome", "counts", "worker_id", "at",
@@ -141,6 +142,7 @@ const std::vector<EntityKeys>& EventEntities() {
       {"person", nullptr, {"'p:' || @entity_id"}},
       {"department", nullptr, {"'all'"}},
       {"template", nullptr, {"'all'"}},
+      {"setting", nullptr, {"'all'"}},
   };
   return e;
 }

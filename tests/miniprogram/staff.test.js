@@ -174,3 +174,47 @@ test('the duplicate\'s resident follows the original and evaluates once it is cl
   expect(find(page, '.evaluate', ofB)).toHaveLength(0);
   await app.close();
 });
+
+// The map page (staff/map, issue 12): the core's map.buildings as the list
+// and the platform map's markers, in the core's bands, with its GCJ-02
+// positions; a tap opens the building's households and items.
+test.each([
+  ['worker1', 'worker', 'mg1', 'pages/worker/index'],
+  ['head1', 'grid_head', 'g1', 'staff/head/index'],
+])('%s sees the map of their scope in the core\'s colour bands', async (person, role, scope, home) => {
+  const app = await launchAs(person, role, scope, async (run) => {
+    await run('building.locate', 'admin', kSetupAt, { building_id: 'b1', lat: 39.905, lng: 116.656 });
+    await run('building.locate', 'admin', kSetupAt, { building_id: 'b3', lat: 39.906, lng: 116.657 });
+    await run('visit.record', 'worker1', kSetupAt, { visit_id: 'mv1', household_id: 'h3', cycle: currentCycle(),
+      outcome: 'met' });
+  });
+  const homePage = await app.open(home);
+  await tap(homePage.querySelector('.map'));
+  expect(app.client.callsOf('navigateTo').pop().url).toBe('/staff/map/index');
+  const page = await app.open('staff/map/index');
+  const want = await app.shell.query('map.buildings', { region_id: scope, cycle: currentCycle(), now: Date.now() });
+  const rows = all(page, '.building').map((n) => ({ id: n.dom.dataset.id, band: n.dom.dataset.band,
+    colour: n.dom.dataset.colour, position: n.dom.dataset.position }));
+  expect(rows.map((r) => [r.id, r.band])).toEqual(want.buildings.map((b) => [b.building_id, b.band]));
+  expect(new Set(rows.map((r) => r.band)).size).toBeGreaterThan(1);  // the world's items and visits differ
+  for (const r of rows) {
+    const b = want.buildings.find((x) => x.building_id === r.id);
+    expect(r.position).toBe(b.gcj02 ? `${b.gcj02.lat.toFixed(5)}, ${b.gcj02.lng.toFixed(5)}` : '未定位');
+  }
+  const colours = {};
+  for (const r of rows) colours[r.band] = r.colour;
+  expect(new Set(Object.values(colours)).size).toBe(Object.keys(colours).length);  // one colour per band
+  const markers = page.instance.data.markers;
+  expect(markers.map((m) => [m.latitude, m.longitude])).toEqual(
+    want.buildings.filter((b) => b.gcj02).map((b) => [b.gcj02.lat, b.gcj02.lng]));
+  expect(markers.map((m) => m.label.bgColor)).toEqual(
+    want.buildings.filter((b) => b.gcj02).map((b) => colours[b.band]));
+  // Tap b1: its households and items (the world's items at b1 for this scope).
+  await tap(find(page, '.building', (d) => d.id === 'b1')[0]);
+  expect(page.querySelector('.picked').dom.dataset.id).toBe('b1');
+  expect(all(page, '.household').map((n) => n.dom.dataset.id).sort()).toEqual(['h1', 'h2']);
+  const items = await app.shell.query('items.checklist', { building_id: 'b1', now: Date.now() });
+  expect(ids(page, '.item')).toEqual(items.items.map((i) => i.id));
+  expect(items.items.length).toBeGreaterThan(0);
+  await app.close();
+});

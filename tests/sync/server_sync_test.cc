@@ -360,6 +360,24 @@ TEST_F(StaticTest, CacheControlFollowsTheFileName) {
   }
 }
 
+// The page's policy lets base-map tiles load from the tile server an
+// administrator names (images from any http(s) origin) and nothing else
+// leave 'self'; the service worker's lets it fetch those tiles (issue 12).
+TEST_F(StaticTest, TilesMayLoadAndOnlyTheServiceWorkerFetchesThem) {
+  HttpReply page = http().Get("/index.html");
+  const std::string p = page.header("Content-Security-Policy");
+  EXPECT_NE(p.find("img-src 'self' blob: data: https: http:;"), std::string::npos) << p;
+  EXPECT_NE(p.find("connect-src 'self';"), std::string::npos) << p;
+  EXPECT_NE(p.find("script-src 'self' 'wasm-unsafe-eval';"), std::string::npos) << p;
+  HttpReply sw = http().Get("/sw.js");
+  const std::string w = sw.header("Content-Security-Policy");
+  EXPECT_NE(w.find("connect-src 'self' https: http:;"), std::string::npos) << w;
+  EXPECT_NE(w.find("script-src 'self';"), std::string::npos) << w;
+  for (const char* f : {"/app.js", "/chunk-7QX2KD3M.js"}) {
+    EXPECT_EQ(http().Get(f).header("Content-Security-Policy"), p) << f;
+  }
+}
+
 TEST_F(SyncServerTest, SigtermFinishesInFlightAndLosesNothing) {
   // A 500-command push in flight when SIGTERM arrives still gets its answers.
   Json batch = Json::array();

@@ -7,27 +7,29 @@ import { h, button, errorBox, busy, field, input, fmtDate, toast, errorText, isN
   userError } from './ui.js';
 import { Sync } from './sync.js';
 import { login, logout } from './net.js';
-import { workerDue, workerItems, visitView } from './views/worker.js';
+import { workerDue, workerItems, workerMap, visitView } from './views/worker.js';
 import { itemView } from './views/items.js';
 import { captainList, captainPatrol, captainNew } from './views/captain.js';
 import { residentReport, residentMine } from './views/resident.js';
-import { gridDash, gridQueue } from './views/gridhead.js';
+import { gridDash, gridQueue, gridMap } from './views/gridhead.js';
 import { deptItems } from './views/department.js';
 import { inboxView, dismissedIds } from './views/inbox.js';
-import { consoleTree, consolePeople, consoleAudit, consoleTemplates, consoleRegisters } from './views/console.js';
+import { consoleTree, consolePeople, consoleAudit, consoleTemplates, consoleRegisters,
+  consoleTiles } from './views/console.js';
 
 const homes = { worker: '#/worker', captain: '#/captain', resident: '#/resident',
   grid_head: '#/grid', admin: '#/console', department: '#/dept' };
 
 const routes = [
-  [/^worker$/, workerDue], [/^worker\/items$/, workerItems],
+  [/^worker$/, workerDue], [/^worker\/items$/, workerItems], [/^worker\/map$/, workerMap],
   [/^visit\/(?<household>[^/]+)$/, visitView], [/^item\/(?<id>[^/]+)$/, itemView],
   [/^captain$/, captainList], [/^captain\/patrol$/, captainPatrol], [/^captain\/new$/, captainNew],
   [/^resident$/, residentReport], [/^resident\/mine$/, residentMine],
-  [/^grid$/, gridDash], [/^grid\/queue$/, gridQueue], [/^dept$/, deptItems],
+  [/^grid$/, gridDash], [/^grid\/queue$/, gridQueue], [/^grid\/map$/, gridMap], [/^dept$/, deptItems],
   [/^inbox$/, inboxView],
   [/^console$/, consoleTree], [/^console\/people$/, consolePeople], [/^console\/audit$/, consoleAudit],
   [/^console\/templates$/, consoleTemplates], [/^console\/registers$/, consoleRegisters],
+  [/^console\/tiles$/, consoleTiles],
 ];
 // An administrator's console reads from the server: a session whose every
 // grant is an administrator's opens no database and replicates nothing.

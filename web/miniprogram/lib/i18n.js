@@ -62,6 +62,13 @@ const zh = Object.assign({
   'head.to_assign': '待指派',
   'head.to_verify': '待核验销号',
   'head.escalated': '吹哨待报到',
+  'head.map': '楼栋地图',
+  'worker.map': '楼栋地图',
+  'map.title': '楼栋地图',
+  'map.households': '住户',
+  'map.items': '整改项',
+  'map.unlocated': '未定位',
+  'map.counts': '走访 {visited}/{households} 户（{pct}）· 未销号 {open} · 超期 {overdue}',
   'dept.title': '部门任务',
   'dept.to_ack': '待报到',
   'dept.tasks': '本部门整改项',
@@ -176,7 +183,7 @@ const zh = Object.assign({
   'item.ack_deadline': '报到期限 {time}',
   'person.someone': '工作人员',
   'login.pending_here': '本机保存着 {name} 的 {n} 条未同步记录，本人登录后会自动上传',
-}, texts.categories['zh-CN']);
+}, texts.categories['zh-CN'], texts.mapBands['zh-CN']);
 
 const en = Object.assign({
   'app.name': 'Weige',
@@ -235,6 +242,13 @@ const en = Object.assign({
   'head.to_assign': 'To assign',
   'head.to_verify': 'To verify',
   'head.escalated': 'Escalated, awaiting acknowledgement',
+  'head.map': 'Building map',
+  'worker.map': 'Building map',
+  'map.title': 'Building map',
+  'map.households': 'Households',
+  'map.items': 'Items',
+  'map.unlocated': 'no position',
+  'map.counts': 'Visited {visited}/{households} ({pct}) · {open} open · {overdue} overdue',
   'dept.title': 'Department tasks',
   'dept.to_ack': 'To acknowledge',
   'dept.tasks': 'Items of this department',
@@ -349,7 +363,7 @@ const en = Object.assign({
   'item.ack_deadline': 'Acknowledge by {time}',
   'person.someone': 'Staff',
   'login.pending_here': 'This phone keeps {n} unsynced records of {name}; they are sent when that person signs in',
-}, texts.categories.en);
+}, texts.categories.en, texts.mapBands.en);
 
 // The core's reason keys (core/store, core/domain), for people.
 // The core's reason keys (core/store, core/domain), for people: the shared

@@ -178,4 +178,24 @@ function localTemplate(body, lang) {
   });
 }
 
-module.exports = { kCategories, categories, reasons, localTemplate };
+// The colour bands of the map (core/domain/map_rules.h), by the core's names.
+const mapBands = {
+  'zh-CN': {
+    'map.band.overdue': '有超期',
+    'map.band.open': '有待办',
+    'map.band.empty': '无住户',
+    'map.band.unvisited': '未走访',
+    'map.band.partial': '部分走访',
+    'map.band.done': '已走访',
+  },
+  en: {
+    'map.band.overdue': 'Overdue',
+    'map.band.open': 'Open items',
+    'map.band.empty': 'No households',
+    'map.band.unvisited': 'Not visited',
+    'map.band.partial': 'Partly visited',
+    'map.band.done': 'Visited',
+  },
+};
+
+module.exports = { kCategories, categories, reasons, mapBands, localTemplate };

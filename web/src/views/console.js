@@ -16,6 +16,7 @@ function consoleTabs(active) {
     { key: 'people', label: t('console.tab_people'), href: '#/console/people' },
     { key: 'registers', label: t('console.tab_registers'), href: '#/console/registers' },
     { key: 'templates', label: t('console.tab_templates'), href: '#/console/templates' },
+    { key: 'tiles', label: t('console.tab_tiles'), href: '#/console/tiles' },
     { key: 'audit', label: t('console.tab_audit'), href: '#/console/audit' },
   ], active);
 }
@@ -462,6 +463,51 @@ export async function consoleTemplates() {
         onclick: () => { addR({ question: '', equals: true, finding: { category: kCategories[0], title: '' } }); render(); } }, 'default'))),
     h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('console.preview')), preview),
     h('div', { class: 'app-pad' }, publish, err, done));
+}
+
+// ---------------------------------------------------------------- base map
+
+// The base map's tile source (map.tiles.set): the core checks the template
+// and says why it refuses one; saved, it syncs to every device.
+export async function consoleTiles() {
+  const { tiles } = await serverQuery('map.tiles', {});
+  const url = input({ type: 'url', id: 'tiles-url', value: tiles ? tiles.url : '', spellcheck: 'false',
+    autocapitalize: 'none', placeholder: 'https://tiles.example.gov.cn/{z}/{x}/{y}.png' });
+  const datum = select([['wgs84', t('console.tiles_datum_wgs84')], ['gcj02', t('console.tiles_datum_gcj02')]],
+    { id: 'tiles-datum', value: tiles ? tiles.datum : 'wgs84' });
+  const attribution = input({ type: 'text', id: 'tiles-attribution', value: tiles && tiles.attribution ? tiles.attribution : '' });
+  const maxZoom = input({ type: 'number', id: 'tiles-max-zoom', min: 1, max: 22, value: String(tiles ? tiles.max_zoom : 19) });
+  const current = h('p', { class: 'app-hint app-pad', id: 'tiles-current', role: 'status' });
+  const show = (v) => {
+    current.textContent = v ? `${t('console.tiles_current')}: ${v.url}` : t('console.tiles_none');
+    current.dataset.url = v ? v.url : '';
+  };
+  show(tiles);
+  const err = errorBox();
+  const save = button(t('console.tiles_save'), { id: 'tiles-save' });
+  const clear = button(t('console.tiles_clear'), { id: 'tiles-clear' }, 'default');
+  save.addEventListener('click', () => busy(save, err, async () => {
+    const payload = { url: url.value.trim(), datum: datum.value, max_zoom: Number(maxZoom.value) || 19 };
+    if (attribution.value.trim()) payload.attribution = attribution.value.trim();
+    const r = await serverCommand('map.tiles.set', payload);
+    show(r.tiles);
+    current.textContent += ` · ${t('console.tiles_saved')}`;
+  }));
+  clear.addEventListener('click', () => busy(clear, err, async () => {
+    await serverCommand('map.tiles.set', {});
+    url.value = '';
+    show(null);
+    current.textContent += ` · ${t('console.tiles_cleared')}`;
+  }));
+  return page('console-tiles', 'tiles',
+    h('p', { class: 'app-para app-pad' }, t('console.tiles_intro')),
+    h('div', { class: 'weui-cells weui-cells_form' },
+      field(t('console.tiles_url'), url, { hint: t('console.tiles_url_hint'), stack: true }),
+      field(t('console.tiles_datum'), datum),
+      field(t('console.tiles_attribution'), attribution),
+      field(t('console.tiles_max_zoom'), maxZoom)),
+    h('div', { class: 'app-pad' }, save, ' ', clear, err),
+    current);
 }
 
 // ---------------------------------------------------------------- registers

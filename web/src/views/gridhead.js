@@ -5,6 +5,7 @@ import { app, query, currentCycle, placeName } from '../app.js';
 import { t } from '../i18n.js';
 import { h, tabs, pct, emptyState } from '../ui.js';
 import { itemList } from './items.js';
+import { mapPage } from './map.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -19,7 +20,13 @@ function gridTabs(active) {
   return tabs([
     { key: 'dash', label: t('grid.tab_dash'), href: '#/grid' },
     { key: 'queue', label: t('grid.tab_queue'), href: '#/grid/queue' },
+    { key: 'map', label: t('map.tab'), href: '#/grid/map' },
   ], active);
+}
+
+/** The grid's map (views/map.js). */
+export function gridMap() {
+  return mapPage('grid_head', gridTabs('map'));
 }
 
 /** Horizontal bars: rows [{label, value (0..1 or null)}]. */

@@ -6,12 +6,19 @@ import { h, tabs, cells, field, input, textarea, select, radios, button, busy, e
   toast, emptyState, pct } from '../ui.js';
 import { photoField } from '../photos.js';
 import { itemList } from './items.js';
+import { mapPage } from './map.js';
 
 function workerTabs(active) {
   return tabs([
     { key: 'due', label: t('worker.tab_due'), href: '#/worker' },
     { key: 'items', label: t('worker.tab_items'), href: '#/worker/items' },
+    { key: 'map', label: t('map.tab'), href: '#/worker/map' },
   ], active);
+}
+
+/** The micro-grid's map (views/map.js). */
+export function workerMap() {
+  return mapPage('worker', workerTabs('map'));
 }
 
 function microgridId() {

@@ -68,5 +68,8 @@ Component({
     onItems() {
       wx.navigateTo({ url: '/pages/worker/items' });
     },
+    onMap() {
+      wx.navigateTo({ url: '/staff/map/index' });  // the staff sub-package
+    },
   },
 });

@@ -26,6 +26,9 @@ Component({
   data: { s: {}, name: '', cycle: '', figures: [], microgrids: [], toAssign: [], toVerify: [],
     escalated: [], loaded: false, error: '' },
   methods: {
+    onMap() {
+      wx.navigateTo({ url: '/staff/map/index' });
+    },
     async load() {
       try {
         const sh = await shell();
