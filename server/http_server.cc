@@ -666,7 +666,7 @@ void HttpServer::Login(const Request& req, Reply* out) {
   const int64_t expires = now + options_.token_ttl_ms;
   {
     auto w = pool_->Write();
-    s = store::RateRelease(*w, keys.release, keys.forget, now);
+    s = store::RateRelease(*w, keys.release, keys.forget, options_.login_window_ms, now);
     if (s.ok()) s = store::SaveToken(*w, Sha256Hex(token), person, now, expires);
   }
   if (!s.ok()) return SendError(out, s);

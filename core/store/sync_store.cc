@@ -301,12 +301,21 @@ Status LockRateKeys(Db& db, std::vector<std::string> keys) {
   }
   return Status::Ok();
 }
+
+// Attempts are counted in buckets of 1/60 of the window, so that a key holds
+// at most 61 rows whatever its rate (an API key's thousands a minute): the
+// window slides by a bucket, and an attempt ages out up to a bucket early.
+int64_t RateBucket(int64_t at, int64_t window_ms) {
+  const int64_t width = std::max<int64_t>(1, window_ms / 60);
+  return at - ((at % width) + width) % width;
+}
 }  // namespace
 
 Status RateReserve(Store& store, const std::vector<RateLimit>& limits, int64_t window_ms,
                    int64_t now, int64_t* wait_ms) {
   Db& db = DbOf(store);
   *wait_ms = 0;
+  now = RateBucket(now, window_ms);
   Transaction tx;
   WEIGE_RETURN_IF_ERROR(store.Begin(&tx, TxMode::kImmediate));
   std::vector<std::string> keys;
@@ -344,8 +353,9 @@ Status RateReserve(Store& store, const std::vector<RateLimit>& limits, int64_t w
 }
 
 Status RateRelease(Store& store, const std::vector<std::string>& keys,
-                   const std::vector<std::string>& forget, int64_t at) {
+                   const std::vector<std::string>& forget, int64_t window_ms, int64_t at) {
   Db& db = DbOf(store);
+  at = RateBucket(at, window_ms);
   Transaction tx;
   WEIGE_RETURN_IF_ERROR(store.Begin(&tx, TxMode::kImmediate));
   std::vector<std::string> all = keys;

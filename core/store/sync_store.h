@@ -105,7 +105,9 @@ Status PurgeTokens(Store& store, int64_t before);
 // Sliding-window limits on attempts (failed sign-ins), kept in the store so
 // that every server of a fleet counts the same attempts and a restart
 // forgets none (issue 10). One attempt is recorded per key, at the server's
-// clock. RateReserve, in one transaction: when any key already holds
+// clock, in buckets of 1/60 of the window (a key holds at most 61 rows at
+// any rate; an attempt ages out up to a bucket early). RateReserve, in one
+// transaction: when any key already holds
 // `limit` attempts in (now - window_ms, now], records nothing and sets
 // *wait_ms to the milliseconds until it holds fewer; else records one attempt
 // at `now` for every key and sets *wait_ms to 0. Concurrent reservations of a
@@ -119,10 +121,11 @@ struct RateLimit {
 };
 Status RateReserve(Store& store, const std::vector<RateLimit>& limits, int64_t window_ms,
                    int64_t now, int64_t* wait_ms);
-// Takes back the attempts RateReserve recorded at `at`: for each of `keys`
-// one attempt at `at`, and every attempt of each of `forget`.
+// Takes back the attempts RateReserve recorded at `at` (with the same
+// window): for each of `keys` one attempt, and every attempt of each of
+// `forget`.
 Status RateRelease(Store& store, const std::vector<std::string>& keys,
-                   const std::vector<std::string>& forget, int64_t at);
+                   const std::vector<std::string>& forget, int64_t window_ms, int64_t at);
 
 // The console's account management. AdminManages: ok when `admin_id` is an
 // administrator whose scope reaches every grant of `person_id` (the rule of
