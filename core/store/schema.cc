@@ -184,6 +184,30 @@ ALTER TABLE outbox_v7 RENAME TO outbox;
 CREATE INDEX outbox_state ON outbox(state, seq);
 )sql";
 
+// 10: Open311 GeoReport v2 (open311_store.h): partner API keys (the hex
+// SHA-256 of each key, never the key), their per-minute call counters (in
+// the store, so a fleet shares them), the token of each request a partner
+// submitted; an index for GET requests' window (newest first) and a partial
+// one for the status changes servicerequestupdates reads by the server's
+// time of each event.
+constexpr char kOpen311Migration[] = R"sql(
+CREATE TABLE open311_keys(
+  id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, partner_id TEXT NOT NULL,
+  region_id TEXT NOT NULL, label TEXT NOT NULL, created_by TEXT NOT NULL,
+  rate_per_minute INTEGER NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER
+) WITHOUT ROWID;
+CREATE TABLE open311_rate(
+  key_id TEXT NOT NULL, window_start INTEGER NOT NULL, calls INTEGER NOT NULL,
+  PRIMARY KEY(key_id, window_start)
+) WITHOUT ROWID;
+CREATE TABLE open311_tokens(
+  token TEXT PRIMARY KEY, report_id TEXT NOT NULL, key_id TEXT NOT NULL, at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX reports_submitted ON reports(submitted_at);
+CREATE INDEX events_status_changes ON events(server_at) WHERE entity = 'item' AND type IN
+  ('item.assigned', 'item.fixed', 'item.closed', 'item.fix_rejected', 'item.reopened');
+)sql";
+
 // Times are integer milliseconds since the epoch; JSON columns hold text.
 // A migration is one or two texts, run in one transaction.
 struct Migration {
@@ -298,6 +322,8 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kDuplicatesMigration},
     // 9: the outbox's command index, above.
     {kOutboxIndexMigration},
+    // 10: Open311, above.
+    {kOpen311Migration},
 };
 
 constexpr const char* kContentTables[] = {

@@ -220,6 +220,24 @@ CREATE INDEX reports_duplicate_of ON reports(duplicate_of) WHERE duplicate_of IS
 )sql"},
     // 5: the outbox's command lookups through one index (SQLite's migration 9).
     {kOutboxIndex},
+    // 6: Open311 GeoReport v2 (SQLite's migration 10).
+    {R"sql(
+CREATE TABLE open311_keys(
+  id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, partner_id TEXT NOT NULL,
+  region_id TEXT NOT NULL, label TEXT NOT NULL, created_by TEXT NOT NULL,
+  rate_per_minute BIGINT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT
+);
+CREATE TABLE open311_rate(
+  key_id TEXT NOT NULL, window_start BIGINT NOT NULL, calls BIGINT NOT NULL,
+  PRIMARY KEY(key_id, window_start)
+);
+CREATE TABLE open311_tokens(
+  token TEXT PRIMARY KEY, report_id TEXT NOT NULL, key_id TEXT NOT NULL, at BIGINT NOT NULL
+);
+CREATE INDEX reports_submitted ON reports(submitted_at);
+CREATE INDEX events_status_changes ON events(server_at) WHERE entity = 'item' AND type IN
+  ('item.assigned', 'item.fixed', 'item.closed', 'item.fix_rejected', 'item.reopened');
+)sql"},
 };
 
 }  // namespace
