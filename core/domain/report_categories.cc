@@ -62,9 +62,19 @@ std::vector<ReportCategory> Build() {
     Json body = {{"id", std::string("report_") + c.code}, {"version", 1}, {"title", c.name},
                  {"title_en", c.name_en}, {"questions", Json::parse(c.questions, nullptr, false)},
                  {"rules", Json::array()}};
-    // The texts above are fixed; a form that fails to parse is a bug the
-    // domain tests catch (the category then has no questions).
-    if (!ParseTemplate(body, &cat.form).ok()) cat.form = {};
+    Json& questions = body["questions"];
+    if (questions.is_array() && questions.empty()) {
+      // A category that asks nothing beyond the description (ParseTemplate
+      // wants a question).
+      cat.form.id = body["id"].get<std::string>();
+      cat.form.version = 1;
+      cat.form.title = c.name;
+      cat.form.title_en = c.name_en;
+    } else if (!ParseTemplate(body, &cat.form).ok()) {
+      // The texts above are fixed; a form that fails to parse is a bug the
+      // domain tests catch (its id stays empty).
+      cat.form = {};
+    }
     out.push_back(std::move(cat));
   }
   return out;

@@ -428,6 +428,10 @@ Result ReportSubmit(Tx& tx) {
   // A partner system (Open311) reports about a building inside its region,
   // from no household of its own.
   const bool partner = !tx.actor().Has(Role::kResident) && tx.actor().Has(Role::kPartner);
+  if (partner && household) {
+    return Result::Fail(InvalidArgument("report.partner_household",
+                                        "a partner system reports from no household"));
+  }
   if (partner) return PartnerReportSubmit(tx, report_id, category, description, photos,
                                           attributes, building, address, location);
   // The resident's own household: the one named, or their only one.
