@@ -297,8 +297,13 @@ Status Open311FindUpdates(Store& store, const Open311Key& key, int64_t from_ms, 
                           int64_t limit, std::vector<open311::PublicUpdate>* out) {
   Db& db = DbOf(store);
   out->clear();
+  // SQLite without statistics would take events_entity (entity = 'item',
+  // most of the table): the partial index by server time is named.
+  const char* events = db.dialect() == Dialect::kPostgres
+                           ? "events e"
+                           : "events e INDEXED BY events_status_changes";
   Stmt s = db.Q(
-      "SELECT e.seq, e.type, e.server_at, i.source_id FROM events e"
+      std::string("SELECT e.seq, e.type, e.server_at, i.source_id FROM ") + events +
       " JOIN items i ON i.id = e.entity_id JOIN regions g ON g.id = i.microgrid_id"
       " WHERE e.entity = 'item' AND e.type IN " + std::string(kStatusEvents) +
       " AND e.server_at >= ?2 AND e.server_at <= ?3 AND i.source = 'report' AND " + InRegion(1) +

@@ -28,6 +28,7 @@ let admin;  // the administrator's bearer token
 let logins;
 let client;  // the partner's, with a key over street s1
 let tmp;
+let pgSchema;
 
 function start(db) {
   const child = spawn(bin, ['--db', db, '--listen', '127.0.0.1:0', '--demo'],
@@ -112,6 +113,7 @@ beforeAll(async () => {
   if (pg) {
     const schema = `o311_${process.pid}_${Date.now().toString(36)}`;
     execFileSync('psql', [pg, '-qc', `CREATE SCHEMA ${schema}`]);
+    pgSchema = schema;
     db = `${pg}${pg.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
   }
   server = await start(db);
@@ -133,6 +135,7 @@ afterAll(async () => {
     await new Promise((r) => { server.child.once('exit', r); server.child.kill('SIGTERM'); });
   }
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  if (pgSchema) execFileSync('psql', [process.env.WEIGE_OPEN311_PG_URL, '-qc', `DROP SCHEMA ${pgSchema} CASCADE`]);
 });
 
 test.each(formats)('discovery (%s) names the GeoReport v2 endpoint and its formats', async (f) => {
