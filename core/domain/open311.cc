@@ -2,33 +2,13 @@
 
 #include <cstdio>
 
+#include "core/domain/civil_date.h"
+
 namespace weige::open311 {
 
 namespace {
 
-constexpr int64_t kZoneMs = 8LL * 3600 * 1000;  // +08:00
-
-// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t* y, int64_t* m, int64_t* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp + (mp < 10 ? 3 : -9);
-  *y = yoe + era * 400 + (*m <= 2);
-}
+constexpr int64_t kZoneMs = kBeijingOffsetMs;  // +08:00
 
 bool Digits(std::string_view s, size_t at, size_t n, int64_t* out) {
   if (at + n > s.size()) return false;
@@ -60,15 +40,9 @@ Json OptionalNumber(const std::optional<double>& v) { return v ? Json(*v) : Json
 }  // namespace
 
 std::string FormatTime(int64_t ms) {
-  const int64_t local = ms + kZoneMs;
-  int64_t days = local / 86400000, rem = local % 86400000;
-  if (rem < 0) {
-    rem += 86400000;
-    --days;
-  }
-  int64_t y = 0, m = 0, d = 0;
-  CivilFromDays(days, &y, &m, &d);
-  const int64_t s = rem / 1000;
+  const CivilDate c = BeijingDate(ms);
+  const int64_t y = c.year, m = c.month, d = c.day;
+  const int64_t s = (ms - BeijingMidnight(y, m, d)) / 1000;
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld+08:00",
                 static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
