@@ -2,7 +2,7 @@
 // object per line, {"bench", "metric", "value", "unit"}; progress goes to
 // stderr. Run through build-scripts/bench.sh.
 //
-//   weige_bench [--dir DIR] [--only visit|fullscale|place|map] [--runs N] [--commands N]
+//   weige_bench [--dir DIR] [--only visit|fullscale|place|map|open311] [--runs N] [--commands N]
 //               [--pragma SQL] [--keep] [--pg URL]
 //   weige_bench --replay SETUP.jsonl COMMANDS.jsonl [--sync normal|full] [--runs N]
 //
@@ -24,6 +24,7 @@
 // - stats.rollup: the whole district, median of several runs.
 // - place.route: routing a position to the nearest building (BenchPlace).
 // - map.buildings: a worker's and a grid head's map (BenchMap; --only map).
+// - open311.*: GET requests over a 90-day window of the district (BenchOpen311).
 // - --replay: the wasm bench's own work, natively (tests/wasm/bench/bench.mjs
 //   writes the files): a fresh device store per run (WAL, EXCLUSIVE locking
 //   as the wasm build, the given synchronous), SETUP's commands, then
@@ -50,6 +51,7 @@
 #include <vector>
 
 #include "core/store/db.h"  // --pragma: raw SQL, for experiments
+#include "core/store/open311_store.h"
 #include "core/store/store.h"
 #include "core/sync/device.h"
 #include "tools/demo/demo_district.h"
@@ -539,6 +541,75 @@ void BenchMap(Store* store, const Json& meta) {
   Emit("map.buildings", "grid_p99", Percentile(grid_ms, 0.99), "ms");
 }
 
+// Open311 GET requests (issue 12: a 90-day window on the full-scale
+// district, p50 ≤ 50 ms server time): a partner key over the whole district
+// (in memory: the read needs only its region), the default window ending at
+// the district's newest report, the store's read and the JSON text the
+// server answers (at most 1,000 requests, newest first); and with
+// status=open and one service_code. Also servicerequestupdates' window.
+void BenchOpen311(Store* store, const std::string& district) {
+  weige::store::Open311Key key;
+  key.key_id = "bench";
+  key.partner_id = "bench-partner";
+  key.region_id = district;
+  int64_t newest = 0;
+  {
+    weige::store::Stmt s = weige::store::DbOf(*store).Q("SELECT MAX(submitted_at) FROM reports");
+    if (s.Step()) newest = s.Int(0);
+  }
+  struct Case {
+    const char* name;
+    weige::store::Open311Filter filter;
+    std::vector<double> ms, read_ms;
+    size_t rows = 0;
+  };
+  weige::store::Open311Filter window;
+  window.to_ms = newest;
+  window.from_ms = newest - 90 * 86400000LL;
+  std::vector<Case> cases = {{"get_requests_90d", window, {}, {}, 0}};
+  window.status = "open";
+  window.service_codes = {"sanitation"};
+  cases.push_back({"get_requests_90d_open_sanitation", window, {}, {}, 0});
+  for (int round = 0; round < 21; ++round) {  // round 0 warms the cache
+    for (Case& c : cases) {
+      auto t0 = Clock::now();
+      std::vector<weige::open311::PublicRequest> list;
+      Status s = weige::store::Open311FindRequests(*store, key, c.filter, &list);
+      if (!s.ok()) Die("open311 requests", s);
+      const double read = Seconds(t0, Clock::now()) * 1000;
+      Json j = Json::array();
+      for (const auto& r : list) j.push_back(weige::open311::RequestJson(r));
+      std::string body = weige::DumpJson(j);
+      double ms = Seconds(t0, Clock::now()) * 1000;
+      if (round > 0) {
+        c.ms.push_back(ms);
+        c.read_ms.push_back(read);
+      }
+      c.rows = list.size();
+    }
+  }
+  for (const Case& c : cases) {
+    Emit(std::string("open311.") + c.name, "p50", Percentile(c.ms, 0.5), "ms");
+    Emit(std::string("open311.") + c.name, "store_read_p50", Percentile(c.read_ms, 0.5), "ms");
+    Emit(std::string("open311.") + c.name, "rows", static_cast<double>(c.rows), "requests");
+  }
+  std::vector<double> ms;
+  size_t n = 0;
+  for (int round = 0; round < 21; ++round) {
+    auto t0 = Clock::now();
+    std::vector<weige::open311::PublicUpdate> list;
+    Status s = weige::store::Open311FindUpdates(*store, key, window.from_ms, window.to_ms, 1000, &list);
+    if (!s.ok()) Die("open311 updates", s);
+    Json j = Json::array();
+    for (const auto& u : list) j.push_back(weige::open311::UpdateJson(u));
+    std::string body = weige::DumpJson(j);
+    if (round > 0) ms.push_back(Seconds(t0, Clock::now()) * 1000);
+    n = list.size();
+  }
+  Emit("open311.get_updates_90d", "p50", Percentile(ms, 0.5), "ms");
+  Emit("open311.get_updates_90d", "rows", static_cast<double>(n), "updates");
+}
+
 void BenchFullScale(const Args& a) {
   Json meta;
   std::unique_ptr<Store> store = FullScale(a, &meta);
@@ -569,6 +640,7 @@ void BenchFullScale(const Args& a) {
   Emit("stats.rollup", "district_median", Median(rollup), "ms");
   BenchPlace(store.get());
   BenchMap(store.get(), meta);
+  BenchOpen311(store.get(), district);
 
   // A sample of micro-grids across the district.
   std::vector<std::string> mgs;
@@ -712,6 +784,11 @@ int main(int argc, char** argv) {
     Json meta;
     std::unique_ptr<Store> store = FullScale(a, &meta);
     BenchMap(store.get(), meta);
+  }
+  if (a.only == "open311") {
+    Json meta;
+    std::unique_ptr<Store> store = FullScale(a, &meta);
+    BenchOpen311(store.get(), meta["summary"]["district_id"].get<std::string>());
   }
   return 0;
 }

@@ -13,11 +13,12 @@
 # head's pages, each Lighthouse category), miniprogram (main package size), fuzz
 # (each libFuzzer target for 600 s: execs, coverage, crashes), crash (1,000
 # device SIGKILLs and 300 power cuts: integrity failures, lost acknowledged),
-# registers (full-scale register import and exports: rows/s, wall, peak memory).
+# registers (full-scale register import and exports: rows/s, wall, peak memory),
+# open311 (GET requests over a 90-day window of the full-scale district).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(core wasm server pouchdb web lighthouse miniprogram fuzz crash registers)
+[ ${#suites[@]} -gt 0 ] || suites=(core wasm server pouchdb web lighthouse miniprogram fuzz crash registers open311)
 failed=0
 for s in "${suites[@]}"; do
   script="$root/build-scripts/bench-$s.sh"

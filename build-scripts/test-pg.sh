@@ -2,7 +2,8 @@
 # The store's and the server's suites on PostgreSQL: starts the loopback
 # cluster (build-scripts/pg.sh, idempotent), builds the server tree, runs the
 # store, change-log, push, cursor and server suites with WEIGE_TEST_PG_URL set (each test works in a
-# fresh schema of its own) and stops the cluster again (unless it was
+# fresh schema of its own), and the Open311 client suite (tests/open311) in
+# a fresh schema too, and stops the cluster again (unless it was
 # running before, or WEIGE_PG_KEEP=1).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,3 +28,7 @@ tests="$root/build/native/tests"
 # The real weige-server on --db postgresql://... (auth, push/pull, blobs, bad
 # input, the permission matrix, SIGTERM draining).
 "$tests/sync/weige_server_test"
+# Open311 GeoReport v2 through the real weige-server on PostgreSQL (a fresh
+# schema; tests/open311).
+weige_npm_ci
+WEIGE_SERVER="$WEIGE_SERVER" WEIGE_OPEN311_PG_URL="$url" weige_jest tests/open311/jest.config.js

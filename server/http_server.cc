@@ -27,49 +27,10 @@
 #include "core/store/sync_store.h"
 #include "core/sync/pull.h"
 #include "core/sync/push.h"
+#include "server/http_request.h"
+#include "server/open311.h"
 
 namespace weige::server {
-
-// One answer: a body in memory, or a file sent from its descriptor.
-struct Reply {
-  int status = 200;
-  std::string body;
-  std::string type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;
-  int fd = -1;  // owned; sent instead of body when >= 0
-  uint64_t fd_size = 0;
-
-  void Header(std::string name, std::string value) {
-    headers.emplace_back(std::move(name), std::move(value));
-  }
-};
-
-// One request as the handlers see it.
-struct Request {
-  MHD_Connection* conn = nullptr;
-  std::string method, path;
-  std::string arg;   // the rest of the path after a prefix route
-  std::string body;  // at most the route's limit
-  std::string remote_addr;
-  const struct Route* route = nullptr;
-  size_t limit = 0;
-  bool answered = false;  // an early answer was queued (the connection closes)
-  std::unique_ptr<Reply> refused;  // 413/415: the body is read, dropped, then this
-  uint64_t dropped = 0;
-
-  std::string Header(const char* name) const {
-    const char* v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
-    return v != nullptr ? v : "";
-  }
-  bool HasParam(const char* name) const {
-    return MHD_lookup_connection_value_n(conn, MHD_GET_ARGUMENT_KIND, name, std::strlen(name),
-                                         nullptr, nullptr) == MHD_YES;
-  }
-  std::string Param(const char* name) const {
-    const char* v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
-    return v != nullptr ? v : "";
-  }
-};
 
 // A live connection: its socket and the moment it is cut off.
 struct ConnState {
@@ -113,6 +74,11 @@ const Route kRoutes[] = {
     {"GET", "/api/v1/console/events", false, kNoBody, &HttpServer::ConsoleEvents},
     {"PUT", "/api/v1/blobs/", true, kMaxBlobBytes, &HttpServer::PutBlob},
     {"GET", "/api/v1/blobs/", true, kNoBody, &HttpServer::GetBlob},
+    {"POST", "/api/v1/admin/open311/keys", false, kMaxSmallBodyBytes, &HttpServer::Open311CreateKey},
+    {"GET", "/api/v1/admin/open311/keys", false, kNoBody, &HttpServer::Open311ListKeys},
+    {"POST", "/api/v1/admin/open311/revoke", false, kMaxSmallBodyBytes, &HttpServer::Open311RevokeKey},
+    {"GET", "/open311/v2/", true, kNoBody, &HttpServer::Open311Get},
+    {"POST", "/open311/v2/", true, kMaxOpen311BodyBytes, &HttpServer::Open311Post},
 };
 
 // The web app's policy: its own scripts only (no inline script, no eval: the
@@ -139,6 +105,8 @@ int64_t SteadyMs() {
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
+
+}  // namespace
 
 // The database is away for a moment (PostgreSQL restarting, a connection
 // reset, a serialization failure): nothing was written; try again.
@@ -180,10 +148,14 @@ void SendError(Reply* out, int status, const Status& s) {
 
 void SendError(Reply* out, const Status& s) { SendError(out, HttpStatus(s), s); }
 
+namespace {
+
 void Unauthenticated(Reply* out, const char* reason, const char* message) {
   SendError(out, 401, PermissionDenied(reason, message));
   out->Header("WWW-Authenticate", "Bearer");
 }
+
+}  // namespace
 
 void TooLarge(Reply* out, size_t max) {
   SendError(out, 413, InvalidArgument("request.too_large",
@@ -201,6 +173,8 @@ bool ReadBody(const Request& req, Reply* out, Json* body) {
   }
   return true;
 }
+
+namespace {
 
 // A non-negative decimal integer of at most 18 digits.
 bool ParseCount(const std::string& text, int64_t* out) {
@@ -520,6 +494,7 @@ int HttpServer::OnRequest(MHD_Connection* c, const char* url, const char* method
     }
     if (declared > static_cast<int64_t>(kMaxDroppedBytes)) {
       req->answered = true;
+      Open311Refusal(req->path, early.get());
       return Queue(c, *early) == MHD_YES;
     }
     req->refused = std::move(early);
@@ -542,7 +517,9 @@ int HttpServer::OnRequest(MHD_Connection* c, const char* url, const char* method
       *upload_size = 0;
       if (req->dropped > kMaxDroppedBytes) {
         req->answered = true;
-        return Queue(c, *req->refused) == MHD_YES;
+        Open311Refusal(req->path, req->refused.get());
+        Open311Refusal(req->path, req->refused.get());
+    return Queue(c, *req->refused) == MHD_YES;
       }
       return true;
     }
@@ -553,6 +530,7 @@ int HttpServer::OnRequest(MHD_Connection* c, const char* url, const char* method
   if (req->answered) return true;
   if (req->refused != nullptr) {
     req->answered = true;
+    Open311Refusal(req->path, req->refused.get());
     return Queue(c, *req->refused) == MHD_YES;
   }
   if (req->answered) return true;

@@ -40,6 +40,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "core/store/open311_store.h"
 #include "server/auth.h"
 #include "server/store_pool.h"
 
@@ -51,6 +52,7 @@ namespace weige::server {
 inline constexpr size_t kMaxPushBodyBytes = 4 << 20;
 inline constexpr size_t kMaxBlobBytes = 8 << 20;
 inline constexpr size_t kMaxSmallBodyBytes = 64 << 10;  // login, query
+inline constexpr size_t kMaxOpen311BodyBytes = 16 << 10;  // an Open311 POST requests form
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -110,6 +112,13 @@ class HttpServer {
   void PutBlob(const Request& req, Reply* out);
   void GetBlob(const Request& req, Reply* out);
   void Static(const Request& req, Reply* out);
+  // Open311 GeoReport v2 (open311.cc): GET and POST under /open311/v2/, and
+  // the administrators' API keys under /api/v1/admin/open311/.
+  void Open311Get(const Request& req, Reply* out);
+  void Open311Post(const Request& req, Reply* out);
+  void Open311CreateKey(const Request& req, Reply* out);
+  void Open311ListKeys(const Request& req, Reply* out);
+  void Open311RevokeKey(const Request& req, Reply* out);
 
   // libmicrohttpd's callbacks (public for the C trampolines only).
   int OnRequest(MHD_Connection* c, const char* url, const char* method, const char* upload,
@@ -123,6 +132,10 @@ class HttpServer {
                     std::string* token_hash);
   bool BlobRequest(const Request& req, Reply* out, std::string* person, std::string* sha);
   void SetDeadline(ConnState* conn, int64_t ms_from_now);
+  // The key of an Open311 call (its api_key), counted against its rate;
+  // false once `out` holds the 403/429/503 in the call's format.
+  bool Open311Key(const Request& req, const std::string& api_key, bool xml, Reply* out,
+                  store::Open311Key* key);
   void Reap();
   void StopReaper();
 

@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <iterator>
 
 namespace weige {
 
 namespace {
 
-constexpr std::string_view kRoleNames[] = {"worker",   "grid_head",  "captain",
-                                           "resident", "department", "admin"};
+constexpr std::string_view kRoleNames[] = {"worker",     "grid_head", "captain", "resident",
+                                           "department", "admin",     "partner"};
 
 bool InRegions(const Target& t, const std::string& id) {
   return std::find(t.regions.begin(), t.regions.end(), id) != t.regions.end();
@@ -33,8 +34,8 @@ bool RoleAllowed(Role role, Action action) {
     case Action::kItemReopen: return any({R::kAdmin, R::kGridHead});
     case Action::kItemEscalate: return any({R::kAdmin, R::kGridHead, R::kWorker});
     case Action::kItemAcknowledge: return any({R::kAdmin, R::kDepartment});
-    case Action::kItemRead: return true;  // scope decides
-    case Action::kReportSubmit: return any({R::kResident});
+    case Action::kItemRead: return role != R::kPartner;  // scope decides
+    case Action::kReportSubmit: return any({R::kResident, R::kPartner});
     case Action::kReportEvaluate: return any({R::kResident});
     case Action::kRegionRead: return any({R::kAdmin, R::kGridHead, R::kWorker});
     case Action::kBuildingLocate:
@@ -49,7 +50,7 @@ bool RoleAllowed(Role role, Action action) {
 std::string_view RoleName(Role r) { return kRoleNames[static_cast<int>(r)]; }
 
 std::optional<Role> ParseRole(std::string_view s) {
-  for (int i = 0; i < 6; ++i) {
+  for (int i = 0; i < static_cast<int>(std::size(kRoleNames)); ++i) {
     if (kRoleNames[i] == s) return static_cast<Role>(i);
   }
   return std::nullopt;
@@ -80,6 +81,8 @@ bool Covers(const Grant& g, const Target& t) {
       return !t.building_id.empty() && t.building_id == g.scope_id;
     case Role::kResident:
       return !t.household_id.empty() && t.household_id == g.scope_id;
+    case Role::kPartner:
+      return InRegions(t, g.scope_id);
     case Role::kDepartment:
       return (!t.owner_dept.empty() && t.owner_dept == g.scope_id) ||
              (!t.escalated_to.empty() && t.escalated_to == g.scope_id);
@@ -102,8 +105,9 @@ bool Can(const Actor& actor, Action action, const Target& target) {
   for (const Grant& g : actor.grants) {
     if (!RoleAllowed(g.role, action)) continue;
     // A resident reports about any place, but only as a resident of its own
-    // household; the caller checks the household.
-    if (action == Action::kReportSubmit) return true;
+    // household; the caller checks the household. A partner reports about
+    // places inside its region only.
+    if (action == Action::kReportSubmit && g.role == Role::kResident) return true;
     if (action == Action::kReportEvaluate) continue;  // only the reporter
     // An escalation is acknowledged by the department it went to, not the owner.
     if (action == Action::kItemAcknowledge && g.role == Role::kDepartment) {

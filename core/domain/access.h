@@ -10,7 +10,7 @@
 
 namespace weige {
 
-enum class Role { kWorker, kGridHead, kCaptain, kResident, kDepartment, kAdmin };
+enum class Role { kWorker, kGridHead, kCaptain, kResident, kDepartment, kAdmin, kPartner };
 
 std::string_view RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view s);

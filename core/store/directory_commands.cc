@@ -270,6 +270,7 @@ Status ScopeTarget(Db& db, Role role, const std::string& scope, Target* t) {
       return RegionChain(db, scope, "microgrid", &t->regions);
     case Role::kGridHead:
     case Role::kAdmin:
+    case Role::kPartner:
       if (role == Role::kAdmin && scope == kEverywhere) return Status::Ok();
       return RegionChain(db, scope, nullptr, &t->regions);
     case Role::kCaptain:
@@ -290,7 +291,8 @@ Result RoleChange(Tx& tx, bool grant) {
   FieldReader r(*tx.payload, "payload");
   std::string person = r.Id("person_id");
   std::string role_name =
-      r.Enum("role", {"worker", "grid_head", "captain", "resident", "department", "admin"});
+      r.Enum("role", {"worker", "grid_head", "captain", "resident", "department", "admin",
+                      "partner"});
   std::string scope = r.Str("scope_id", 64);
   if (!r.ok()) return Result::Fail(r.status());
   if (scope != kEverywhere && !IsValidId(scope)) {

@@ -1,6 +1,7 @@
 // visit.record, patrol.record, report.submit, report.evaluate: the work done
 // in the field, whose findings open items in the same transaction.
 #include "core/domain/checklist_template.h"
+#include "core/domain/report_categories.h"
 #include "core/store/internal.h"
 
 namespace weige::store {
@@ -266,6 +267,125 @@ Result PatrolRecord(Tx& tx) {
   return Result::Ok({{"patrol_id", patrol_id}, {"items", opened}});
 }
 
+// A report as written, by a resident or a partner system.
+struct NewReport {
+  std::string id, resident_id, household_id, microgrid_id;
+  std::optional<std::string> building_id, unit, room, address;
+  std::string category, description;
+  std::optional<std::string> phone;
+  std::vector<std::string> photos;
+  bool contact_ok = false;
+};
+
+// The first 90 bytes of a description as an item's title, valid UTF-8 (a cut
+// multi-byte sequence dropped).
+std::string ReportTitle(const std::string& description) {
+  std::string title = description.substr(0, std::min<size_t>(description.size(), 90));
+  while (!title.empty() && (static_cast<unsigned char>(title.back()) & 0x80) != 0) {
+    size_t len = title.size();
+    size_t start = len - 1;
+    while (start > 0 && (static_cast<unsigned char>(title[start]) & 0xC0) == 0x80) --start;
+    unsigned char lead = static_cast<unsigned char>(title[start]);
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (len - start == need) break;
+    title.resize(start);
+  }
+  return title;
+}
+
+// Writes the report, its "report.submitted" event (`data` plus microgrid_id
+// and item_id) and its linked item; *value gets {report_id, item_id,
+// microgrid_id}. conflict "report.exists" for a report id in use.
+Status WriteReport(Tx& tx, const NewReport& rep, Json data, Json* value) {
+  {
+    Stmt dup = tx.db().Q("SELECT 1 FROM reports WHERE id = ?");
+    dup.Bind(1, rep.id);
+    if (dup.Step()) return Conflict("report.exists", "the report exists already");
+  }
+  Tx::NewItem n;
+  n.id = rep.id + ".item";
+  n.microgrid_id = rep.microgrid_id;
+  n.building_id = rep.building_id.value_or("");
+  n.category = rep.category;
+  n.title = ReportTitle(rep.description);
+  n.description = rep.description;
+  n.source = "report";
+  n.source_id = rep.id;
+  n.photos = rep.photos;
+  Stmt w = tx.db().Q(
+      "INSERT INTO reports(id, resident_id, household_id, microgrid_id, building_id, unit, room,"
+      " address, category, description, phone, photos, item_id, submitted_at, contact_ok)"
+      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  w.Bind(1, rep.id).Bind(2, rep.resident_id).Bind(3, rep.household_id).Bind(4, rep.microgrid_id);
+  w.Bind(5, rep.building_id).Bind(6, rep.unit).Bind(7, rep.room).Bind(8, rep.address);
+  w.Bind(9, rep.category).Bind(10, rep.description).Bind(11, rep.phone);
+  if (rep.photos.empty()) {
+    w.Bind(12, nullptr);
+  } else {
+    w.Bind(12, DumpJson(Json(rep.photos)));
+  }
+  w.Bind(13, n.id).Bind(14, tx.at).Bind(15, rep.contact_ok ? 1 : 0);
+  WEIGE_RETURN_IF_ERROR(w.Run());
+  data["microgrid_id"] = rep.microgrid_id;
+  data["item_id"] = n.id;
+  WEIGE_RETURN_IF_ERROR(tx.Event("report", rep.id, "report.submitted", "", data, rep.photos));
+  WEIGE_RETURN_IF_ERROR(tx.OpenItem(n));
+  *value = {{"report_id", rep.id}, {"item_id", n.id}, {"microgrid_id", rep.microgrid_id}};
+  return Status::Ok();
+}
+
+// report.submit by a partner system (an Open311 client, Role::kPartner): the
+// place is a building (named, or the nearest to the position given) inside
+// the partner's region; the report belongs to no household ("") and carries
+// no phone; its event records the partner as its source.
+Result PartnerReportSubmit(Tx& tx, const std::string& report_id, const std::string& category,
+                           const std::string& description, const std::vector<std::string>& photos,
+                           const Json* attributes, std::optional<std::string> building,
+                           const std::optional<std::string>& address,
+                           const std::optional<LocationPoint>& location) {
+  WEIGE_RETURN_IF_ERROR(CheckParentId(report_id, "report_id"));
+  if (FindReportCategory(category) == nullptr) {
+    return Result::Fail(InvalidArgument("report.unknown_category", "no report category " + category));
+  }
+  Json routed;
+  Status s;
+  if (!building && location) {
+    LocationRoute route;
+    s = RouteByLocation(tx.db(), location->lat, location->lng, &route);
+    if (!s.ok()) return Result::Fail(s);
+    building = route.building_id;
+    routed = {{"lat", location->lat}, {"lng", location->lng},
+              {"building_id", route.building_id}, {"distance_m", route.distance_m}};
+  }
+  if (!building) {
+    return Result::Fail(InvalidArgument("report.place_required",
+                                        "a partner names a building or a position"));
+  }
+  Target target;
+  std::string microgrid;
+  s = TargetForBuilding(tx.db(), *building, &target, &microgrid);
+  if (s.ok()) s = Require(tx.actor(), Action::kReportSubmit, target);
+  if (!s.ok()) return Result::Fail(s);
+  NewReport rep;
+  rep.id = report_id;
+  rep.resident_id = tx.actor().person_id;
+  rep.microgrid_id = microgrid;
+  rep.building_id = building;
+  rep.address = address;
+  rep.category = category;
+  rep.description = description;
+  rep.photos = photos;
+  Json data = {{"source", {{"kind", "partner"}, {"partner_id", tx.actor().person_id}}}};
+  if (attributes != nullptr) data["attributes"] = *attributes;
+  if (!routed.is_null()) data["routed_by_location"] = routed;
+  Json value;
+  s = WriteReport(tx, rep, std::move(data), &value);
+  if (!s.ok()) return Result::Fail(s);
+  value["building_id"] = *building;
+  if (!routed.is_null()) value["distance_m"] = routed["distance_m"];
+  return Result::Ok(value);
+}
+
 Result ReportSubmit(Tx& tx) {
   FieldReader r(*tx.payload, "payload");
   std::string report_id = r.Id("report_id");
@@ -278,7 +398,17 @@ Result ReportSubmit(Tx& tx) {
   // person handling the item, through report.reveal_phone.
   const bool contact_ok = r.Bool("contact_ok", false);
   auto household = r.OptId("household_id");
+  // Answers to the category's form (report_categories.h), checked when given.
+  const Json* attributes = r.Object("attributes", /*optional=*/true);
   if (!r.ok()) return Result::Fail(r.status());
+  if (attributes != nullptr) {
+    const ReportCategory* cat = FindReportCategory(category);
+    if (cat == nullptr) {
+      return Result::Fail(InvalidArgument("report.unknown_category",
+                                          "no report category " + category));
+    }
+    WEIGE_RETURN_IF_ERROR(ValidateReportAttributes(*cat, *attributes));
+  }
   FieldReader p(*place, "payload.place");
   auto building = p.OptId("building_id");
   auto unit = p.OptText("unit", 32);
@@ -295,6 +425,15 @@ Result ReportSubmit(Tx& tx) {
   if (!p.ok()) return Result::Fail(p.status());
   WEIGE_RETURN_IF_ERROR(CheckParentId(report_id, "report_id"));
 
+  // A partner system (Open311) reports about a building inside its region,
+  // from no household of its own.
+  const bool partner = !tx.actor().Has(Role::kResident) && tx.actor().Has(Role::kPartner);
+  if (partner && household) {
+    return Result::Fail(InvalidArgument("report.partner_household",
+                                        "a partner system reports from no household"));
+  }
+  if (partner) return PartnerReportSubmit(tx, report_id, category, description, photos,
+                                          attributes, building, address, location);
   // The resident's own household: the one named, or their only one.
   std::vector<std::string> homes;
   for (const Grant& g : tx.actor().grants) {
@@ -328,57 +467,18 @@ Result ReportSubmit(Tx& tx) {
     s = TargetForBuilding(tx.db(), *building, &at_place, &microgrid);
   }
   if (!s.ok()) return Result::Fail(s);
-  {
-    Stmt dup = tx.db().Q("SELECT 1 FROM reports WHERE id = ?");
-    dup.Bind(1, report_id);
-    if (dup.Step()) return Result::Fail(Conflict("report.exists", "the report exists already"));
+  NewReport rep{report_id, tx.actor().person_id, *household, microgrid, building, unit, room,
+                address, category, description, phone, photos, contact_ok};
+  Json data = Json::object();
+  if (attributes != nullptr) data["attributes"] = *attributes;
+  if (!routed.is_null()) {
+    data["routed_by_location"] = routed;
+  } else if (location) {
+    data["location"] = {{"lat", location->lat}, {"lng", location->lng}};
   }
-  Tx::NewItem n;
-  n.id = report_id + ".item";
-  n.microgrid_id = microgrid;
-  n.building_id = building.value_or("");
-  n.category = category;
-  n.title = description.substr(0, std::min<size_t>(description.size(), 90));
-  // Keep the title valid UTF-8: drop a cut multi-byte sequence.
-  while (!n.title.empty() && (static_cast<unsigned char>(n.title.back()) & 0x80) != 0) {
-    size_t len = n.title.size();
-    size_t start = len - 1;
-    while (start > 0 && (static_cast<unsigned char>(n.title[start]) & 0xC0) == 0x80) --start;
-    unsigned char lead = static_cast<unsigned char>(n.title[start]);
-    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    if (len - start == need) break;
-    n.title.resize(start);
-  }
-  n.description = description;
-  n.source = "report";
-  n.source_id = report_id;
-  n.photos = photos;
-  Stmt w = tx.db().Q(
-      "INSERT INTO reports(id, resident_id, household_id, microgrid_id, building_id, unit, room,"
-      " address, category, description, phone, photos, item_id, submitted_at, contact_ok)"
-      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  w.Bind(1, report_id).Bind(2, tx.actor().person_id).Bind(3, *household).Bind(4, microgrid);
-  w.Bind(5, building).Bind(6, unit).Bind(7, room).Bind(8, address).Bind(9, category);
-  w.Bind(10, description).Bind(11, phone);
-  if (photos.empty()) {
-    w.Bind(12, nullptr);
-  } else {
-    w.Bind(12, DumpJson(Json(photos)));
-  }
-  w.Bind(13, n.id).Bind(14, tx.at).Bind(15, contact_ok ? 1 : 0);
-  s = w.Run();
-  if (s.ok()) {
-    Json data = {{"microgrid_id", microgrid}, {"item_id", n.id}};
-    if (!routed.is_null()) {
-      data["routed_by_location"] = routed;
-    } else if (location) {
-      data["location"] = {{"lat", location->lat}, {"lng", location->lng}};
-    }
-    s = tx.Event("report", report_id, "report.submitted", "", data, photos);
-  }
-  if (s.ok()) s = tx.OpenItem(n);
+  Json value;
+  s = WriteReport(tx, rep, std::move(data), &value);
   if (!s.ok()) return Result::Fail(s);
-  Json value = {{"report_id", report_id}, {"item_id", n.id}, {"microgrid_id", microgrid}};
   if (!routed.is_null()) {
     value["building_id"] = *building;
     value["distance_m"] = routed["distance_m"];

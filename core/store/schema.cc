@@ -205,6 +205,26 @@ CREATE TABLE settings(
 ) WITHOUT ROWID;
 )sql";
 
+// 12: Open311 GeoReport v2 (open311_store.h): partner API keys (the hex
+// SHA-256 of each key, never the key; their calls are counted in rate_hits,
+// migration 10, so a fleet shares them), the token of each request a partner
+// submitted; an index for GET requests' window (newest first) and a partial
+// one for the status changes servicerequestupdates reads by the server's
+// time of each event.
+constexpr char kOpen311Migration[] = R"sql(
+CREATE TABLE open311_keys(
+  id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, partner_id TEXT NOT NULL,
+  region_id TEXT NOT NULL, label TEXT NOT NULL, created_by TEXT NOT NULL,
+  rate_per_minute INTEGER NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER
+) WITHOUT ROWID;
+CREATE TABLE open311_tokens(
+  token TEXT PRIMARY KEY, report_id TEXT NOT NULL, key_id TEXT NOT NULL, at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX reports_submitted ON reports(submitted_at);
+CREATE INDEX events_status_changes ON events(server_at) WHERE entity = 'item' AND type IN
+  ('item.assigned', 'item.fixed', 'item.closed', 'item.fix_rejected', 'item.reopened');
+)sql";
+
 // Times are integer milliseconds since the epoch; JSON columns hold text.
 // A migration is one or two texts, run in one transaction.
 struct Migration {
@@ -323,6 +343,8 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kRateHitsMigration},
     // 11: settings, above.
     {kSettingsMigration},
+    // 12: Open311, above.
+    {kOpen311Migration},
 };
 
 constexpr const char* kContentTables[] = {

@@ -233,6 +233,20 @@ CREATE TABLE settings(
   key TEXT PRIMARY KEY, value TEXT, updated_by TEXT NOT NULL, updated_at BIGINT NOT NULL
 );
 )sql"},
+    // 8: Open311 GeoReport v2 (SQLite's migration 12; calls counted in rate_hits).
+    {R"sql(
+CREATE TABLE open311_keys(
+  id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, partner_id TEXT NOT NULL,
+  region_id TEXT NOT NULL, label TEXT NOT NULL, created_by TEXT NOT NULL,
+  rate_per_minute BIGINT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT
+);
+CREATE TABLE open311_tokens(
+  token TEXT PRIMARY KEY, report_id TEXT NOT NULL, key_id TEXT NOT NULL, at BIGINT NOT NULL
+);
+CREATE INDEX reports_submitted ON reports(submitted_at);
+CREATE INDEX events_status_changes ON events(server_at) WHERE entity = 'item' AND type IN
+  ('item.assigned', 'item.fixed', 'item.closed', 'item.fix_rejected', 'item.reopened');
+)sql"},
 };
 
 }  // namespace

@@ -148,6 +148,7 @@ Status PlacesOfGrant(Store& store, const Grant& g, GrantPlaces* out) {
   std::string mg;  // the micro-grid whose chain the grant reads
   switch (g.role) {
     case Role::kDepartment:
+    case Role::kPartner:  // reads nothing through sync (Open311 answers it)
       return Status::Ok();
     case Role::kCaptain: {
       Stmt s = db.Q("SELECT microgrid_id FROM buildings WHERE id = ?");

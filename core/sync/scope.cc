@@ -59,6 +59,8 @@ Scope ScopeOf(const std::string& person_id, const std::vector<Grant>& grants,
       case Role::kDepartment:
         s.tags.push_back("d:" + g.scope_id);
         break;
+      case Role::kPartner:  // an Open311 client: its own rows only ("p:")
+        break;
     }
   }
   std::sort(s.tags.begin(), s.tags.end());

@@ -11,6 +11,8 @@
 //   resident   resident1 (h1)               inside h1,           outside h2 (same building)
 //   department deptp     (dept_prop)        inside: items owned by / escalated to
 //                                           dept_prop; outside: the same for dept_fire
+//   partner    partner1  (g1, made here)    inside g1/mg1/b1, outside g2/mg3/b4: an
+//                                           Open311 system; it submits reports only
 // Preconditions are made by "admin" (administrator of everything) and a
 // second one, "root2" (a verifier who is not the fixer).
 #include <functional>
@@ -45,6 +47,8 @@ const std::vector<RoleCase>& Roles() {
        {"h2", "b2", "mg2", "g2", "g2", "dept_prop"}},
       {"department", "deptp", {"h1", "b1", "mg1", "g1", "g1", "dept_prop"},
        {"h1", "b1", "mg1", "g1", "g1", "dept_fire"}},
+      {"partner", "partner1", {"h1", "b1", "mg1", "g1", "g1", "dept_prop"},
+       {"h6", "b4", "mg3", "g2", "g2", "dept_prop"}},
   };
   return roles;
 }
@@ -58,6 +62,8 @@ struct Rule {
 
 const std::set<std::string> kAll = {"admin", "grid_head", "worker", "captain", "resident",
                                     "department"};
+const std::set<std::string> kAllAndPartner = {"admin",    "grid_head",  "worker", "captain",
+                                              "resident", "department", "partner"};
 
 const std::map<std::string, Rule>& Rules() {
   static const std::map<std::string, Rule> rules = {
@@ -80,7 +86,7 @@ const std::map<std::string, Rule>& Rules() {
       {"item.comment", {kAll, {}, {}}},
       {"visit.record", {{"admin", "grid_head", "worker"}, {}, {}}},
       {"patrol.record", {{"admin", "grid_head", "captain"}, {}, {}}},
-      {"report.submit", {{"resident"}, {}, {}}},
+      {"report.submit", {{"resident", "partner"}, {}, {}}},
       {"report.evaluate", {{"resident"}, {}, {}}},
       {"report.mark_duplicate", {{"admin", "grid_head"}, {}, {}}},
       {"report.unmark_duplicate", {{"admin", "grid_head"}, {}, {}}},
@@ -89,7 +95,8 @@ const std::map<std::string, Rule>& Rules() {
       {"visits.list", {{"admin", "grid_head", "worker"}, {}, {}}},
       {"items.checklist", {{"admin", "grid_head", "worker", "captain", "department"}, {}, {}}},
       {"item.detail", {kAll, {}, {}}},
-      {"reports.mine", {kAll, kAll, {}}},
+      // Everyone's own reports (a partner's: those its system submitted).
+      {"reports.mine", {kAllAndPartner, kAllAndPartner, {}}},
       {"stats.microgrid", {{"admin", "grid_head", "worker"}, {}, {}}},
       {"report.duplicate_candidates", {{"admin", "grid_head"}, {}, {}}},
       // A worker's own region is a micro-grid, which has no children.
@@ -211,6 +218,10 @@ class PermissionMatrixTest : public ServerTest {
               {"outcome", "met"}};
     }
     if (type == "patrol.record") return {{"patrol_id", Fresh("pa")}, {"building_id", p.building}};
+    if (type == "report.submit" && rc.role == "partner") {
+      return {{"report_id", Fresh("rs")}, {"category", "noise"}, {"description", "Noise"},
+              {"place", {{"building_id", p.building}}}};
+    }
     if (type == "report.submit") {
       return {{"report_id", Fresh("rs")}, {"household_id", p.hh}, {"category", "noise"},
               {"description", "Noise"}, {"place", {{"building_id", p.building}}}};
@@ -279,12 +290,16 @@ bool IsQuery(const std::string& name) {
 TEST_F(PermissionMatrixTest, EveryRoleEveryCommandAndQueryInsideAndOutside) {
   Setup("admin", "person.upsert", {{"id", "root2"}, {"name", "Second admin"}});
   Setup("admin", "role.grant", {{"person_id", "root2"}, {"role", "admin"}, {"scope_id", "*"}});
+  Setup("admin", "person.upsert", {{"id", "partner1"}, {"name", "Hotline"}});
+  Setup("admin", "role.grant", {{"person_id", "partner1"}, {"role", "partner"}, {"scope_id", "g1"}});
   {
     // root2 signs in with a password set through the server tool.
     server_.Stop();
-    ASSERT_EQ(RunServerTool({"--db", tmp_->path(), "--set-password", "root2"},
-                            TestPassword("root2") + "\n"),
-              0);
+    for (const char* who : {"root2", "partner1"}) {
+      ASSERT_EQ(RunServerTool({"--db", tmp_->path(), "--set-password", who},
+                              TestPassword(who) + "\n"),
+                0);
+    }
     ASSERT_TRUE(server_.Start(tmp_->path()));
     http_ = std::make_unique<HttpClient>(server_.port());
     tokens_.clear();
@@ -323,7 +338,7 @@ TEST_F(PermissionMatrixTest, EveryRoleEveryCommandAndQueryInsideAndOutside) {
       }
     }
   }
-  EXPECT_EQ(cases, 35 * 6 * 2);
+  EXPECT_EQ(cases, 35 * 7 * 2);
   std::printf("permission matrix: %d cases, %d allowed\n", cases, allowed);
 
   // Pull: nothing outside each role's scope. The administrator of everything
@@ -372,11 +387,13 @@ TEST_F(PermissionMatrixTest, EveryRoleEveryCommandAndQueryInsideAndOutside) {
       if (table == "items") {
         if (rc.role == "captain") ok = row["building_id"] == "b1";
         else if (rc.role == "resident") ok = row["household_id"] == "h1" || my_report_items.count(id);
+        else if (rc.role == "partner") ok = my_report_items.count(id) > 0;  // its reports' items
         else if (rc.role == "department") {
           ok = row["owner_dept"] == "dept_prop" || row["escalated_to"] == "dept_prop";
         } else ok = in_mg(row["microgrid_id"]);
       } else if (table == "reports") {
-        ok = rc.role == "resident" ? row["resident_id"] == rc.person : in_mg(row["microgrid_id"]);
+        ok = rc.role == "resident" || rc.role == "partner" ? row["resident_id"] == rc.person
+                                                           : in_mg(row["microgrid_id"]);
       } else if (table == "visits" || table == "coverage") {
         ok = in_mg(row["microgrid_id"]);
       } else if (table == "households") {

@@ -8,12 +8,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/domain/civil_date.h"
+
 namespace weige::demo {
 
 inline constexpr int64_t kHourMs = 3600000;
 inline constexpr int64_t kDayMs = 24 * kHourMs;
 // Beijing time is UTC+8 all year; cycles and working hours follow it.
-inline constexpr int64_t kBeijingOffsetMs = 8 * kHourMs;
+using weige::kBeijingOffsetMs;
 
 inline uint64_t SplitMix64(uint64_t* state) {
   uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
@@ -82,42 +84,11 @@ inline std::string FakeSha256(std::string_view label) {
   return out;
 }
 
-// Days since 1970-01-01 for a civil date, and back (H. Hinnant's algorithms).
-inline int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-struct CivilDate {
-  int64_t year, month, day;
-};
-
-inline CivilDate CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp + (mp < 10 ? 3 : -9);
-  return {yoe + era * 400 + (m <= 2), m, d};
-}
-
-// The Beijing date of a time in ms since the epoch.
-inline CivilDate BeijingDate(int64_t t) {
-  int64_t local = t + kBeijingOffsetMs;
-  int64_t days = local >= 0 ? local / kDayMs : (local - kDayMs + 1) / kDayMs;
-  return CivilFromDays(days);
-}
-
-// Midnight in Beijing of a civil date, in ms since the epoch.
-inline int64_t BeijingMidnight(int64_t y, int64_t m, int64_t d) {
-  return DaysFromCivil(y, m, d) * kDayMs - kBeijingOffsetMs;
-}
+// Civil dates and Beijing time: core/domain/civil_date.h.
+using weige::BeijingDate;
+using weige::BeijingMidnight;
+using weige::CivilDate;
+using weige::CivilFromDays;
+using weige::DaysFromCivil;
 
 }  // namespace weige::demo
