@@ -219,6 +219,19 @@ bool Db::InTransaction() const {
 }
 std::string Db::ErrorMessage() const { return pg_ ? pg::ErrorMessage(pg_) : sqlite3_errmsg(db_); }
 
+Status Db::CopyBegin(std::string_view copy_sql) {
+  if (pg_ == nullptr) return Internal("store.postgres", "COPY is PostgreSQL's");
+  return pg::CopyBegin(pg_, copy_sql);
+}
+Status Db::CopyData(std::string_view rows) {
+  if (pg_ == nullptr) return Internal("store.postgres", "COPY is PostgreSQL's");
+  return pg::CopyData(pg_, rows);
+}
+Status Db::CopyEnd() {
+  if (pg_ == nullptr) return Internal("store.postgres", "COPY is PostgreSQL's");
+  return pg::CopyEnd(pg_);
+}
+
 std::string PlaceholdersToDollar(std::string_view sql, int* params) {
   std::string out;
   out.reserve(sql.size() + 16);

@@ -127,6 +127,12 @@ class Db {
   // Rows changed by the last INSERT, UPDATE or DELETE (not by triggers).
   int64_t Changes() const;
   std::string ErrorMessage() const;
+  // PostgreSQL's COPY ... FROM STDIN (bulk_load.cc): CopyBegin runs the COPY
+  // statement, CopyData sends rows in COPY's text format, CopyEnd finishes it.
+  // internal "store.postgres" on SQLite.
+  Status CopyBegin(std::string_view copy_sql);
+  Status CopyData(std::string_view rows);
+  Status CopyEnd();
 
   // Whether a transaction is open on this connection (a Transaction's, or
   // one begun with SQL).

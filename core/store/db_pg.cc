@@ -195,6 +195,39 @@ bool InTransaction(const Conn* conn) {
 
 std::string ErrorMessage(const Conn* conn) { return PQerrorMessage(conn->c); }
 
+Status CopyBegin(Conn* conn, std::string_view sql) {
+  Status admitted;
+  if (!Admit(conn, sql, &admitted)) return admitted;
+  if (!Usable(conn)) return ErrorOf(nullptr, conn->c);
+  const PGTransactionStatusType before = PQtransactionStatus(conn->c);
+  PGresult* r = PQexec(conn->c, std::string(sql).c_str());
+  Status s = PQresultStatus(r) == PGRES_COPY_IN ? Status::Ok() : ErrorOf(r, conn->c);
+  PQclear(r);
+  if (!s.ok()) NoteFailure(conn, before, s);
+  return s;
+}
+
+Status CopyData(Conn* conn, std::string_view data) {
+  if (data.empty()) return Status::Ok();
+  if (PQputCopyData(conn->c, data.data(), static_cast<int>(data.size())) != 1) {
+    return ErrorOf(nullptr, conn->c);
+  }
+  return Status::Ok();
+}
+
+Status CopyEnd(Conn* conn) {
+  const PGTransactionStatusType before = PQTRANS_INTRANS;
+  if (PQputCopyEnd(conn->c, nullptr) != 1) return ErrorOf(nullptr, conn->c);
+  Status s = Status::Ok();
+  while (PGresult* r = PQgetResult(conn->c)) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && s.ok()) s = ErrorOf(r, conn->c);
+    if (s.ok()) NoteChanges(conn, r);
+    PQclear(r);
+  }
+  if (!s.ok()) NoteFailure(conn, before, s);
+  return s;
+}
+
 void BindText(Prepared* p, int i, std::string_view v) {
   if (i < 1 || i > p->params) return;
   p->values[i - 1].assign(v);

@@ -22,6 +22,11 @@ Prepared* Prepare(Conn* conn, std::string_view sql, Status* error);
 int64_t Changes(const Conn* conn);
 bool InTransaction(const Conn* conn);
 std::string ErrorMessage(const Conn* conn);
+// COPY ... FROM STDIN: `sql` starts it, CopyData sends rows in COPY's text
+// format (any split), CopyEnd finishes it and reports the server's verdict.
+Status CopyBegin(Conn* conn, std::string_view sql);
+Status CopyData(Conn* conn, std::string_view data);
+Status CopyEnd(Conn* conn);
 
 // A Stmt's use of a Prepared: bind, step, read, reset.
 void BindText(Prepared* p, int i, std::string_view v);
