@@ -147,13 +147,15 @@ ${servers.map((s, i) => `  server s${i + 1} 127.0.0.1:${s.port} check`).join('\n
  * schema (fresh: f_<pid>_<time>), staticDir, threads, dir (a temp folder),
  * args (more weige-server arguments), log (a stream for the servers' and
  * HAProxy's stderr), loginsFile (reuse the schema's demo: see below; the
- * schema is then kept). Resolves {url (the balancer), dbUrl, schema, logins,
+ * schema is then kept), demo (true: the first server loads the demo; false:
+ * the servers start on the schema as it is, e.g. a district `weige load`
+ * put there, and the schema is kept). Resolves {url (the balancer), dbUrl, schema, logins,
  * servers: [{index, port, url, child, alive, kill(), start()}], kills, sql(q),
  * killOne(i), stop()}. kill() SIGKILLs a server; start() starts it again on
  * its port; killOne(i) does both (as a crashed server comes back).
  */
 export async function startFleet({ pgUrl, servers: n = 2, schema, staticDir, threads = 8,
-  dir, args = [], log, keepSchema = false, loginsFile } = {}) {
+  dir, args = [], log, keepSchema = false, loginsFile, demo = true } = {}) {
   if (!pgUrl) throw new Error('startFleet: pgUrl is required (build-scripts/pg.sh start)');
   dir ||= fs.mkdtempSync(path.join(os.tmpdir(), 'weige-fleet-'));
   schema ||= `f_${process.pid}_${Date.now().toString(36)}`;
@@ -166,8 +168,9 @@ export async function startFleet({ pgUrl, servers: n = 2, schema, staticDir, thr
   // so several suites share one load of the demo (~35 s on this machine).
   const reuse = loginsFile && fs.existsSync(loginsFile) &&
     psql(pgUrl, `SELECT 1 FROM pg_tables WHERE schemaname = '${schema}' AND tablename = 'events'`).length > 0;
+  if (!demo) keepSchema = true;
   const first = await spawnServer([...base, '--listen', '127.0.0.1:0',
-    ...(reuse ? [] : ['--demo'])], { log });
+    ...(reuse || !demo ? [] : ['--demo'])], { log });
   fleet.logins = reuse ? JSON.parse(fs.readFileSync(loginsFile, 'utf8')) : parseLogins(first.out);
   if (loginsFile && !reuse) fs.writeFileSync(loginsFile, JSON.stringify(fleet.logins));
   const make = (index, { child, port }) => {
@@ -246,9 +249,10 @@ export async function startFleet({ pgUrl, servers: n = 2, schema, staticDir, thr
   return fleet;
 }
 
-// As a program (build-scripts/run-fleet.sh): starts a fleet, prints the
-// balancer's address and the demo logins, and stops everything on Ctrl-C,
-// SIGTERM or when a server or HAProxy dies.
+// As a program (build-scripts/run-fleet.sh, bench-server.sh): starts a
+// fleet, prints the balancer's address and the demo logins, and stops
+// everything on Ctrl-C, SIGTERM or when a server or HAProxy dies.
+// WEIGE_FLEET_DEMO=0 starts it on the schema as it is (kept at the end).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const pgUrl = process.env.WEIGE_FLEET_PG_URL;
   const n = Number(process.env.WEIGE_FLEET_SERVERS || 2);
@@ -257,7 +261,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const log = fs.createWriteStream(logFile, { flags: 'a' });
   const fleet = await startFleet({ pgUrl, servers: n, schema: process.env.WEIGE_FLEET_SCHEMA || 'fleet',
     staticDir: process.env.WEIGE_FLEET_STATIC || undefined, log,
-    threads: Number(process.env.WEIGE_FLEET_THREADS || 16), keepSchema: false });
+    threads: Number(process.env.WEIGE_FLEET_THREADS || 16), keepSchema: false,
+    demo: process.env.WEIGE_FLEET_DEMO !== '0' });
   console.log(`weige fleet: ${n} weige-server on PostgreSQL (schema ${fleet.schema}) behind HAProxy`);
   for (const s of fleet.servers) console.log(`  server s${s.index + 1}  ${s.url}`);
   console.log(`listening on ${fleet.url}   (open it in a browser; the mini-program syncs to it)`);

@@ -7,6 +7,10 @@
 //                                                  one JSON result per line on stdout
 //   weige query --db FILE NAME [JSON]              run one query, print its result
 //   weige pending --db FILE [--limit N]            the outbox's pending commands
+//   weige load  --db postgresql://... --from FILE  copies an SQLite store (e.g. a
+//                                                  weige demo --full-scale) into an empty
+//                                                  PostgreSQL store with COPY, then turns
+//                                                  its change log on (a server's store)
 //   weige import | export | template ...            registers (tools/registers_cli.cc)
 //
 // Exit status: 0 on success, 1 when a command/query fails (exec: when any
@@ -18,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "core/store/bulk_load.h"
 #include "core/store/store.h"
 #include "core/sync/outbox.h"
 #include "tools/demo/demo_district.h"
@@ -38,12 +43,13 @@ int Usage() {
                "  weige exec  --db FILE [--server-time MS]   (JSON lines on stdin)\n"
                "  weige query --db FILE NAME [JSON]\n"
                "  weige pending --db FILE [--limit N]\n"
+               "  weige load  --db postgresql://... --from FILE\n"
                "  weige import | export | template ...   (weige import --help)\n");
   return 2;
 }
 
 struct Args {
-  std::string verb, db, admin, name, query, params;
+  std::string verb, db, admin, name, query, params, from;
   bool full_scale = false;
   std::optional<int64_t> server_time, now;
   int64_t limit = 100;
@@ -62,7 +68,7 @@ bool Parse(int argc, char** argv, Args* a) {
   a->verb = argv[1];
   // Every check happens before Store::Open: a mistyped verb once created and
   // migrated the file named by --db before printing the usage.
-  static const char* const kVerbs[] = {"init", "demo", "exec", "query", "pending"};
+  static const char* const kVerbs[] = {"init", "demo", "exec", "query", "pending", "load"};
   bool known = false;
   for (const char* v : kVerbs) known = known || a->verb == v;
   if (!known) return false;
@@ -76,6 +82,8 @@ bool Parse(int argc, char** argv, Args* a) {
     };
     if (arg == "--db") {
       if (!value(&a->db)) return false;
+    } else if (arg == "--from") {
+      if (!value(&a->from)) return false;
     } else if (arg == "--admin") {
       if (!value(&a->admin)) return false;
     } else if (arg == "--name") {
@@ -101,6 +109,7 @@ bool Parse(int argc, char** argv, Args* a) {
   }
   if (a->db.empty()) return false;
   if (a->verb == "init" && (a->admin.empty() || a->name.empty())) return false;
+  if (a->verb == "load" && (a->from.empty() || a->db.rfind("postgres", 0) != 0)) return false;
   if (a->verb == "query") {
     if (positional.empty() || positional.size() > 2) return false;
     a->query = positional[0];
@@ -188,6 +197,36 @@ int Exec(Store* store, const Args& a) {
   return rc;
 }
 
+// The copy, then the change log turned on as a server's writer would (its
+// backfill records every copied row: minutes at full scale, once).
+int Load(const Args& a) {
+  std::unique_ptr<Store> from, to;
+  Status s = Store::Open(a.from, {}, &from);
+  if (s.ok()) s = Store::Open(a.db, {}, &to);
+  auto t0 = std::chrono::steady_clock::now();
+  auto seconds = [&t0] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  if (s.ok()) {
+    s = weige::store::CopyStore(*from, *to, [&](const std::string& table, int64_t rows) {
+      std::fprintf(stderr, "load: %-22s %9lld rows  (%.1f s)\n", table.c_str(),
+                   static_cast<long long>(rows), seconds());
+    });
+  }
+  if (s.ok()) {
+    to.reset();
+    weige::store::OpenOptions record;
+    record.record_changes = true;
+    s = Store::Open(a.db, record, &to);
+    if (s.ok()) std::fprintf(stderr, "load: change log recorded (%.1f s)\n", seconds());
+  }
+  if (!s.ok()) {
+    std::fprintf(stderr, "load: %s (%s)\n", s.message.c_str(), s.reason.c_str());
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -196,6 +235,7 @@ int main(int argc, char** argv) {
   }
   Args a;
   if (!Parse(argc, argv, &a)) return Usage();
+  if (a.verb == "load") return Load(a);
   std::unique_ptr<Store> store;
   Status s = Store::Open(a.db, {}, &store);
   if (!s.ok()) {

@@ -100,6 +100,7 @@ bool Stmt::Step() {
 }
 
 Status Stmt::Run() {
+  if (pg_ != nullptr && pg::Defer(pg_, &status_)) return status_;
   while (Step()) {
   }
   return status_;
@@ -218,6 +219,21 @@ bool Db::InTransaction() const {
   return pg_ ? pg::InTransaction(pg_) : sqlite3_get_autocommit(db_) == 0;
 }
 std::string Db::ErrorMessage() const { return pg_ ? pg::ErrorMessage(pg_) : sqlite3_errmsg(db_); }
+
+Status Db::Flush() { return pg_ ? pg::Flush(pg_) : Status::Ok(); }
+
+Status Db::CopyBegin(std::string_view copy_sql) {
+  if (pg_ == nullptr) return Internal("store.postgres", "COPY is PostgreSQL's");
+  return pg::CopyBegin(pg_, copy_sql);
+}
+Status Db::CopyData(std::string_view rows) {
+  if (pg_ == nullptr) return Internal("store.postgres", "COPY is PostgreSQL's");
+  return pg::CopyData(pg_, rows);
+}
+Status Db::CopyEnd() {
+  if (pg_ == nullptr) return Internal("store.postgres", "COPY is PostgreSQL's");
+  return pg::CopyEnd(pg_);
+}
 
 std::string PlaceholdersToDollar(std::string_view sql, int* params) {
   std::string out;

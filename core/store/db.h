@@ -73,7 +73,9 @@ class Stmt {
 
   // Steps once: true when a row is available; false when done or on error.
   bool Step();
-  // Steps to completion (for writes).
+  // Steps to completion (for writes). PostgreSQL, inside a transaction:
+  // queued and sent with the next statement whose answer is needed (db_pg.cc,
+  // "Deferred writes"); its error, if any, is then that statement's.
   Status Run();
   Status status() const { return status_; }
 
@@ -127,6 +129,15 @@ class Db {
   // Rows changed by the last INSERT, UPDATE or DELETE (not by triggers).
   int64_t Changes() const;
   std::string ErrorMessage() const;
+  // Sends the writes Run() queued on PostgreSQL now; their first error
+  // (nothing on SQLite).
+  Status Flush();
+  // PostgreSQL's COPY ... FROM STDIN (bulk_load.cc): CopyBegin runs the COPY
+  // statement, CopyData sends rows in COPY's text format, CopyEnd finishes it.
+  // internal "store.postgres" on SQLite.
+  Status CopyBegin(std::string_view copy_sql);
+  Status CopyData(std::string_view rows);
+  Status CopyEnd();
 
   // Whether a transaction is open on this connection (a Transaction's, or
   // one begun with SQL).

@@ -16,9 +16,14 @@ Prepared* Prepare(Conn*, std::string_view, Status* error) {
   *error = Internal("store.no_postgres", "no PostgreSQL");
   return nullptr;
 }
-int64_t Changes(const Conn*) { return 0; }
+int64_t Changes(Conn*) { return 0; }
+bool Defer(Prepared*, Status*) { return false; }
+Status Flush(Conn*) { return Status::Ok(); }
 bool InTransaction(const Conn*) { return false; }
 std::string ErrorMessage(const Conn*) { return "no PostgreSQL"; }
+Status CopyBegin(Conn*, std::string_view) { return Internal("store.no_postgres", "no PostgreSQL"); }
+Status CopyData(Conn*, std::string_view) { return Internal("store.no_postgres", "no PostgreSQL"); }
+Status CopyEnd(Conn*) { return Internal("store.no_postgres", "no PostgreSQL"); }
 void BindText(Prepared*, int, std::string_view) {}
 void BindBlob(Prepared*, int, std::string_view) {}
 void BindNull(Prepared*, int) {}

@@ -200,7 +200,10 @@ Result Store::ExecuteParsed(const Json& command, const std::string& body,
   ExecReport did;
   Result result = ExecuteInTx(body, options, id, type, actor_id, at, payload, &did);
   if (result.ok()) {
-    Status c = tx.Commit();
+    // PostgreSQL: the command's queued writes answer now, so a failure among
+    // them is this command's (a no-op after the outbox row's RETURNING).
+    Status c = db_->Flush();
+    if (c.ok()) c = tx.Commit();
     if (!c.ok()) return Result::Fail(c);
     if (report != nullptr) {
       report->replayed = did.replayed;

@@ -18,6 +18,14 @@
 //     --year 1 and no FILE yet, FILE is first generated: 8 micro-grids of 100
 //     households with 12 months of history (the "a year of history").
 //
+//   weige_reconnect_storm push-rate --db FILE [--devices N] [--concurrency C]
+//     The storm's pushes alone (no pulls): accepted commands per second.
+//
+//   Common: --db may be a postgresql:// URL (the store the server runs on);
+//   --port P aims the clients at a server (or balancer) already running on
+//   127.0.0.1:P on that store instead of starting one; --label L appends
+//   "_L" to the bench names (the engine beside the SQLite figure).
+//
 //   weige_reconnect_storm device-overhead --db FILE [--commands K]
 //     What the change-log triggers cost a device, which never turns recording
 //     on: K visit.record commands (one transaction each, synchronous=NORMAL)
@@ -91,6 +99,10 @@ struct Args {
   int concurrency = 32;
   int commands = 20;
   bool year = false;
+  bool pull = true;
+  int port = 0;        // > 0: a server already running there
+  std::string label;   // appended to the bench names
+  std::string Bench(const char* name) const { return label.empty() ? name : std::string(name) + "_" + label; }
 };
 
 bool Check(const Status& s, const char* what) {
@@ -179,17 +191,19 @@ int Storm(const Args& args) {
   int64_t cursor = 0;
   if (!Prepare(args, true, &devices, &cursor)) return 1;
   ServerProcess server;
-  if (!server.Start(args.db, {"--threads", std::to_string(std::max(8, args.concurrency))})) {
+  if (args.port == 0 &&
+      !server.Start(args.db, {"--threads", std::to_string(std::max(8, args.concurrency))})) {
     std::fprintf(stderr, "weige-server did not start\n");
     return 1;
   }
+  const int port = args.port > 0 ? args.port : server.port();
   Stats stats;
   std::atomic<size_t> next{0};
   auto t0 = Clock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < args.concurrency; ++c) {
     threads.emplace_back([&] {
-      HttpClient http(server.port());
+      HttpClient http(port);
       std::vector<double> push_ms, pull_ms;
       int64_t errors = 0, rejected = 0, accepted = 0, changes = 0, requests = 0;
       for (size_t i = next++; i < devices.size(); i = next++) {
@@ -208,7 +222,7 @@ int Storm(const Args& args) {
           (x["status"] == "accepted" ? accepted : rejected)++;
         }
         int64_t from = cursor;
-        for (int page = 0; page < 100000; ++page) {
+        for (int page = 0; args.pull && page < 100000; ++page) {
           auto b = Clock::now();
           HttpReply p = http.Get("/api/v1/sync/pull?limit=1000&cursor=" + std::to_string(from),
                                  d.token);
@@ -237,14 +251,30 @@ int Storm(const Args& args) {
   }
   for (std::thread& t : threads) t.join();
   const double wall = Seconds(t0, Clock::now());
-  const int exit_code = server.Stop();
+  const int exit_code = args.port > 0 ? 0 : server.Stop();
   std::vector<double> all = stats.push_ms;
   all.insert(all.end(), stats.pull_ms.begin(), stats.pull_ms.end());
-  const char* b = "reconnect_storm";
+  if (!args.pull) {
+    const std::string name = args.Bench("push_rate");
+    const char* b = name.c_str();
+    Emit(b, "devices", static_cast<double>(devices.size()), "devices");
+    Emit(b, "concurrency", args.concurrency, "connections");
+    Emit(b, "accepted", static_cast<double>(stats.accepted), "commands");
+    Emit(b, "wall_time", wall, "s");
+    Emit(b, "accepted_per_s", static_cast<double>(stats.accepted) / wall, "commands/s");
+    Emit(b, "push_p50", Percentile(stats.push_ms, 0.5), "ms");
+    Emit(b, "push_p99", Percentile(stats.push_ms, 0.99), "ms");
+    Emit(b, "errors", static_cast<double>(stats.errors), "requests");
+    Emit(b, "rejected", static_cast<double>(stats.rejected), "commands");
+    return stats.errors == 0 && exit_code == 0 ? 0 : 1;
+  }
+  const std::string name = args.Bench("reconnect_storm");
+  const char* b = name.c_str();
   Emit(b, "devices", static_cast<double>(devices.size()), "devices");
   Emit(b, "concurrency", args.concurrency, "connections");
   Emit(b, "commands_pushed", static_cast<double>(stats.accepted + stats.rejected), "commands");
   Emit(b, "wall_time", wall, "s");
+  Emit(b, "accepted_per_s", static_cast<double>(stats.accepted) / wall, "commands/s");
   Emit(b, "requests", static_cast<double>(stats.requests), "requests");
   Emit(b, "requests_per_s", static_cast<double>(stats.requests) / wall, "req/s");
   Emit(b, "latency_p50", Percentile(all, 0.5), "ms");
@@ -256,12 +286,12 @@ int Storm(const Args& args) {
   Emit(b, "changes_pulled", static_cast<double>(stats.changes), "changes");
   Emit(b, "errors", static_cast<double>(stats.errors), "requests");
   Emit(b, "rejected", static_cast<double>(stats.rejected), "commands");
-  Emit(b, "server_exit", exit_code, "code");
+  if (args.port == 0) Emit(b, "server_exit", exit_code, "code");
   return stats.errors == 0 && exit_code == 0 ? 0 : 1;
 }
 
 int FirstSync(const Args& args) {
-  if (args.year && !std::filesystem::exists(args.db)) {
+  if (args.year && args.db.rfind("postgres", 0) != 0 && !std::filesystem::exists(args.db)) {
     weige::demo::DistrictOptions o;
     o.streets = 1;
     o.communities_per_street = 1;
@@ -304,7 +334,8 @@ int FirstSync(const Args& args) {
     device_ms.push_back(Seconds(a, Clock::now()) * 1000);
   }
   const int exit_code = server.Stop();
-  const char* b = args.year ? "first_sync_year" : "first_sync";
+  const std::string name = args.Bench(args.year ? "first_sync_year" : "first_sync");
+  const char* b = name.c_str();
   Emit(b, "devices", static_cast<double>(devices.size()), "devices");
   Emit(b, "changes_per_device", devices.empty() ? 0 : static_cast<double>(changes) / devices.size(),
        "changes");
@@ -402,8 +433,8 @@ int DeviceOverhead(const Args& args) {
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: weige_reconnect_storm storm|first-sync|device-overhead --db FILE [--devices N]"
-               " [--concurrency C] [--commands K]\n");
+               "usage: weige_reconnect_storm storm|push-rate|first-sync|device-overhead --db FILE"
+               " [--devices N] [--concurrency C] [--commands K] [--port P] [--label L]\n");
   return 2;
 }
 
@@ -425,6 +456,10 @@ int main(int argc, char** argv) {
       args.concurrency = std::max(1, std::atoi(v.c_str()));
     } else if (a == "--year") {
       args.year = v == "1";
+    } else if (a == "--port") {
+      args.port = std::atoi(v.c_str());
+    } else if (a == "--label") {
+      args.label = v;
     } else if (a == "--commands") {
       args.commands = std::max(1, std::min(500, std::atoi(v.c_str())));
     } else {
@@ -433,6 +468,10 @@ int main(int argc, char** argv) {
   }
   if (args.db.empty()) return Usage();
   if (args.mode == "storm") return Storm(args);
+  if (args.mode == "push-rate") {
+    args.pull = false;
+    return Storm(args);
+  }
   if (args.mode == "first-sync") return FirstSync(args);
   if (args.mode == "device-overhead") return DeviceOverhead(args);
   return Usage();
