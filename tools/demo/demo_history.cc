@@ -364,7 +364,11 @@ void Planner::Reports() {
         const int64_t local = (t + kBeijingOffsetMs) % kDayMs;
         if (local < 7 * kHourMs || local > 22 * kHourMs) t += 10 * kHourMs;  // awake hours
         const ReportKind& kind = rng.Pick(kReportKinds);
-        const std::string id = "r-" + h.id.substr(2) + "-" + std::to_string(i);
+        // Opaque, as a device's are: a report id is public (Open311's
+        // service_request_id) and must not name the household.
+        const std::string id =
+            "r-" + FakeSha256(std::to_string(o_.seed) + ":report:" + h.id + ":" + std::to_string(i))
+                       .substr(0, 20);
         ItemPlan it;
         it.id = id + ".item";
         it.category = kind.category;
