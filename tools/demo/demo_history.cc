@@ -93,6 +93,10 @@ struct ItemPlan {
   int64_t opened_at = 0, deadline = 0;
   std::string fixed_by;             // set: opened already fixed (即查即改)
   std::string report_id, resident;  // set: opened by a resident's report
+  // The name of its random stream when not its id: a report's item keeps
+  // the stream it had when report ids named the household, so the demo's
+  // history is the one its tests were calibrated on.
+  std::string stream;
 };
 
 struct Act {
@@ -371,6 +375,7 @@ void Planner::Reports() {
                        .substr(0, 20);
         ItemPlan it;
         it.id = id + ".item";
+        it.stream = "r-" + h.id.substr(2) + "-" + std::to_string(i) + ".item";
         it.category = kind.category;
         it.report_id = id;
         it.resident = h.resident;
@@ -414,7 +419,7 @@ void Planner::Reports() {
 // verification (销号) by someone else, rejections, reopenings and, for a
 // report, the resident's evaluation.
 void Planner::Item(const ItemPlan& it) {
-  Rng r(o_.seed, "item:" + it.id);
+  Rng r(o_.seed, "item:" + (it.stream.empty() ? it.id : it.stream));
   const std::string worker = WorkerOf(it.mg);
   const Routing route = RouteFor(it.category, mg_);
   auto verifier_for = [&](const std::string& fixer) {
