@@ -123,7 +123,10 @@ Status AttributesFromForm(const ReportCategory& category,
                           const std::map<std::string, std::vector<std::string>>& values,
                           Json* answers) {
   *answers = Json::object();
-  for (const auto& [key, list] : values) {
+  for (const auto& entry : values) {
+    // Not a structured binding: clang 14 (emcc) cannot capture one in the lambda below.
+    const std::string& key = entry.first;
+    const std::vector<std::string>& list = entry.second;
     const Question* q = nullptr;
     for (const Question& each : category.form.questions) {
       if (each.key == key) q = &each;
