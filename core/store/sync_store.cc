@@ -323,10 +323,15 @@ Status RateReserve(Store& store, const std::vector<RateLimit>& limits, int64_t w
   for (const RateLimit& l : limits) keys.push_back(l.key);
   WEIGE_RETURN_IF_ERROR(LockRateKeys(db, keys));
   {
+    // Keys with other windows share the table (sign-ins 15 min, an API key
+    // a minute): a key's own aged attempts go by its window; what every key
+    // left behind goes after a day (or this window, when longer).
     Stmt aged = db.Q("DELETE FROM rate_hits WHERE at <= ?");
-    WEIGE_RETURN_IF_ERROR(aged.Bind(1, now - window_ms).Run());
+    WEIGE_RETURN_IF_ERROR(aged.Bind(1, now - std::max<int64_t>(window_ms, 86400000)).Run());
   }
   for (const RateLimit& l : limits) {
+    Stmt own = db.Q("DELETE FROM rate_hits WHERE key = ? AND at <= ?");
+    WEIGE_RETURN_IF_ERROR(own.Bind(1, l.key).Bind(2, now - window_ms).Run());
     std::vector<std::pair<int64_t, int64_t>> hits;  // (at, n), oldest first
     int64_t total = 0;
     Stmt s = db.Q("SELECT at, n FROM rate_hits WHERE key = ? ORDER BY at");

@@ -47,6 +47,19 @@ TEST_F(RateLimitStoreTest, RowsStayBoundedAtAnyRate) {
   EXPECT_GE(Count("SELECT SUM(n) FROM rate_hits WHERE key = 'fast'"), 735);
 }
 
+// A short window's reservation does not age out a longer window's attempts
+// (an Open311 call must not erase failed sign-ins). Failed first with one
+// table-wide purge by the caller's window.
+TEST_F(RateLimitStoreTest, EachKeyAgesByItsOwnWindow) {
+  const int64_t t = 5'000'000'000;
+  int64_t wait = -1;
+  ASSERT_OK(store::RateReserve(store(), {{"long", 1}}, 15 * kWindow, t, &wait));
+  EXPECT_EQ(wait, 0);
+  EXPECT_EQ(Reserve(store(), {{"short", 5}}, t + 2 * kWindow), 0);
+  ASSERT_OK(store::RateReserve(store(), {{"long", 1}}, 15 * kWindow, t + 2 * kWindow, &wait));
+  EXPECT_GT(wait, 0) << "the long window's attempt is still counted";
+}
+
 TEST_F(RateLimitStoreTest, ReleaseTakesOneBackAndForgetTakesAll) {
   const int64_t t = 4'000'000'000;
   for (int i = 0; i < 3; ++i) ASSERT_EQ(Reserve(store(), {{"x", 3}, {"y", 3}}, t + i), 0);
