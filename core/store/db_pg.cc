@@ -93,12 +93,18 @@ void NoteChanges(Conn* conn, const PGresult* res) {
   }
 }
 
+// A connection is usable when it is open and out of pipeline mode (one
+// left in it, see SendQueued, refuses every synchronous call).
+bool Healthy(PGconn* c) {
+  return PQstatus(c) == CONNECTION_OK && PQpipelineStatus(c) == PQ_PIPELINE_OFF;
+}
+
 // A lost connection is reset when no transaction was lost with it.
 bool Usable(Conn* conn) {
-  if (PQstatus(conn->c) == CONNECTION_OK) return true;
+  if (Healthy(conn->c)) return true;
   if (conn->lost_txn) return false;
   PQreset(conn->c);
-  if (PQstatus(conn->c) != CONNECTION_OK) return false;
+  if (!Healthy(conn->c)) return false;
   ++conn->generation;
   return true;
 }
@@ -129,7 +135,7 @@ void NoteFailure(Conn* conn, PGTransactionStatusType before, const Status& error
 
 Status EnsurePrepared(Prepared* p) {
   Conn* conn = p->conn;
-  if (p->generation == conn->generation && PQstatus(conn->c) == CONNECTION_OK) {
+  if (p->generation == conn->generation && Healthy(conn->c)) {
     return Status::Ok();
   }
   if (!Usable(conn)) return ErrorOf(nullptr, conn->c);
@@ -175,7 +181,12 @@ Status SendQueued(Conn* conn, Prepared* last) {
   conn->queued.clear();
   if (queued.empty() && last == nullptr) return Status::Ok();
   const PGTransactionStatusType before = PQtransactionStatus(conn->c);
-  if (PQenterPipelineMode(conn->c) != 1) return ErrorOf(nullptr, conn->c);
+  if (PQenterPipelineMode(conn->c) != 1) {  // not idle: as lost as above
+    Status lost = Internal("store.connection", std::string("cannot send to PostgreSQL: ") +
+                                                   PQerrorMessage(conn->c));
+    NoteFailure(conn, before, lost);
+    return lost;
+  }
   std::vector<const char*> values;
   std::vector<int> lengths;
   bool sent = true;
@@ -230,7 +241,17 @@ Status SendQueued(Conn* conn, Prepared* last) {
       break;
     }
   }
-  PQexitPipelineMode(conn->c);
+  // A pipeline that could not be read to its end (the server went away
+  // mid-answer, or the send failed: seen under PostgreSQL's restart as
+  // "cannot exit pipeline mode while busy", the connection still
+  // CONNECTION_OK) leaves the connection in pipeline mode, where every
+  // synchronous call fails. It is given up as lost, without waiting on it:
+  // the transaction with it, and Usable resets it before the next
+  // statement runs.
+  if (PQexitPipelineMode(conn->c) != 1 && first.reason != "store.connection") {
+    first = Internal("store.connection", std::string("the connection to PostgreSQL broke mid-pipeline: ") +
+                                             PQerrorMessage(conn->c));
+  }
   if (!first.ok()) NoteFailure(conn, before, first);
   return first;
 }

@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "tests/core/test_util.h"
 
@@ -169,6 +171,79 @@ TEST_P(DbTest, ALostConnectionLosesTheTransactionAndReconnects) {
   db_->Q("SELECT 1").Run();
   Stmt again = db_->Q("INSERT INTO t(id) VALUES('fresh')");
   EXPECT_TRUE(again.Run().ok()) << again.status().message;
+}
+
+// The same, when the lost connection is met by queued writes sent in one
+// pipeline (db_pg.cc, "Deferred writes"), every statement already prepared,
+// the backend killed before the pipeline is sent or while it runs. libpq
+// can keep such a connection in pipeline mode, reporting CONNECTION_OK, and
+// every later statement would fail there ("not allowed in pipeline mode")
+// unless the Db resets it. PostgreSQL's restart under a fleet's load
+// (tests/fleet/faults.test.js) once left servers answering 500.
+TEST_P(DbTest, ALostConnectionMetByAPipelineIsResetToo) {
+  if (GetParam() != Dialect::kPostgres) GTEST_SKIP() << "SQLite has no connection";
+  const char* kInsert = "INSERT INTO t(id) VALUES(?)";
+  const char* kSleep = "SELECT pg_sleep(?)";
+  const char* kCount = "SELECT COUNT(*) FROM t";
+  auto pid_of = [&] {
+    Stmt s = db_->Q("SELECT pg_backend_pid()");
+    EXPECT_TRUE(s.Step());
+    return s.Int(0);
+  };
+  auto kill = [&](int64_t pid) {
+    std::unique_ptr<Db> admin;
+    ASSERT_TRUE(Db::OpenPostgres(tmp_->path(), &admin).ok());
+    Stmt k = admin->Q("SELECT pg_terminate_backend(?, 5000)");
+    ASSERT_TRUE(k.Bind(1, pid).Step()) << k.status().message;
+  };
+  for (int round = 0; round < 4; ++round) {
+    const bool during = round % 2 == 1;  // else before the pipeline is sent
+    SCOPED_TRACE(during ? "killed while the pipeline runs" : "killed before it is sent");
+    ASSERT_TRUE(db_->Exec("BEGIN").ok());
+    ASSERT_TRUE(db_->Q(kInsert).Bind(1, "warm" + std::to_string(round)).Run().ok());
+    ASSERT_TRUE(db_->Q(kSleep).Bind(1, 0.0).Run().ok());
+    {
+      Stmt n = db_->Q(kCount);
+      ASSERT_TRUE(n.Step()) << n.status().message;
+    }
+    ASSERT_TRUE(db_->Exec("ROLLBACK").ok());
+    const int64_t pid = pid_of();
+    ASSERT_TRUE(db_->Exec("BEGIN").ok());
+    ASSERT_TRUE(db_->Q(kInsert).Bind(1, "queued").Run().ok());  // queued, not sent
+    ASSERT_TRUE(db_->Q(kSleep).Bind(1, during ? 2.0 : 0.0).Run().ok());
+    std::thread killer;
+    if (during) {
+      killer = std::thread([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        kill(pid);
+      });
+    } else {
+      kill(pid);
+    }
+    {
+      Stmt n = db_->Q(kCount);  // sends the queue and itself in one pipeline
+      EXPECT_FALSE(n.Step());
+      EXPECT_EQ(n.status().reason, "store.connection") << n.status().message;
+    }
+    if (killer.joinable()) killer.join();
+    EXPECT_TRUE(db_->Exec("ROLLBACK").ok());
+    // The next transaction runs on a reset connection.
+    {
+      Status b = db_->Exec("BEGIN");
+      ASSERT_TRUE(b.ok()) << b.message;
+    }
+    {
+      Stmt ins = db_->Q(kInsert);
+      EXPECT_TRUE(ins.Bind(1, "next" + std::to_string(round)).Run().ok()) << ins.status().message;
+      Stmt n = db_->Q(kCount);
+      EXPECT_TRUE(n.Step()) << n.status().message;
+      EXPECT_EQ(n.Int(0), 1);
+    }
+    ASSERT_TRUE(db_->Exec("ROLLBACK").ok());
+    // And so does a statement outside one.
+    Stmt one = db_->Q(kCount);
+    EXPECT_TRUE(one.Step()) << one.status().message;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DbTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
