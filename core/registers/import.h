@@ -10,14 +10,15 @@
 //   if (!r.status.ok()) ...   // a bad file: nothing written
 //   for (const RowError& e : r.errors) ...   // (row, column, reason, message)
 //
-// Every row is first run for real inside transactions that are rolled back
-// (the dry run: the core's checks, parents earlier in the file included),
-// so all errors are known before anything is written. Then, unless dry_run,
-// the rows are applied in batches of `batch_rows` committed transactions:
-// all rows when none was refused; nothing otherwise. With `apply_valid`
-// (what the console sends after its dry run) there is one pass: the file
-// alone is read first (every file error stops before a write), then the
-// rows are applied and the refused ones reported. A row whose upserts change nothing is rolled back too,
+// By default it is all or nothing, in one pass: every row is run for real
+// (the core's checks, parents earlier in the file included) inside one
+// transaction, committed when no row was refused, rolled back otherwise, so
+// all errors are known before anything is kept. `dry_run` runs the rows the
+// same way in batches of `batch_rows` transactions, all rolled back. With
+// `apply_valid` (what the console sends after its dry run) the file alone
+// is read first (every file error stops before a write), then the rows are
+// applied in batches of `batch_rows` committed transactions and the
+// refused ones reported. A row whose upserts change nothing is rolled back too,
 // so re-importing a file writes nothing (no event, no outbox row), and a
 // corrected file updates rows by their id.
 //
@@ -46,9 +47,9 @@
 namespace weige::registers {
 
 struct ImportProgress {
-  const char* phase;     // "check" (the dry run) or "apply"
+  const char* phase;     // "check" (the dry run) or "apply" (the default's one pass too)
   size_t rows_done;      // data rows through this phase so far
-  size_t rows_total;     // known in "apply" (0 while checking)
+  size_t rows_total;     // known with apply_valid (0 while checking, and by default)
 };
 
 struct ImportOptions {
@@ -58,7 +59,10 @@ struct ImportOptions {
   size_t batch_rows = 1000;
   size_t max_errors = 10000;  // errors listed; all are counted
   Limits limits;
-  std::function<void(const ImportProgress&)> progress;  // after each batch
+  // After each batch of `batch_rows`. Between transactions with dry_run
+  // and apply_valid (the server lets waiting writers in then); inside the
+  // file's one transaction by default.
+  std::function<void(const ImportProgress&)> progress;
 };
 
 struct RowError {

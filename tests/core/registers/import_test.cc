@@ -316,9 +316,15 @@ TEST_F(ImportTest, ProgressIsReportedPerBatch) {
   };
   auto r = Import(Kind::kHouseholds, Csv(t), false, "admin", o);
   ASSERT_TRUE(r.applied) << Errors(r);
-  std::vector<std::string> want = {"check 10/0",  "check 20/0",  "check 25/0",
-                                   "apply 10/25", "apply 20/25", "apply 25/25"};
-  EXPECT_EQ(seen, want);
+  // All or nothing is one pass in one transaction.
+  EXPECT_EQ(seen, (std::vector<std::string>{"apply 10/0", "apply 20/0", "apply 25/0"}));
+  // The console's two calls: a dry run, then the valid rows applied.
+  seen.clear();
+  r = Import(Kind::kHouseholds, Csv(t), true, "admin", o);
+  o.apply_valid = true;
+  r = Import(Kind::kHouseholds, Csv(t), false, "admin", o);
+  EXPECT_EQ(seen, (std::vector<std::string>{"check 10/0", "check 20/0", "check 25/0",
+                                            "apply 10/25", "apply 20/25", "apply 25/25"}));
 }
 
 }  // namespace
