@@ -36,7 +36,7 @@ struct PublicRequest {
   std::string item_state;          // open | assigned | fixed | closed (status_notes)
   std::string service_code, description;
   std::string address, address_id;  // the building's address and id
-  int64_t requested_ms = 0, updated_ms = 0;
+  int64_t requested_ms = 0, updated_ms = 0;  // the server's times (open311_store.h)
   std::optional<int64_t> expected_ms;  // the item's deadline
   std::optional<double> lat, lng;      // the building's, else the position reported
 };

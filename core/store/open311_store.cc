@@ -211,30 +211,43 @@ Status Open311FindRequests(Store& store, const Open311Key& key, const Open311Fil
   Db& db = DbOf(store);
   out->clear();
   // The resident's private values are read only to be cut out of the text
-  // (MakePublicRequest); they never reach the answer.
+  // (MakePublicRequest); they never reach the answer. Times are the
+  // server's: a request's is when the server took it (its report.submitted
+  // event), its update's the newest of its item's events; a device's
+  // clock, submitted_at or updated_at, is never read here.
+  const bool by_id = !f.ids.empty();
+  // SQLite without statistics would not pick the partial index by itself.
+  const char* events = db.dialect() == Dialect::kPostgres || by_id
+                           ? "events e"
+                           : "events e INDEXED BY events_reports_received";
   std::string sql =
       "SELECT r.id, i.state, r.category, r.description, COALESCE(b.address, b.name, ''),"
-      " COALESCE(r.building_id, ''), r.submitted_at, i.updated_at, i.deadline, b.lat, b.lng,"
+      " COALESCE(r.building_id, ''), COALESCE(e.server_at, e.at),"
+      " COALESCE((SELECT MAX(COALESCE(x.server_at, x.at)) FROM events x"
+      "   WHERE x.entity = 'item' AND x.entity_id = i.id), COALESCE(e.server_at, e.at)),"
+      " i.deadline, b.lat, b.lng,"
       " COALESCE(p.name, ''), COALESCE(p.phone, ''), COALESCE(r.phone, ''), r.household_id,"
       " COALESCE(h.head_name, ''), COALESCE(h.phone, '')"
-      " FROM reports r JOIN items i ON i.id = r.item_id JOIN regions g ON g.id = r.microgrid_id"
+      " FROM " + std::string(events) + " JOIN reports r ON r.id = e.entity_id"
+      " JOIN items i ON i.id = r.item_id JOIN regions g ON g.id = r.microgrid_id"
       " LEFT JOIN buildings b ON b.id = r.building_id LEFT JOIN people p ON p.id = r.resident_id"
-      " LEFT JOIN households h ON h.id = r.household_id WHERE " + InRegion(1);
+      " LEFT JOIN households h ON h.id = r.household_id"
+      " WHERE e.entity = 'report' AND e.type = 'report.submitted' AND " + InRegion(1);
   int n = 1;
-  if (!f.ids.empty()) {
-    sql += " AND r.id IN " + JsonStrings(db, ++n);
+  if (by_id) {
+    sql += " AND e.entity_id IN " + JsonStrings(db, ++n);
   } else {
-    sql += " AND r.submitted_at >= ?" + std::to_string(++n);
-    sql += " AND r.submitted_at <= ?" + std::to_string(++n);
+    sql += " AND COALESCE(e.server_at, e.at) >= ?" + std::to_string(++n);
+    sql += " AND COALESCE(e.server_at, e.at) <= ?" + std::to_string(++n);
   }
   if (!f.service_codes.empty()) sql += " AND r.category IN " + JsonStrings(db, ++n);
   if (f.status == "closed") sql += " AND i.state = 'closed'";
   if (f.status == "open") sql += " AND i.state <> 'closed'";
-  sql += " ORDER BY r.submitted_at DESC, r.id LIMIT ?" + std::to_string(++n);
+  sql += " ORDER BY COALESCE(e.server_at, e.at) DESC, e.seq DESC LIMIT ?" + std::to_string(++n);
   Stmt s = db.Q(sql);
   int b = 1;
   s.Bind(b++, key.region_id);
-  if (!f.ids.empty()) {
+  if (by_id) {
     s.Bind(b++, DumpJson(Json(f.ids)));
   } else {
     s.Bind(b++, f.from_ms).Bind(b++, f.to_ms);

@@ -83,7 +83,8 @@ struct Open311Filter {
   int64_t from_ms = 0, to_ms = 0;  // requested_datetime in [from, to]
   int64_t limit = 1000;
 };
-// The reports inside the key's region matching the filter, newest first,
+// The reports inside the key's region matching the filter, the last the
+// server took first (requested_datetime is that time, never a device's),
 // as their public view (open311::MakePublicRequest). With ids given the
 // window is not applied.
 Status Open311FindRequests(Store& store, const Open311Key& key, const Open311Filter& filter,

@@ -225,6 +225,16 @@ CREATE INDEX events_status_changes ON events(server_at) WHERE entity = 'item' AN
   ('item.assigned', 'item.fixed', 'item.closed', 'item.fix_rejected', 'item.reopened');
 )sql";
 
+// 13: Open311's times are the server's (open311_store.h): a request is
+// dated by when the server took it, its report.submitted event's server_at
+// (the recorded `at` only where a row never met a server, e.g. a generated
+// district), not by the device's submitted_at; that index goes.
+constexpr char kReceivedMigration[] = R"sql(
+DROP INDEX reports_submitted;
+CREATE INDEX events_reports_received ON events(COALESCE(server_at, at))
+  WHERE entity = 'report' AND type = 'report.submitted';
+)sql";
+
 // Times are integer milliseconds since the epoch; JSON columns hold text.
 // A migration is one or two texts, run in one transaction.
 struct Migration {
@@ -345,6 +355,8 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kSettingsMigration},
     // 12: Open311, above.
     {kOpen311Migration},
+    // 13: requests dated by the server, above.
+    {kReceivedMigration},
 };
 
 constexpr const char* kContentTables[] = {

@@ -247,6 +247,12 @@ CREATE INDEX reports_submitted ON reports(submitted_at);
 CREATE INDEX events_status_changes ON events(server_at) WHERE entity = 'item' AND type IN
   ('item.assigned', 'item.fixed', 'item.closed', 'item.fix_rejected', 'item.reopened');
 )sql"},
+    // 9: Open311 requests dated by the server (SQLite's migration 13).
+    {R"sql(
+DROP INDEX reports_submitted;
+CREATE INDEX events_reports_received ON events((COALESCE(server_at, at)))
+  WHERE entity = 'report' AND type = 'report.submitted';
+)sql"},
 };
 
 }  // namespace

@@ -210,6 +210,44 @@ TEST_F(Open311StoreTest, RequestsAreReadInTheRegionAndWindowWithoutPrivateValues
   EXPECT_TRUE(Find(k, f).empty());
 }
 
+// A device's clock is recorded, never trusted: a report pushed from a phone
+// whose clock is days off is requested (and updated) when the server took
+// it, and is found in the window of that time.
+TEST_F(Open311StoreTest, RequestedAndUpdatedTimesAreTheServersNotTheDevices) {
+  store::Open311Key k = Key("g1");
+  AtServer("resident1", "report.submit",
+           {{"report_id", "rw"}, {"category", "sanitation"}, {"description", "垃圾没人收"},
+            {"place", {{"building_id", "b1"}}}},
+           kT0 + kDay);
+  // From a phone 5 days slow, taken by the server 5 ms after the first.
+  store::ExecOptions o;
+  o.server_time = kT0 + kDay + 5;
+  Result r = store().Execute(Cmd("s-slow", "report.submit", "resident1", kT0 - 5 * kDay,
+                                 {{"report_id", "rs"}, {"category", "sanitation"},
+                                  {"description", "楼道堆物"}, {"place", {{"building_id", "b1"}}}}),
+                             o);
+  ASSERT_TRUE(r.ok()) << Describe(r);
+  AtServer("head1", "item.assign", {{"item_id", "rs.item"}, {"owner_dept", "dept_prop"},
+                                    {"deadline", kT0 + 7 * kDay}}, kT0 + kDay + 9);
+  store::Open311Filter f;
+  f.from_ms = kT0;
+  f.to_ms = kT0 + 3 * kDay;
+  auto list = Find(k, f);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].service_request_id, "rs");  // taken last by the server
+  EXPECT_EQ(list[0].requested_ms, kT0 + kDay + 5);
+  EXPECT_EQ(list[0].updated_ms, kT0 + kDay + 9);
+  EXPECT_EQ(list[1].service_request_id, "rw");
+  EXPECT_EQ(list[1].requested_ms, kT0 + kDay);
+  f.from_ms = kT0 - 6 * kDay;
+  f.to_ms = kT0 - 4 * kDay;
+  EXPECT_TRUE(Find(k, f).empty());  // the device's day holds nothing
+  f.ids = {"rs"};
+  list = Find(k, f);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].requested_ms, kT0 + kDay + 5);
+}
+
 TEST_F(Open311StoreTest, UpdatesFollowTheStoresEventOrderAndServerTime) {
   store::Open311Key k = Key();
   ASSERT_TRUE(Submit(k, Fire(), kT0).ok());
