@@ -74,6 +74,9 @@ struct ServerOptions {
   // claims), so login limits stay per client behind the balancer. Empty:
   // the header is ignored (anyone could send it).
   std::string trusted_proxy;
+  // Open311's reads without an api_key (the spec asks for none), per client
+  // address per minute; 0: a key is required for them too.
+  int open311_public_per_minute = 60;
 };
 
 struct Request;
@@ -133,9 +136,11 @@ class HttpServer {
   bool BlobRequest(const Request& req, Reply* out, std::string* person, std::string* sha);
   void SetDeadline(ConnState* conn, int64_t ms_from_now);
   // The key of an Open311 call (its api_key), counted against its rate;
-  // false once `out` holds the 403/429/503 in the call's format.
-  bool Open311Key(const Request& req, const std::string& api_key, bool xml, Reply* out,
-                  store::Open311Key* key);
+  // false once `out` holds the 403/429/503 in the call's format. With
+  // `public_read` and no api_key parameter at all, the public key of the
+  // client's address (store::Open311PublicKey), when the options allow it.
+  bool Open311Key(const Request& req, const std::string& api_key, bool public_read, bool xml,
+                  Reply* out, store::Open311Key* key);
   void Reap();
   void StopReaper();
 

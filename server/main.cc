@@ -3,7 +3,7 @@
 //   weige-server --db FILE [--listen 127.0.0.1:8080] [--static DIR] [--demo]
 //                [--threads N] [--token-ttl SECONDS] [--login-limit N]
 //                [--ip-login-limit N] [--login-window SECONDS] [--access-log]
-//                [--max-db-mib N] [--trusted-proxy ADDR]
+//                [--max-db-mib N] [--trusted-proxy ADDR] [--open311-public-rate N]
 //   weige-server --db FILE --set-password PERSON     (the password on stdin)
 //   weige-server --db FILE --bootstrap ADMIN_ID      (first administrator of an
 //                                                     empty database; password on stdin)
@@ -47,6 +47,8 @@ int Usage(const char* why) {
                "         [--ip-login-limit N] [--login-window SECONDS] [--access-log]\n"
                "         [--max-db-mib N]   (the database may grow to N MiB; past it, 503)\n"
                "         [--trusted-proxy ADDR]   (behind a balancer at ADDR: limits per X-Forwarded-For)\n"
+               "         [--open311-public-rate N]   (Open311 reads without api_key per address\n"
+               "                                      per minute, default 60; 0: key required)\n"
                "       weige-server --db FILE --set-password PERSON   (password on stdin)\n"
                "       weige-server --db FILE --bootstrap ADMIN_ID    (password on stdin)\n",
                why);
@@ -140,6 +142,9 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* why) {
       a->max_db_bytes = n << 20;
     } else if (arg == "--access-log") {
       a->server.access_log = true;
+    } else if (arg == "--open311-public-rate") {
+      if (!number(0, 1000000, &n)) return false;
+      a->server.open311_public_per_minute = static_cast<int>(n);
     } else if (arg == "--trusted-proxy") {
       if (!value(&a->server.trusted_proxy)) return false;
     } else {

@@ -266,15 +266,17 @@ void Open311Refusal(const std::string& path, Reply* out) {
   for (auto& h : keep) out->headers.push_back(std::move(h));
 }
 
-bool HttpServer::Open311Key(const Request& req, const std::string& api_key, bool xml, Reply* out,
-                            store::Open311Key* key) {
-  if (api_key.empty()) {
-    Error(out, xml, 403, "api_key is required");
-    return false;
-  }
+bool HttpServer::Open311Key(const Request& req, const std::string& api_key, bool public_read,
+                            bool xml, Reply* out, store::Open311Key* key) {
   bool found = false;
   Status s;
-  if (api_key.size() == 64) {
+  if (public_read && !req.HasParam("api_key") && options_.open311_public_per_minute > 0) {
+    *key = store::Open311PublicKey(req.remote_addr, options_.open311_public_per_minute);
+    found = true;
+  } else if (api_key.empty()) {
+    Error(out, xml, 403, "api_key is required");
+    return false;
+  } else if (api_key.size() == 64) {
     auto r = pool_->Read();
     s = store::Open311FindKey(*r, Sha256Hex(api_key), &found, key);
   }
@@ -297,11 +299,12 @@ bool HttpServer::Open311Key(const Request& req, const std::string& api_key, bool
     return false;
   }
   if (!allowed) {
-    Error(out, xml, 429, "too many calls with this api_key; try again later");
+    Error(out, xml, 429, key->partner_id.empty()
+                             ? "too many calls without an api_key from this address; try again later"
+                             : "too many calls with this api_key; try again later");
     out->Header("Retry-After", std::to_string((retry + 999) / 1000));
     return false;
   }
-  (void)req;
   return true;
 }
 
@@ -322,7 +325,9 @@ void HttpServer::Open311Get(const Request& req, Reply* out) {
     return Send(out, xml, 200,
                 {{"changeset", "2026-12-02T00:00:00+08:00"},
                  {"contact", "网格化服务管理中心 / Grid service centre"},
-                 {"key_service", "API keys are issued by the district's administrators"},
+                 {"key_service",
+                  "POST requests needs an api_key, issued by the district's administrators;"
+                  " reads need none"},
                  {"endpoints", Json::array({endpoint})}},
                 "discovery");
   }
@@ -341,7 +346,7 @@ void HttpServer::Open311Get(const Request& req, Reply* out) {
   const bool updates = name == "servicerequestupdates";
   if (!requests && !one && !token && !updates) return Error(out, xml, 404, "no such resource");
   store::Open311Key key;
-  if (!Open311Key(req, req.Param("api_key"), xml, out, &key)) return;
+  if (!Open311Key(req, req.Param("api_key"), true, xml, out, &key)) return;
   Status s;
   if (token) {
     bool found = false;
@@ -422,7 +427,7 @@ void HttpServer::Open311Post(const Request& req, Reply* out) {
   Form form;
   if (!ReadForm(req, xml, out, &form)) return;
   store::Open311Key key;
-  if (!Open311Key(req, One(form, "api_key"), xml, out, &key)) return;
+  if (!Open311Key(req, One(form, "api_key"), false, xml, out, &key)) return;
   store::Open311NewRequest nr;
   nr.service_code = One(form, "service_code");
   if (nr.service_code.empty()) return Error(out, xml, 400, "service_code is required");

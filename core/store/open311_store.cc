@@ -9,9 +9,10 @@ namespace {
 
 // The reports (or buildings) whose micro-grid row `g` lies in the region
 // bound to parameter `n`: the micro-grid itself or any region above it.
+// An empty region (a keyless public read, Open311PublicKey) is every region.
 std::string InRegion(int n) {
   const std::string p = "?" + std::to_string(n);
-  return "(g.id = " + p + " OR g.grid_id = " + p + " OR g.community_id = " + p +
+  return "(" + p + " = '' OR g.id = " + p + " OR g.grid_id = " + p + " OR g.community_id = " + p +
          " OR g.street_id = " + p + " OR g.district_id = " + p + ")";
 }
 
@@ -157,6 +158,14 @@ Status Open311FindKey(Store& store, const std::string& key_hash, bool* found, Op
   return s.status();
 }
 
+Open311Key Open311PublicKey(const std::string& client_address, int64_t rate_per_minute) {
+  Open311Key k;
+  k.key_id = "public:" + client_address;
+  k.label = "public";
+  k.rate_per_minute = rate_per_minute;
+  return k;
+}
+
 Status Open311CountCall(Store& store, const Open311Key& key, int64_t now, bool* allowed,
                         int64_t* retry_after_ms) {
   // The store's sliding-window limits (sync_store.h), which sign-ins use too.
@@ -168,6 +177,9 @@ Status Open311CountCall(Store& store, const Open311Key& key, int64_t now, bool* 
 
 Result Open311Submit(Store& store, const Open311Key& key, const Open311NewRequest& req,
                      int64_t now) {
+  if (key.partner_id.empty()) {
+    return PermissionDenied("open311.key_required", "a report is sent with an api_key");
+  }
   Transaction tx;
   WEIGE_RETURN_IF_ERROR(store.Begin(&tx, TxMode::kImmediate));
   Db& db = DbOf(store);
@@ -281,7 +293,7 @@ Status Open311FindToken(Store& store, const Open311Key& key, const std::string& 
   Db& db = DbOf(store);
   Stmt s = db.Q(
       "SELECT t.report_id FROM open311_tokens t JOIN open311_keys k ON k.id = t.key_id"
-      " WHERE t.token = ? AND k.partner_id = ?");
+      " WHERE t.token = ?1 AND (?2 = '' OR k.partner_id = ?2)");
   s.Bind(1, token).Bind(2, key.partner_id);
   *found = s.Step();
   if (*found) *request_id = s.Text(0);

@@ -53,6 +53,12 @@ Status Open311RevokeKey(Store& store, const std::string& admin_id, const std::st
                         int64_t at, bool* revoked);
 
 Status Open311FindKey(Store& store, const std::string& key_hash, bool* found, Open311Key* out);
+// The spec's reads (GET requests, requests/{id}, tokens/{token} and
+// servicerequestupdates) take no api_key: a keyless caller reads as this
+// key, every region and every partner's tokens (the answers are public
+// either way: open311.h MakePublicRequest), counted per client address
+// against `rate_per_minute`.
+Open311Key Open311PublicKey(const std::string& client_address, int64_t rate_per_minute);
 // Counts one call of the key at `now`; *allowed false (and nothing counted)
 // once the key made rate_per_minute calls in the sliding minute before it;
 // *retry_after_ms then says when it may call again. The store's rate limits

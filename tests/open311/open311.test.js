@@ -248,7 +248,11 @@ test.each(formats)('requests/{id} and tokens/{token} (%s)', async (f) => {
   expect(t.value[0].token).toBe(token);
   expectError(await client.request('no-such-request', f), 404);
   expectError(await client.token('no-such-token', f), 404);
-  expectError(await new Open311Client(client.endpoint, undefined).request(id, f), 403);
+  // The spec's reads take no api_key: the same answer without one.
+  const keyless = new Open311Client(client.endpoint, undefined);
+  expect((await keyless.request(id, f)).value).toEqual(r.value);
+  expect((await keyless.token(token, f)).value).toEqual(t.value);
+  expectError(await new Open311Client(client.endpoint, '').request(id, f), 403, /api_key/);
 });
 
 test.each(formats)('GET requests (%s): ids, service_code, status and the 90-day window', async (f) => {
@@ -382,4 +386,30 @@ test('hostile paths: no format, unknown resource, wrong method', async () => {
   expect(r.status).toBe(404);
   expectError(await client.call('GET', 'nothing', 'xml'), 404);
   expect((await fetch(`${client.endpoint}/services.json`, { method: 'DELETE' })).status).toBe(404);
+});
+
+test('reads without an api_key: every region, public fields only, limited per address; POST still needs a key', async () => {
+  const keyless = new Open311Client(client.endpoint, undefined);
+  const ids = [made.json.service_request_id, made.xml.service_request_id];
+  for (const f of formats) {
+    const r = await keyless.requests(f, { service_request_id: ids.join(',') });
+    expect(r.status).toBe(200);
+    expect(r.value.map((q) => q.service_request_id).sort()).toEqual([...ids].sort());
+    const u = await keyless.updates(f);
+    expect(u.status).toBe(200);
+  }
+  for (const body of keyless.bodies) expect(body).not.toMatch(/"phone"|<phone>|household_id/);
+  expectError(await keyless.postRequest('json', { service_code: 'noise', address_id: mg1.id,
+    attributes: { time_of_day: '夜间' } }), 403, /api_key/);
+  // 60 a minute per address (the server's default): the 61st in a minute is refused.
+  let refused;
+  for (let i = 0; i < 62 && refused === undefined; ++i) {
+    const r = await keyless.requests(i % 2 ? 'xml' : 'json');
+    if (r.status !== 200) refused = r;
+  }
+  expect(refused).toBeDefined();
+  expectError(refused, 429, /api_key/);
+  expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  // A partner's key has its own count.
+  expect((await client.requests('json')).status).toBe(200);
 });

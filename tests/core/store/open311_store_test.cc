@@ -210,6 +210,34 @@ TEST_F(Open311StoreTest, RequestsAreReadInTheRegionAndWindowWithoutPrivateValues
   EXPECT_TRUE(Find(k, f).empty());
 }
 
+// The keyless reads (the spec's GETs take no api_key) see every region and
+// every partner's tokens, and cannot submit.
+TEST_F(Open311StoreTest, ThePublicKeyReadsEveryRegionAndSubmitsNothing) {
+  store::Open311Key k = Key("g1");
+  store::Open311Key other = Key("g2", 100, "app");
+  ASSERT_TRUE(Submit(k, Fire(), kT0 + kDay).ok());
+  const store::Open311Key pub = store::Open311PublicKey("203.0.113.7", 60);
+  EXPECT_EQ(pub.key_id, "public:203.0.113.7");
+  store::Open311Filter f;
+  f.from_ms = kT0;
+  f.to_ms = kT0 + 3 * kDay;
+  EXPECT_TRUE(Find(other, f).empty());
+  auto list = Find(pub, f);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].service_request_id, "o1");
+  bool found = false;
+  std::string id;
+  ASSERT_TRUE(store::Open311FindToken(store(), other, "t1", &found, &id).ok());
+  EXPECT_FALSE(found);  // another partner's token
+  ASSERT_TRUE(store::Open311FindToken(store(), pub, "t1", &found, &id).ok());
+  EXPECT_TRUE(found);
+  EXPECT_EQ(id, "o1");
+  Result r = Submit(pub, Fire(), kT0 + kDay);
+  EXPECT_EQ(r.status.code, Code::kPermissionDenied);
+  EXPECT_EQ(r.status.reason, "open311.key_required");
+  EXPECT_EQ(Find(pub, f).size(), 1u);  // nothing written
+}
+
 // A device's clock is recorded, never trusted: a report pushed from a phone
 // whose clock is days off is requested (and updated) when the server took
 // it, and is found in the window of that time.
