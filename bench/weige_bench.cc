@@ -52,6 +52,7 @@
 
 #include "core/store/db.h"  // --pragma: raw SQL, for experiments
 #include "core/store/open311_store.h"
+#include "server/store_pool.h"
 #include "core/store/store.h"
 #include "core/sync/device.h"
 #include "tools/demo/demo_district.h"
@@ -356,7 +357,7 @@ void BenchConsole(const Args& a, const std::string& district, const std::vector<
     }
   }
   std::unique_ptr<Store> server;
-  weige::store::OpenOptions o;
+  weige::store::OpenOptions o = weige::server::StorePool::ReaderOptions();
   o.record_changes = true;
   Status st = Store::Open(path, o, &server);
   if (!st.ok()) Die("open " + path, st);
@@ -454,8 +455,10 @@ std::unique_ptr<Store> FullScale(const Args& a, Json* meta) {
     std::fprintf(stderr, "fullscale: reusing %s (generated in %.1f s)\n", path.c_str(),
                  (*meta)["generation_s"].get<double>());
   }
+  // Opened as a server's reader connection is (the reads measured on it
+  // are a server's).
   std::unique_ptr<Store> store;
-  Status s = Store::Open(path, {}, &store);
+  Status s = Store::Open(path, weige::server::StorePool::ReaderOptions(), &store);
   if (!s.ok()) Die("open " + path, s);
   return store;
 }

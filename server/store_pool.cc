@@ -5,25 +5,38 @@
 
 namespace weige::server {
 
+namespace {
+// Connections wait for a checkpoint or a writer rather than fail.
+constexpr int kBusyTimeoutMs = 10000;
+constexpr int64_t kMmapBytes = 1LL << 30;
+}  // namespace
+
+store::OpenOptions StorePool::WriterOptions(int64_t max_db_bytes) {
+  store::OpenOptions w = ReaderOptions();
+  w.synchronous_full = true;
+  w.record_changes = true;
+  w.max_db_bytes = max_db_bytes;
+  return w;
+}
+
+store::OpenOptions StorePool::ReaderOptions() {
+  store::OpenOptions ro;
+  ro.busy_timeout_ms = kBusyTimeoutMs;
+  ro.mmap_bytes = kMmapBytes;
+  return ro;
+}
+
 Status StorePool::Open(const std::string& path, int readers, int64_t max_db_bytes,
                        std::unique_ptr<StorePool>* out) {
   std::unique_ptr<StorePool> pool(new StorePool());
-  // Connections wait for a checkpoint or a writer rather than fail.
-  constexpr int kBusyTimeoutMs = 10000;
-  store::OpenOptions w;
-  w.synchronous_full = true;
-  w.record_changes = true;
-  w.busy_timeout_ms = kBusyTimeoutMs;
-  w.max_db_bytes = max_db_bytes;
-  WEIGE_RETURN_IF_ERROR(store::Store::Open(path, w, &pool->writer_));
+  WEIGE_RETURN_IF_ERROR(store::Store::Open(path, WriterOptions(max_db_bytes), &pool->writer_));
   // On PostgreSQL every connection is a Store on the server; the fleet's
   // writers are serialised by the change log's lock (sync_tables.h), so one
-  // writer connection per process loses nothing. (busy_timeout is SQLite's.)
-  store::OpenOptions ro;
-  ro.busy_timeout_ms = kBusyTimeoutMs;
+  // writer connection per process loses nothing. (busy_timeout and mmap are
+  // SQLite's.)
   for (int i = 0; i < readers; ++i) {
     std::unique_ptr<store::Store> r;
-    WEIGE_RETURN_IF_ERROR(store::Store::Open(path, ro, &r));
+    WEIGE_RETURN_IF_ERROR(store::Store::Open(path, ReaderOptions(), &r));
     pool->idle_.push_back(r.get());
     pool->readers_.push_back(std::move(r));
   }

@@ -23,6 +23,13 @@ class StorePool {
   // grow to about this size; past it, writes fail internal "store.full".
   static Status Open(const std::string& path, int readers, int64_t max_db_bytes,
                      std::unique_ptr<StorePool>* out);
+  // What each connection opens with (the benches' server-side reads open
+  // with the readers' too). Reads go through a shared memory map of the
+  // file: a district's random lookups (Open311's windows, the console's
+  // pages) are served from the OS page cache once, not copied into each of
+  // the readers' own caches.
+  static store::OpenOptions WriterOptions(int64_t max_db_bytes);
+  static store::OpenOptions ReaderOptions();
 
   // Exclusive use of the writer for the lifetime of the lease.
   class WriteLease {

@@ -68,6 +68,9 @@ Status Store::Open(const std::string& path, const OpenOptions& options,
           db.Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms)));
     }
     if (options.cache_kib > 0) WEIGE_RETURN_IF_ERROR(store->SetCacheKib(options.cache_kib));
+    if (options.mmap_bytes > 0) {
+      WEIGE_RETURN_IF_ERROR(db.Exec("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes)));
+    }
     sqlite3_create_function(db.raw(), "weige_overdue", 5,
                             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
                             OverdueFn, nullptr, nullptr);

@@ -46,6 +46,11 @@ struct OpenOptions {
   bool record_changes = false;
   // > 0: the connection's page cache, in KiB (else SQLite's default, 2,000).
   int64_t cache_kib = 0;
+  // > 0: reads go through a shared memory map of up to this many bytes of
+  // the file (PRAGMA mmap_size; SQLite only, capped by its build at 2 GiB):
+  // the OS page cache serves every connection without a copy per
+  // connection. Writes still go through the journal as without it.
+  int64_t mmap_bytes = 0;
   // > 0: a statement that finds the database locked waits up to this long
   // before it fails (else it fails at once).
   int busy_timeout_ms = 0;
