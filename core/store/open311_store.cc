@@ -17,7 +17,7 @@ std::string InRegion(int n) {
 }
 
 // The event types that are status changes (open311::UpdateStatus), as SQL;
-// the partial index of migration 10 names the same list.
+// the partial index of migration 14 (PostgreSQL's 10) names the same list.
 constexpr char kStatusEvents[] =
     "('item.assigned', 'item.fixed', 'item.closed', 'item.fix_rejected', 'item.reopened')";
 
@@ -255,7 +255,8 @@ Status Open311FindRequests(Store& store, const Open311Key& key, const Open311Fil
   if (!f.service_codes.empty()) sql += " AND r.category IN " + JsonStrings(db, ++n);
   if (f.status == "closed") sql += " AND i.state = 'closed'";
   if (f.status == "open") sql += " AND i.state <> 'closed'";
-  sql += " ORDER BY COALESCE(e.server_at, e.at) DESC, e.seq DESC LIMIT ?" + std::to_string(++n);
+  // Ties in time by report id: the index's own order.
+  sql += " ORDER BY COALESCE(e.server_at, e.at) DESC, e.entity_id DESC LIMIT ?" + std::to_string(++n);
   Stmt s = db.Q(sql);
   int b = 1;
   s.Bind(b++, key.region_id);
@@ -304,17 +305,19 @@ Status Open311FindUpdates(Store& store, const Open311Key& key, int64_t from_ms, 
                           int64_t limit, std::vector<open311::PublicUpdate>* out) {
   Db& db = DbOf(store);
   out->clear();
-  // SQLite without statistics would take events_entity (entity = 'item',
-  // most of the table): the partial index by server time is named.
-  const char* events = db.dialect() == Dialect::kPostgres
-                           ? "events e"
-                           : "events e INDEXED BY events_status_changes";
+  // From the reports in the region to their items' status changes in the
+  // window (migration 14's index by item and server time), in the store's
+  // order. CROSS JOIN keeps SQLite in that order (without statistics it
+  // would read every item's status changes and keep the reports'); to
+  // PostgreSQL it is a plain join. SQLite would take events_entity by
+  // itself (every event of the item, not only its status changes).
+  const char* events = db.dialect() == Dialect::kPostgres ? "events e"
+                                                          : "events e INDEXED BY events_item_status";
   Stmt s = db.Q(
-      std::string("SELECT e.seq, e.type, e.server_at, i.source_id FROM ") + events +
-      " JOIN items i ON i.id = e.entity_id JOIN regions g ON g.id = i.microgrid_id"
-      " WHERE e.entity = 'item' AND e.type IN " + std::string(kStatusEvents) +
-      " AND e.server_at >= ?2 AND e.server_at <= ?3 AND i.source = 'report' AND " + InRegion(1) +
-      " ORDER BY e.seq LIMIT ?4");
+      std::string("SELECT e.seq, e.type, e.server_at, r.id FROM reports r CROSS JOIN regions g CROSS JOIN ") +
+      events + " WHERE g.id = r.microgrid_id AND " + InRegion(1) +
+      " AND e.entity = 'item' AND e.entity_id = r.item_id AND e.type IN " + std::string(kStatusEvents) +
+      " AND e.server_at >= ?2 AND e.server_at <= ?3 ORDER BY e.seq LIMIT ?4");
   s.Bind(1, key.region_id).Bind(2, from_ms).Bind(3, to_ms).Bind(4, limit);
   while (s.Step()) {
     out->push_back({s.Int(0), s.Text(3), s.Text(1), s.Int(2)});

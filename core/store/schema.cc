@@ -235,6 +235,23 @@ CREATE INDEX events_reports_received ON events(COALESCE(server_at, at))
   WHERE entity = 'report' AND type = 'report.submitted';
 )sql";
 
+// 14: servicerequestupdates reads a partner's reports' item status changes
+// from each report's item (reports, then this index by item and server
+// time), not every item's status changes by time then filtered to reports'
+// (a district's visits make ~93% of its items: 1.4 s for a 90-day window of
+// the full-scale district, where this reads 1,000 in ~40 ms). And the
+// submissions' index of migration 13 carries the report id, so a filtered
+// window (one service_code, open only) reads the reports it keeps, not
+// every submission event too.
+constexpr char kItemStatusMigration[] = R"sql(
+DROP INDEX events_status_changes;
+DROP INDEX events_reports_received;
+CREATE INDEX events_reports_received ON events(COALESCE(server_at, at), entity_id)
+  WHERE entity = 'report' AND type = 'report.submitted';
+CREATE INDEX events_item_status ON events(entity_id, server_at, type) WHERE entity = 'item' AND type IN
+  ('item.assigned', 'item.fixed', 'item.closed', 'item.fix_rejected', 'item.reopened');
+)sql";
+
 // Times are integer milliseconds since the epoch; JSON columns hold text.
 // A migration is one or two texts, run in one transaction.
 struct Migration {
@@ -357,6 +374,8 @@ CREATE INDEX outbox_state ON outbox(state, seq);
     {kOpen311Migration},
     // 13: requests dated by the server, above.
     {kReceivedMigration},
+    // 14: status changes by item, above.
+    {kItemStatusMigration},
 };
 
 constexpr const char* kContentTables[] = {

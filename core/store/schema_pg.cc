@@ -253,6 +253,15 @@ DROP INDEX reports_submitted;
 CREATE INDEX events_reports_received ON events((COALESCE(server_at, at)))
   WHERE entity = 'report' AND type = 'report.submitted';
 )sql"},
+    // 10: status changes by item (SQLite's migration 14).
+    {R"sql(
+DROP INDEX events_status_changes;
+DROP INDEX events_reports_received;
+CREATE INDEX events_reports_received ON events((COALESCE(server_at, at)), entity_id)
+  WHERE entity = 'report' AND type = 'report.submitted';
+CREATE INDEX events_item_status ON events(entity_id, server_at, type) WHERE entity = 'item' AND type IN
+  ('item.assigned', 'item.fixed', 'item.closed', 'item.fix_rejected', 'item.reopened');
+)sql"},
 };
 
 }  // namespace

@@ -340,7 +340,12 @@ Status Runner::Run(const std::string& type, const std::string& actor, int64_t at
   std::string id = "demo-" + std::to_string(n_);
   Json command = {{"id", id}, {"type", type}, {"actor", actor}, {"at", at},
                   {"payload", std::move(payload)}};
-  Result r = store_->Execute(command);
+  // The district's history is a server's: each command as if pushed when
+  // it was made (its events carry that server time, which Open311 and the
+  // console's audit read).
+  store::ExecOptions options;
+  options.server_time = at;
+  Result r = store_->Execute(command, options);
   if (!r.ok()) {
     return Error(r.status.code, r.status.reason,
                  "demo command " + id + " (" + type + " by " + actor + ") failed: " +
