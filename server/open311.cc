@@ -239,7 +239,8 @@ std::string One(const Form& f, const char* key) {
 
 Json KeyJson(const store::Open311Key& k) {
   return {{"key_id", k.key_id},         {"partner_id", k.partner_id},
-          {"region_id", k.region_id},   {"label", k.label},
+          {"region_id", k.region_id},   {"region_name", k.region_name},
+          {"label", k.label},
           {"created_by", k.created_by}, {"rate_per_minute", k.rate_per_minute},
           {"created_at", k.created_at}, {"revoked_at", k.revoked_at ? Json(k.revoked_at) : Json()}};
 }

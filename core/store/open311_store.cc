@@ -106,7 +106,14 @@ Status Open311CreateKey(Store& store, const std::string& admin_id, const Open311
   WEIGE_RETURN_IF_ERROR(w.Bind(1, key_id).Bind(2, key_hash).Bind(3, spec.partner_id)
                             .Bind(4, spec.region_id).Bind(5, spec.label).Bind(6, admin_id)
                             .Bind(7, spec.rate_per_minute).Bind(8, at).Run());
-  *out = {key_id, spec.partner_id, spec.region_id, spec.label, admin_id, spec.rate_per_minute, at, 0};
+  *out = Open311Key();
+  out->key_id = key_id;
+  out->partner_id = spec.partner_id;
+  out->region_id = spec.region_id;
+  out->label = spec.label;
+  out->created_by = admin_id;
+  out->rate_per_minute = spec.rate_per_minute;
+  out->created_at = at;
   return tx.Commit();
 }
 
@@ -119,10 +126,12 @@ Status Open311ListKeys(Store& store, const std::string& admin_id, std::vector<Op
     return PermissionDenied("permission.denied", "only an administrator lists API keys");
   }
   Stmt s = db.Q(std::string("SELECT ") + kKeyColumns +
+                ", COALESCE((SELECT g.name FROM regions g WHERE g.id = open311_keys.region_id), '')"
                 " FROM open311_keys ORDER BY created_at DESC, id LIMIT 10000");
   while (s.Step()) {
     Open311Key k;
     ReadKey(s, &k);
+    k.region_name = s.Text(8);
     Target t;
     if (!RegionChain(db, k.region_id, nullptr, &t.regions).ok()) continue;
     if (Can(admin, Action::kManageDirectory, t)) out->push_back(std::move(k));

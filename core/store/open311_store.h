@@ -26,6 +26,7 @@ namespace weige::store {
 
 struct Open311Key {
   std::string key_id, partner_id, region_id, label, created_by;
+  std::string region_name;  // Open311ListKeys only
   int64_t rate_per_minute = 0;
   int64_t created_at = 0;
   int64_t revoked_at = 0;  // 0: live

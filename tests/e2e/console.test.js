@@ -3,8 +3,9 @@
 // opened, no pull), the region tree loads one level at a time with counts,
 // household search, a new person granted a role with a one-time password
 // who then signs in as a worker, deactivation ending their session at once,
-// and the audit trail filtered by person. Each view is audited (axe, raw
-// text, screenshots console-*.png in test-out/screenshots/).
+// the audit trail filtered by person, and partners' Open311 keys made and
+// revoked. Each view is audited (axe, raw text, screenshots console-*.png
+// in test-out/screenshots/).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -207,6 +208,54 @@ test('a new person, granted a role with a one-time password, signs in; deactivat
     await page.click('#audit-filter');
     await page.waitForSelector('#audit-list [data-type="role.granted"]');
   } });
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('Open311 keys: made on a region picked on the tree, the secret shown once, listed without it, revoked', async () => {
+  const { context, page, errors } = await adminPage();
+  await page.click('a[data-tab=open311]');
+  await view(page, 'console-open311');
+  expect(await page.textContent('#open311-endpoint')).toBe(`${env.server.base}/open311/v2/`);
+  await page.fill('#key-partner', 'partner-e2e-hotline');
+  await page.fill('#key-partner-name', '12345 热线（测试）');
+  await page.fill('#key-label', '市热线');
+  await page.fill('#key-rate', '30');
+  await page.click('#key-region-picker > summary');
+  await page.waitForSelector('#key-region-picker [data-node]');
+  const district = await page.getAttribute('#key-region-picker [role=tree] > [data-node]', 'data-node');
+  await expand(page, district);
+  const street = (await kids(page, district))[0].id;
+  await page.click(`#key-region-picker [data-pick="${street}"]`);
+  expect(await page.inputValue('#key-region')).toBe(street);
+  await page.click('#key-create');
+  await page.locator('#key-secret .app-otp').waitFor();
+  const secret = (await page.textContent('#key-secret .app-otp')).trim();
+  expect(secret).toMatch(/^[0-9a-f]{64}$/);
+  // The whole secret is on screen (wrapped, not cut off at the edge).
+  const box = await page.locator('#key-secret .app-otp').boundingBox();
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  const row = page.locator('#key-list [data-key]').filter({ hasText: '市热线' });
+  await row.waitFor();
+  expect(await row.textContent()).toContain('每分钟 30 次');
+  expect(await row.locator('[data-state]').getAttribute('data-state')).toBe('live');
+  await audit(page, 'console-open311');
+  // The key is a partner's: a POST with it is read (400 for the missing
+  // service_code), without it refused (403).
+  const post = (form) => fetch(`${env.server.base}/open311/v2/requests.json`, { method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+  expect((await post({ api_key: secret })).status).toBe(400);
+  // Revoked: the partner is refused at once; the page never shows the secret again.
+  page.once('dialog', (d) => d.accept());
+  await row.locator('[data-action=revoke-key]').click();
+  await row.locator('[data-state=revoked]').waitFor();
+  expect((await post({ api_key: secret })).status).toBe(403);
+  await page.reload();
+  await view(page, 'console-open311');
+  const again = page.locator('#key-list [data-key]').filter({ hasText: '市热线' });
+  await again.locator('[data-state=revoked]').waitFor();
+  expect(await again.locator('[data-action=revoke-key]').count()).toBe(0);
+  expect(await page.content()).not.toContain(secret);
   expect(errors).toEqual([]);
   await context.close();
 });

@@ -15,7 +15,7 @@ import { gridDash, gridQueue, gridMap } from './views/gridhead.js';
 import { deptItems } from './views/department.js';
 import { inboxView, dismissedIds } from './views/inbox.js';
 import { consoleTree, consolePeople, consoleAudit, consoleTemplates, consoleRegisters,
-  consoleTiles } from './views/console.js';
+  consoleTiles, consoleOpen311 } from './views/console.js';
 
 const homes = { worker: '#/worker', captain: '#/captain', resident: '#/resident',
   grid_head: '#/grid', admin: '#/console', department: '#/dept' };
@@ -29,7 +29,7 @@ const routes = [
   [/^inbox$/, inboxView],
   [/^console$/, consoleTree], [/^console\/people$/, consolePeople], [/^console\/audit$/, consoleAudit],
   [/^console\/templates$/, consoleTemplates], [/^console\/registers$/, consoleRegisters],
-  [/^console\/tiles$/, consoleTiles],
+  [/^console\/tiles$/, consoleTiles], [/^console\/open311$/, consoleOpen311],
 ];
 // An administrator's console reads from the server: a session whose every
 // grant is an administrator's opens no database and replicates nothing.

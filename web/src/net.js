@@ -82,6 +82,11 @@ export async function adminCall(what, body) {
   return json(res);
 }
 
+/** An administrator's read (GET /api/v1/admin/...): its answer. */
+export async function adminGet(what) {
+  return json(await fetch(`/api/v1/admin/${what}`, { headers: authHeaders(), cache: 'no-store' }));
+}
+
 /** The console's register import: the file's bytes, dry run or apply; the engine's report. */
 export async function consoleImport(kind, mode, file) {
   const res = await fetch(`/api/v1/console/import?kind=${encodeURIComponent(kind)}&mode=${mode}`, {

@@ -6,7 +6,7 @@
 import { t, kCategories, categoryName, localTemplate } from '../i18n.js';
 import { h, tabs, button, busy, errorBox, field, input, select, emptyState, errorText, fmtDate, uid } from '../ui.js';
 import { checklistForm } from './worker.js';
-import { serverQuery, serverCommand, adminCall, consoleImport, consoleDownload } from '../net.js';
+import { serverQuery, serverCommand, adminCall, adminGet, consoleImport, consoleDownload } from '../net.js';
 
 const kPage = 50;
 
@@ -17,6 +17,7 @@ function consoleTabs(active) {
     { key: 'registers', label: t('console.tab_registers'), href: '#/console/registers' },
     { key: 'templates', label: t('console.tab_templates'), href: '#/console/templates' },
     { key: 'tiles', label: t('console.tab_tiles'), href: '#/console/tiles' },
+    { key: 'open311', label: t('console.tab_open311'), href: '#/console/open311' },
     { key: 'audit', label: t('console.tab_audit'), href: '#/console/audit' },
   ], active);
 }
@@ -180,20 +181,14 @@ function accountActions(p) {
   return h('div', { class: 'app-row-actions' }, reset, off, out, err);
 }
 
-function personForm(onDone) {
-  const err = errorBox();
-  const id = input({ type: 'text', id: 'person-id', autocapitalize: 'none', spellcheck: 'false' });
-  const name = input({ type: 'text', id: 'person-name' });
-  const phone = input({ type: 'tel', id: 'person-phone', inputmode: 'tel' });
-  const role = h('select', { class: 'weui-select', id: 'person-role' },
-    h('option', { value: '' }, t('console.no_role')),
-    ['worker', 'grid_head', 'captain', 'resident', 'department', 'admin'].map((r) =>
-      h('option', { value: r }, t(`role.${r}`))));
-  const scope = input({ type: 'text', id: 'person-scope', autocapitalize: 'none', spellcheck: 'false' });
-  // The scope picker: the same lazy tree, each node with a pick button.
-  const picked = h('p', { class: 'app-hint', id: 'person-scope-picked', role: 'status' });
+/**
+ * A region picker for a scope field: the same lazy tree, each node with a
+ * pick button that fills `scope` with its id and names it below.
+ */
+function scopePicker(scope, id) {
+  const picked = h('p', { class: 'app-hint', id: `${scope.id}-picked`, role: 'status' });
   const pickerTree = h('ul', { class: 'app-tree', role: 'tree', 'aria-label': t('console.pick_scope') });
-  const picker = h('details', { class: 'app-picker', id: 'scope-picker', ontoggle: async () => {
+  const picker = h('details', { class: 'app-picker', id, ontoggle: async () => {
     if (!picker.open || pickerTree.children.length) return;
     try {
       const r = await serverQuery('console.children', {});
@@ -206,6 +201,20 @@ function personForm(onDone) {
       pickerTree.replaceChildren(h('li', { class: 'app-error', role: 'alert' }, errorText(e)));
     }
   } }, h('summary', null, t('console.pick_scope')), pickerTree);
+  return h('div', null, picker, picked);
+}
+
+function personForm(onDone) {
+  const err = errorBox();
+  const id = input({ type: 'text', id: 'person-id', autocapitalize: 'none', spellcheck: 'false' });
+  const name = input({ type: 'text', id: 'person-name' });
+  const phone = input({ type: 'tel', id: 'person-phone', inputmode: 'tel' });
+  const role = h('select', { class: 'weui-select', id: 'person-role' },
+    h('option', { value: '' }, t('console.no_role')),
+    ['worker', 'grid_head', 'captain', 'resident', 'department', 'admin'].map((r) =>
+      h('option', { value: r }, t(`role.${r}`))));
+  const scope = input({ type: 'text', id: 'person-scope', autocapitalize: 'none', spellcheck: 'false' });
+  const picker = scopePicker(scope, 'scope-picker');
   const submit = button(t('console.save_person'), { type: 'submit', id: 'person-save' });
   const form = h('form', { class: 'app-card', id: 'person-form', onsubmit: (e) => {
     e.preventDefault();
@@ -224,7 +233,7 @@ function personForm(onDone) {
     field(t('console.person_id'), id, { required: true }), field(t('console.person_name'), name, { required: true }),
     field(t('console.person_phone'), phone), field(t('console.role'), role),
     field(t('console.scope'), scope, { hint: t('console.scope_hint') })),
-  h('div', { class: 'app-pad' }, picker, picked),
+  h('div', { class: 'app-pad' }, picker),
   h('div', { class: 'app-pad' }, submit, err));
   /** Fills the form with a listed person, to edit them. */
   form.edit = (p) => {
@@ -508,6 +517,84 @@ export async function consoleTiles() {
       field(t('console.tiles_max_zoom'), maxZoom)),
     h('div', { class: 'app-pad' }, save, ' ', clear, err),
     current);
+}
+
+// ---------------------------------------------------------------- Open311
+
+/** One partner key as listed (never its secret), with its revoke button. */
+function keyRow(k) {
+  const err = errorBox();
+  const state = h('span', { class: 'app-muted', dataset: { state: k.revoked_at ? 'revoked' : 'live' } },
+    k.revoked_at ? t('console.key_revoked_at', { at: fmtDate(k.revoked_at) }) : t('console.key_live'));
+  const row = h('li', { class: 'app-list__row', dataset: { key: k.key_id } },
+    h('span', { class: 'app-list__title' }, k.label || k.partner_id),
+    h('span', { class: 'app-list__meta' }, t('console.key_meta', { partner: k.partner_id, region: k.region_name || k.region_id,
+      rate: k.rate_per_minute, at: fmtDate(k.created_at) })),
+    state, err);
+  if (!k.revoked_at) {
+    const revoke = button(t('console.revoke'), { class: 'weui-btn weui-btn_warn app-btn app-btn_inline',
+      dataset: { action: 'revoke-key' } }, 'warn');
+    revoke.addEventListener('click', () => {
+      if (!window.confirm(t('console.key_revoke_confirm', { label: k.label || k.partner_id }))) return;
+      busy(revoke, err, async () => {
+        const r = await adminCall('open311/revoke', { key_id: k.key_id });
+        if (r.revoked) revoke.remove();
+        state.dataset.state = 'revoked';
+        state.textContent = t('console.key_revoked');
+      });
+    });
+    row.insertBefore(revoke, err);
+  }
+  return row;
+}
+
+/**
+ * Partner systems' Open311 GeoReport v2 keys: made here (the secret shown
+ * once), listed without secrets, revoked. The server checks who may.
+ */
+export async function consoleOpen311() {
+  const list = h('ul', { class: 'app-list', id: 'key-list' });
+  const fill = (keys) => {
+    list.replaceChildren(...(keys.length ? keys.map(keyRow) : [h('li', null, emptyState(t('console.no_keys')))]));
+  };
+  fill((await adminGet('open311/keys')).keys);
+  const endpoint = `${location.origin}/open311/v2/`;
+  const partner = input({ type: 'text', id: 'key-partner', autocapitalize: 'none', spellcheck: 'false' });
+  const partnerName = input({ type: 'text', id: 'key-partner-name' });
+  const label = input({ type: 'text', id: 'key-label' });
+  const region = input({ type: 'text', id: 'key-region', autocapitalize: 'none', spellcheck: 'false' });
+  const rate = input({ type: 'number', id: 'key-rate', inputmode: 'numeric', min: 1, max: 100000, value: '120' });
+  const shown = h('div', { class: 'app-hint', id: 'key-secret', role: 'status' });
+  const err = errorBox();
+  const submit = button(t('console.key_create'), { type: 'submit', id: 'key-create' });
+  const form = h('form', { class: 'app-card', id: 'key-form', onsubmit: (e) => {
+    e.preventDefault();
+    busy(submit, err, async () => {
+      const body = { partner_id: partner.value.trim(), region_id: region.value.trim(),
+        rate_per_minute: Number(rate.value) || 120 };
+      if (partnerName.value.trim()) body.partner_name = partnerName.value.trim();
+      if (label.value.trim()) body.label = label.value.trim();
+      const k = await adminCall('open311/keys', body);
+      shown.replaceChildren(t('console.key_once'), ' ', h('code', { class: 'app-otp' }, k.api_key));
+      fill((await adminGet('open311/keys')).keys);
+    });
+  } },
+  h('h2', { class: 'weui-cells__title' }, t('console.key_new')),
+  h('div', { class: 'weui-cells weui-cells_form' },
+    field(t('console.key_partner'), partner, { required: true, hint: t('console.key_partner_hint') }),
+    field(t('console.key_partner_name'), partnerName),
+    field(t('console.key_label'), label),
+    field(t('console.scope'), region, { required: true, hint: t('console.key_region_hint') }),
+    field(t('console.key_rate'), rate)),
+  h('div', { class: 'app-pad' }, scopePicker(region, 'key-region-picker')),
+  h('div', { class: 'app-pad' }, submit, err, shown));
+  return page('console-open311', 'open311',
+    h('p', { class: 'app-para app-pad' }, t('console.open311_intro')),
+    h('p', { class: 'app-para app-pad' }, t('console.open311_endpoint'), ' ',
+      h('code', { id: 'open311-endpoint' }, endpoint)),
+    form,
+    h('h2', { class: 'weui-cells__title' }, t('console.keys')),
+    list);
 }
 
 // ---------------------------------------------------------------- registers
