@@ -186,6 +186,28 @@ TEST_F(PlaceTest, TheWorkersListOffersToLocateOnlyUnplacedBuildings) {
   EXPECT_TRUE(can_locate("worker1", "b2"));
 }
 
+// The resident's own report shows where it is: its building's name and,
+// once placed, its position (as item.detail's place does).
+TEST_F(PlaceTest, AResidentsReportShowsItsBuildingAndWhereItIs) {
+  ASSERT_TRUE(Submit("r-here", {{"building_id", "b1"}}).ok());
+  auto place = [this] {
+    Json mine = MustQuery("resident1", "reports.mine", Json::object());
+    for (const Json& r : mine["reports"]) {
+      if (r["id"] == "r-here") return r["place"];
+    }
+    ADD_FAILURE() << mine.dump().substr(0, 300);
+    return Json();
+  };
+  EXPECT_EQ(place()["building_id"], "b1");
+  EXPECT_TRUE(place()["building"].is_string());
+  EXPECT_TRUE(place()["location"].is_null());  // b1 is not placed yet
+  PlaceAny("b1", kLat, kLng);
+  EXPECT_DOUBLE_EQ(place()["location"]["lat"].get<double>(), kLat);
+  EXPECT_DOUBLE_EQ(place()["location"]["lng"].get<double>(), kLng);
+  EXPECT_EQ(MustQuery("admin", "item.detail", {{"item_id", "r-here.item"}})["place"]["location"],
+            place()["location"]);
+}
+
 // The candidates come from the spatial index, not a scan of buildings.
 TEST_F(PlaceTest, TheQueryPlanUsesTheSpatialIndex) {
   store::Db& db = store::DbOf(store());

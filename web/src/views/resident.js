@@ -114,7 +114,10 @@ export async function residentMine() {
     r.duplicate_of ? h('p', { class: 'app-tag app-tag_dup', dataset: { duplicateOf: r.duplicate_of } },
       t('report.duplicate_state', { id: r.duplicate_of })) : null,
     h('p', { class: 'app-item__meta' }, fmtDate(r.submitted_at, true),
-      r.place && (r.place.address || r.place.room) ? ` · ${[r.place.address, r.place.unit, r.place.room].filter(Boolean).join(' ')}` : ''),
+      r.place && (r.place.building || r.place.address || r.place.room)
+        ? ` · ${[r.place.building, r.place.address, r.place.unit, r.place.room].filter(Boolean).join(' ')}` : ''),
+    r.place && r.place.location ? h('p', { class: 'app-item__meta', dataset: { location: '' } },
+      `${t('item.location')} ${r.place.location.lat.toFixed(6)}, ${r.place.location.lng.toFixed(6)}`) : null,
     r.photos && r.photos.length ? photoStrip(r.photos, fetchBlob) : null,
     r.rating ? h('p', { class: 'app-rated' }, t('report.evaluated', { n: r.rating }),
       r.comment ? ` · “${r.comment}”` : '') : null,
