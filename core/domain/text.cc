@@ -28,7 +28,53 @@ uint32_t DecodeAt(std::string_view s, size_t i, size_t* len) {
   return c;
 }
 
+// ASCII and CJK punctuation an address may be written with or without.
+bool IsAddressPunctuation(uint32_t c) {
+  return (c < 0x80 && c > 0x20 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                                    (c >= 'A' && c <= 'Z'))) ||
+         (c >= 0x2010 && c <= 0x2027) ||  // dashes, quotes, bullets, ellipsis
+         (c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) || c == 0x30FB ||
+         c == 0x00B7;
+}
+
+void AppendUtf8(uint32_t c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
 }  // namespace
+
+std::string AddressKey(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 0;
+    uint32_t c = DecodeAt(s, i, &len);
+    if (len == 0) {  // not UTF-8: kept byte for byte
+      out.push_back(s[i++]);
+      continue;
+    }
+    i += len;
+    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width ASCII
+    if (IsSpace(c) || IsAddressPunctuation(c)) continue;
+    if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+    AppendUtf8(c, &out);
+  }
+  return out;
+}
 
 std::string_view TrimSpace(std::string_view s) {
   size_t begin = 0;

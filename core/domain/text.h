@@ -33,4 +33,12 @@ std::string_view TrimSpace(std::string_view s);
 Status CheckText(std::string_view trimmed, size_t max_bytes, TextLines lines,
                  const std::string& what);
 
+// An address as typed, reduced to what two spellings of the same place
+// share: full-width ASCII (Ａ１-) as half-width, ASCII letters in lower case,
+// white space (as TrimSpace) and punctuation (ASCII and the CJK 、，。·－—（）
+// ＃ and the like) dropped. "北京市 通州区 土桥小区３号楼" and
+// "北京市通州区土桥小区3号楼" have the same key. Invalid UTF-8 bytes are kept
+// as they are.
+std::string AddressKey(std::string_view s);
+
 }  // namespace weige

@@ -79,8 +79,11 @@ struct Open311NewRequest {
 // the token row commit together, or nothing is written. *value gets
 // {service_request_id, token}. Errors: the command's (invalid_argument for a
 // missing attribute, failed_precondition "place.outside_microgrids", ...),
-// invalid_argument "open311.address_not_found" for an address no building
-// of the key's region has.
+// invalid_argument "open311.address_not_found" for an address_string no
+// building of the key's region has, "open311.address_ambiguous" for one that
+// names several. An address_string is matched as people type it (AddressKey,
+// text.h): the building's address or name, or either with more in front
+// (the city, the district), or the end of its address.
 Result Open311Submit(Store& store, const Open311Key& key, const Open311NewRequest& req, int64_t now);
 
 struct Open311Filter {

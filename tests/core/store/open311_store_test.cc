@@ -210,6 +210,34 @@ TEST_F(Open311StoreTest, RequestsAreReadInTheRegionAndWindowWithoutPrivateValues
   EXPECT_TRUE(Find(k, f).empty());
 }
 
+// address_string is matched as people type it, never to the wrong building.
+TEST_F(Open311StoreTest, AnAddressStringFindsItsBuildingAsPeopleTypeIt) {
+  MustExec("admin", "building.upsert", {{"id", "b1"}, {"microgrid_id", "mg1"}, {"name", "土桥小区1号楼"},
+                                        {"address", "北京市通州区杨庄街道土桥小区1号楼"}});
+  MustExec("admin", "building.upsert", {{"id", "b11"}, {"microgrid_id", "mg1"}, {"name", "土桥小区11号楼"},
+                                        {"address", "北京市通州区杨庄街道土桥小区11号楼"}});
+  store::Open311Key k = Key("g1");
+  auto building = [&](const std::string& address) -> std::string {
+    store::Open311NewRequest r = Fire();
+    r.lat.reset();
+    r.lng.reset();
+    r.address_string = address;
+    Result res = Submit(k, r);
+    if (!res.ok()) return res.status.reason;
+    Json d = MustQuery("admin", "item.detail", {{"item_id", res.value["service_request_id"].get<std::string>() + ".item"}});
+    return d["building_id"].get<std::string>();
+  };
+  EXPECT_EQ(building("北京市通州区杨庄街道土桥小区1号楼"), "b1");   // its address
+  EXPECT_EQ(building("土桥小区11号楼"), "b11");                    // its name
+  EXPECT_EQ(building("北京市 通州区 土桥小区 １１号楼"), "b11");    // spaces, full-width digits
+  EXPECT_EQ(building("北京市通州区土桥小区1号楼"), "b1");          // the name with the city in front
+  EXPECT_EQ(building("杨庄街道，土桥小区1号楼。"), "b1");          // the end of its address
+  EXPECT_EQ(building("1号楼"), "b1");  // the one building it ends: "…11号楼" does not end with it
+  EXPECT_EQ(building("号楼"), "open311.address_ambiguous");
+  EXPECT_EQ(building("土桥小区2号楼"), "open311.address_not_found");
+  EXPECT_EQ(building("楼"), "open311.address_not_found");          // too short to name a place
+}
+
 // The keyless reads (the spec's GETs take no api_key) see every region and
 // every partner's tokens, and cannot submit.
 TEST_F(Open311StoreTest, ThePublicKeyReadsEveryRegionAndSubmitsNothing) {
