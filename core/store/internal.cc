@@ -222,8 +222,10 @@ Json PlaceFromRows(Db& db, const ItemRow& i) {
     if (s.Step()) {
       p["building"] = s.Text(0);
       if (!s.IsNull(1) && !s.Text(1).empty()) p["address"] = s.Text(1);
-      // The building's WGS-84 position (the apps convert for their maps).
-      if (!s.IsNull(2) && !s.IsNull(3)) p["location"] = {{"lat", s.Double(2)}, {"lng", s.Double(3)}};
+      // The building's WGS-84 position (the apps convert for their maps);
+      // null: the building is known and not placed.
+      p["location"] = s.IsNull(2) || s.IsNull(3) ? Json()
+                                                 : Json{{"lat", s.Double(2)}, {"lng", s.Double(3)}};
     }
   }
   if (!i.household_id.empty()) {
@@ -244,7 +246,7 @@ Json ItemPlace(Db& db, const ItemRow& i) {
   if (complete) return p;
   Stmt s = db.Q(
       "SELECT data FROM events WHERE entity = 'item' AND entity_id = ?"
-      " AND type IN ('item.escalated', 'item.assigned') ORDER BY seq DESC");
+      " AND type IN ('item.escalated', 'item.assigned', 'item.opened') ORDER BY seq DESC");
   s.Bind(1, i.id);
   while (s.Step()) {
     Json data = JsonOrNull(s.Text(0));
@@ -252,6 +254,10 @@ Json ItemPlace(Db& db, const ItemRow& i) {
     for (const char* key : {"microgrid", "building", "address", "unit", "room"}) {
       auto it = data["place"].find(key);
       if (!p.contains(key) && it != data["place"].end() && it->is_string()) p[key] = *it;
+    }
+    auto loc = data["place"].find("location");
+    if (!p.contains("location") && loc != data["place"].end() && (loc->is_object() || loc->is_null())) {
+      p["location"] = *loc;
     }
     break;
   }
@@ -340,6 +346,16 @@ Status Tx::OpenItem(const NewItem& n) {
   WEIGE_RETURN_IF_ERROR(s.Run());
   Json data = {{"category", n.category}, {"title", n.title}, {"source", n.source}};
   if (!n.source_id.empty()) data["source_id"] = n.source_id;
+  if (n.source == "report") {
+    // A resident's device holds no building row: the place as this store
+    // knows it (the server's, once synced) travels with the item to them.
+    ItemRow row;
+    row.id = n.id;
+    row.microgrid_id = n.microgrid_id;
+    row.building_id = n.building_id;
+    row.household_id = n.household_id;
+    data["place"] = PlaceFromRows(db_, row);
+  }
   if (n.deadline > 0) data["deadline"] = n.deadline;
   WEIGE_RETURN_IF_ERROR(Event("item", n.id, "item.opened", "", data, n.photos));
   if (fixed) {

@@ -63,13 +63,14 @@ using RegionChains = std::unordered_map<std::string, std::vector<std::string>>;
 Status TargetOfItem(Db& db, const ItemRow& item, Target* target, RegionChains* chains = nullptr);
 Json ItemJson(const ItemRow& item, std::optional<int64_t> now);
 // The names of an item's place: {microgrid, building, address, unit, room,
-// location ({lat, lng} of the building, WGS-84)},
-// each present when known. PlaceFromRows reads this database's regions,
-// buildings and households rows; ItemPlace fills what those lack from the
-// newest item.escalated / item.assigned event carrying a "place" (a
-// department's device holds none of those rows: the handlers write the place
-// into the event that brings the item to the department). A place, never a
-// person: no household head's name or phone.
+// location ({lat, lng} of the building, WGS-84; null when the building is
+// known and not placed)}, each present when known. PlaceFromRows reads this
+// database's regions, buildings and households rows; ItemPlace fills what
+// those lack from the newest item.escalated / item.assigned / item.opened
+// event carrying a "place" (a department's or a resident's device holds
+// none of those rows: the handlers write the place into the event that
+// brings the item to them; a report's item.opened carries it). A place,
+// never a person: no household head's name or phone.
 Json PlaceFromRows(Db& db, const ItemRow& item);
 Json ItemPlace(Db& db, const ItemRow& item);
 // The item's current escalation: {department_id, by, by_name, at, deadline,

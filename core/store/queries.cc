@@ -256,12 +256,10 @@ Result ReportsMine(QueryCtx& q) {
   int64_t limit = r.OptInt("limit", 1, kMaxLimit).value_or(kDefaultLimit);
   if (!r.ok()) return r.status();
   Stmt s = q.db().Q(
-      "SELECT r.id, r.household_id, r.microgrid_id, r.building_id, r.unit, r.room, r.address,"
-      " r.category, r.description, r.phone, r.photos, r.item_id, r.submitted_at, r.rating,"
-      " r.eval_comment, r.evaluated_at, r.evaluated_episode, r.contact_ok, r.duplicate_of,"
-      " r.follow_state, r.follow_episode, b.name, b.lat, b.lng"
-      " FROM reports r LEFT JOIN buildings b ON b.id = r.building_id"
-      " WHERE r.resident_id = ? ORDER BY r.submitted_at DESC, r.id LIMIT ?");
+      "SELECT id, household_id, microgrid_id, building_id, unit, room, address, category,"
+      " description, phone, photos, item_id, submitted_at, rating, eval_comment, evaluated_at,"
+      " evaluated_episode, contact_ok, duplicate_of, follow_state, follow_episode"
+      " FROM reports WHERE resident_id = ? ORDER BY submitted_at DESC, id LIMIT ?");
   s.Bind(1, q.actor().person_id).Bind(2, limit);
   Json reports = Json::array();
   std::vector<std::string> item_ids;
@@ -270,16 +268,10 @@ Result ReportsMine(QueryCtx& q) {
     reports.push_back({{"id", s.Text(0)},
                        {"household_id", s.Text(1)},
                        {"microgrid_id", s.Text(2)},
-                       // The building's name and WGS-84 position, where it
-                       // has them (as item.detail's place).
                        {"place", {{"building_id", StrOrNull(s.Text(3))},
-                                  {"building", StrOrNull(s.Text(21))},
                                   {"unit", StrOrNull(s.Text(4))},
                                   {"room", StrOrNull(s.Text(5))},
-                                  {"address", StrOrNull(s.Text(6))},
-                                  {"location", s.IsNull(22) || s.IsNull(23)
-                                                   ? Json()
-                                                   : Json{{"lat", s.Double(22)}, {"lng", s.Double(23)}}}}},
+                                  {"address", StrOrNull(s.Text(6))}}},
                        {"category", s.Text(7)},
                        {"description", s.Text(8)},
                        {"phone", StrOrNull(s.Text(9))},
@@ -303,6 +295,12 @@ Result ReportsMine(QueryCtx& q) {
     if (!LoadItem(q.db(), item_ids[i], &item, &t).ok()) continue;
     Json& rep = reports[i];
     rep["own_state"] = std::string(ItemStateName(item.state));
+    // The building's name and WGS-84 position as item.detail's place has
+    // them: a resident's device holds no building row, so from the item's
+    // events (the server's item.opened carries its place).
+    const Json place = ItemPlace(q.db(), item);
+    if (place.contains("building")) rep["place"]["building"] = place["building"];
+    if (place.contains("location")) rep["place"]["location"] = place["location"];
     if (rep["duplicate_of"].is_string()) {
       // A duplicate shows and is evaluated on its original's state
       // (duplicate_commands.cc); this device holds no row of the original.

@@ -231,6 +231,30 @@ TEST_F(DeviceSyncTest, SeveralDevicesConverge) {
   EXPECT_EQ(Rows(*w->store, "items"), Rows(store(), "items", "microgrid_id = 'mg1'"));
 }
 
+// A resident's device holds no building row: their report shows its
+// building and where it is from the server's item.opened, once synced.
+TEST_F(DeviceSyncTest, AResidentsDeviceShowsTheirReportsBuildingAndPosition) {
+  MustExec("admin", "building.locate", {{"building_id", "b1"}, {"lat", 39.905}, {"lng", 116.656}});
+  auto res = NewDevice("resident1");
+  Pull(*res);
+  EXPECT_EQ(Rows(*res->store, "buildings"), "");
+  Run(*res, "report.submit", {{"report_id", "r-where"}, {"category", "sanitation"},
+                              {"description", "Rubbish by the door"},
+                              {"place", {{"building_id", "b1"}}}});
+  auto place = [&] {
+    Result r = res->store->Query("reports.mine", Json{{"actor", "resident1"}, {"now", kT0}});
+    EXPECT_OK(r);
+    return r.value["reports"][0]["place"];
+  };
+  EXPECT_FALSE(place().contains("location"));  // not known on the device yet
+  Sync(*res);
+  EXPECT_EQ(place()["building"], "Building b1");
+  EXPECT_DOUBLE_EQ(place()["location"]["lat"].get<double>(), 39.905);
+  EXPECT_DOUBLE_EQ(place()["location"]["lng"].get<double>(), 116.656);
+  Result detail = res->store->Query("item.detail", Json{{"actor", "resident1"}, {"item_id", "r-where.item"}});
+  if (detail.ok()) EXPECT_EQ(detail.value["place"]["location"], place()["location"]);
+}
+
 TEST_F(DeviceSyncTest, RebaseKeepsPendingWorkOnTopOfTheServersState) {
   std::string item = ItemIn("assigned");
   auto w = NewDevice("worker1");

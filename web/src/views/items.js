@@ -257,6 +257,8 @@ export async function itemView({ id }) {
   if (item.place && item.place.location) {
     const { lat, lng } = item.place.location;
     facts.push([t('item.location'), h('span', { dataset: { location: '' } }, `${lat.toFixed(6)}, ${lng.toFixed(6)}`)]);
+  } else if (item.place && item.place.location === null) {  // the core knows: not placed yet
+    facts.push([t('item.location'), h('span', { dataset: { location: 'none' } }, t('map.unlocated'))]);
   }
   if (item.report && item.report.phone) facts.push([t('report.phone_short'), phoneFact(item.report)]);
   const dups = item.duplicates;
