@@ -225,6 +225,13 @@ test.each(formats)('POST requests (%s) answers service_request_id and token', as
     description: '夜间施工', attributes: { time_of_day: '夜间' } });
   expect(byId.status).toBe(200);
   made[`${f}-address`] = byId.value[0];
+  // address_string as a hotline operator types it: spaced, full-width digits.
+  const typed = mg1.address.replace(/(区|街道)/g, '$1 ').replace(/\d/g, (d) => String.fromCharCode(0xFF10 + Number(d)));
+  const byText = await client.postRequest(f, { service_code: 'noise', address_string: typed,
+    description: '楼下商铺音响太吵', attributes: { time_of_day: '夜间' } });
+  expect(byText.status).toBe(200);
+  const q = await client.request(byText.value[0].service_request_id, f);
+  expect(q.value[0].address_id).toBe(mg1.id);
 });
 
 test.each(formats)('requests/{id} and tokens/{token} (%s)', async (f) => {
