@@ -276,6 +276,28 @@ describe('captain', () => {
     await app.close();
   });
 
+  test('the item page shows its building\'s coordinates from the core, or that it has none', async () => {
+    const app = await launchAs('captain1', 'captain', 'b1');
+    const before = await app.open('pages/item/index', { id: 'it-fixed' });
+    expect((await app.shell.query('item.detail', { item_id: 'it-fixed' })).place.location).toBeUndefined();
+    expect(text(before, '.location')).toBe('楼栋坐标：未定位');
+    expect(before.querySelector('.location').dom.dataset.located).toBe('false');
+    await app.shell.dispatch('building.locate', { building_id: 'b1', lat: 39.905, lng: 116.656 });
+    const { location } = (await app.shell.query('item.detail', { item_id: 'it-fixed' })).place;
+    const after = await app.open('pages/item/index', { id: 'it-fixed' });
+    expect(text(after, '.location'))
+      .toBe(`楼栋坐标：${location.lat.toFixed(6)}, ${location.lng.toFixed(6)}`);
+    expect(text(after, '.location')).toBe('楼栋坐标：39.905000, 116.656000');
+    app.shell.setLang('en');
+    try {
+      const en = await app.open('pages/item/index', { id: 'it-fixed' });
+      expect(text(en, '.location')).toBe('Building coordinates: 39.905000, 116.656000');
+    } finally {
+      app.shell.setLang('zh-CN');
+      await app.close();
+    }
+  });
+
   test('daily patrol with a finding opens an item', async () => {
     const app = await launchAs('captain1', 'captain', 'b1');
     const page = await app.open('pages/captain/patrol');
