@@ -154,6 +154,55 @@ describe('worker', () => {
     await app.close();
   });
 
+  test('a building with no location is placed from the visit\'s WGS-84 fix (building.locate)', async () => {
+    const app = await launchAs('worker1', 'worker', 'mg1');
+    const located = async (b) => {
+      const { buildings } = await app.shell.query('worker.households_due', { microgrid_id: 'mg1',
+        cycle: currentCycle(), include_visited: true });
+      return buildings.find((x) => x.building_id === b);
+    };
+    expect((await located('b1')).can_locate).toBe(true);
+    const page = await app.open('pages/worker/visit', { household: 'h1' });
+    expect(all(page, '.locate').map((n) => n.dom.dataset.building)).toEqual(['b1']);
+    await change(page.querySelector('.outcome'), 'not_home');
+    app.client.setLocation({ latitude: 39.9051234, longitude: 116.6565678, accuracy: 12 });
+    await change(page.querySelector('.locate'), true);
+    await tap(page.querySelector('.submit'));
+    expect(text(page, '.error')).toBe('');
+    expect(app.client.callsOf('getLocation').map((c) => c.options.type)).toEqual(['wgs84']);
+    expect(app.client.callsOf('showToast').pop().title).toBe('走访已记录');
+    // The command went the pages' way (run here, waiting in the outbox) ...
+    const { commands } = await app.shell.rt.pendingCommands(10);
+    const cmdOf = commands.find((c) => c.type === 'building.locate');
+    expect(cmdOf.payload).toEqual({ building_id: 'b1', lat: 39.9051234, lng: 116.6565678,
+      accuracy_m: 12, source: 'gps' });
+    // ... and the core holds the building's position now.
+    const b1 = await located('b1');
+    expect([b1.located, b1.can_locate]).toEqual([true, false]);
+    const { visits } = await app.shell.query('visits.list', { household_id: 'h1' });
+    expect(visits).toHaveLength(1);
+    const [detail] = (await app.shell.query('items.checklist', { building_id: 'b1', now: Date.now() })).items;
+    expect(detail.place.location.lat).toBeCloseTo(39.9051234, 6);
+    expect(detail.place.location.lng).toBeCloseTo(116.6565678, 6);
+    // Another household of the now-placed building: no switch, no fix asked.
+    const next = await app.open('pages/worker/visit', { household: 'h2' });
+    expect(all(next, '.locate')).toHaveLength(0);
+    await change(next.querySelector('.outcome'), 'not_home');
+    await tap(next.querySelector('.submit'));
+    expect(app.client.callsOf('getLocation')).toHaveLength(1);
+    // b2 has no location yet: offered; with no fix the visit is still recorded.
+    const third = await app.open('pages/worker/visit', { household: 'h3' });
+    expect(all(third, '.locate')).toHaveLength(1);
+    app.client.setLocation(null);
+    await change(third.querySelector('.outcome'), 'not_home');
+    await change(third.querySelector('.locate'), true);
+    await tap(third.querySelector('.submit'));
+    expect(app.client.callsOf('showToast').pop().title).toBe('走访已记录；未能取得当前位置，楼栋位置未记下');
+    expect((await located('b2')).can_locate).toBe(true);
+    expect((await app.shell.query('visits.list', { household_id: 'h3' })).visits).toHaveLength(1);
+    await app.close();
+  });
+
   test('my items, overdue first', async () => {
     const app = await launchAs('worker1', 'worker', 'mg1');
     await app.shell.dispatch('item.assign', { item_id: 'it-overdue', owner_person: 'worker1',
@@ -225,6 +274,28 @@ describe('captain', () => {
     expect(item.querySelector('.state').dom.dataset.state).toBe('closed');
     expect(all(item, '.event').map((e) => e.dom.dataset.type)).toEqual(['已登记', '已整改', '已销号']);
     await app.close();
+  });
+
+  test('the item page shows its building\'s coordinates from the core, or that it has none', async () => {
+    const app = await launchAs('captain1', 'captain', 'b1');
+    const before = await app.open('pages/item/index', { id: 'it-fixed' });
+    expect((await app.shell.query('item.detail', { item_id: 'it-fixed' })).place.location).toBeUndefined();
+    expect(text(before, '.location')).toBe('楼栋坐标：未定位');
+    expect(before.querySelector('.location').dom.dataset.located).toBe('false');
+    await app.shell.dispatch('building.locate', { building_id: 'b1', lat: 39.905, lng: 116.656 });
+    const { location } = (await app.shell.query('item.detail', { item_id: 'it-fixed' })).place;
+    const after = await app.open('pages/item/index', { id: 'it-fixed' });
+    expect(text(after, '.location'))
+      .toBe(`楼栋坐标：${location.lat.toFixed(6)}, ${location.lng.toFixed(6)}`);
+    expect(text(after, '.location')).toBe('楼栋坐标：39.905000, 116.656000');
+    app.shell.setLang('en');
+    try {
+      const en = await app.open('pages/item/index', { id: 'it-fixed' });
+      expect(text(en, '.location')).toBe('Building coordinates: 39.905000, 116.656000');
+    } finally {
+      app.shell.setLang('zh-CN');
+      await app.close();
+    }
   });
 
   test('daily patrol with a finding opens an item', async () => {

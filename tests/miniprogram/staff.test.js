@@ -104,6 +104,34 @@ test('a grid head assigns an item and verifies a fix (销号)', async () => {
   await app.close();
 });
 
+test('a grid head escalates an item to a department (吹哨): department and reason from the form', async () => {
+  const app = await launchAs('head1', 'grid_head', 'g1');
+  const item = await app.open('pages/item/index', { id: 'it-open' });
+  expect(buttons(item)).toContain('item.escalate');
+  const depts = item.instance.data.departments;
+  await change(item.querySelector('.department'), String(depts.findIndex((d) => d.id === 'dept_prop')));
+  await tap(item.querySelector('.escalate'));  // no reason: the core refuses, nothing changes
+  expect(item.querySelector('.reason').dom.dataset.reason).toMatch(/^argument\./);
+  expect((await app.shell.query('item.detail', { item_id: 'it-open' })).escalated_to).toBeNull();
+  await input(item.querySelector('.note'), '消防通道堵塞，需物业清理');
+  const at = Date.now();
+  await tap(item.querySelector('.escalate'));
+  expect(text(item, '.error')).toBe('');
+  const it = await app.shell.query('item.detail', { item_id: 'it-open', now: Date.now() });
+  expect(it.escalated_to).toBe('dept_prop');
+  expect(it.escalation.department_id).toBe('dept_prop');
+  expect(it.escalation.by).toBe('head1');
+  expect(it.escalation.reason).toBe('消防通道堵塞，需物业清理');
+  expect(it.escalation.acknowledged_at).toBeNull();
+  expect(it.escalation.deadline).toBeGreaterThan(at);
+  expect(it.overdue).toBe(false);
+  expect(it.events.map((e) => e.type)).toContain('item.escalated');
+  // The page shows what the core now says: who blew the whistle, by when.
+  expect(item.querySelector('.state').dom.dataset.state).toBe(it.state);
+  expect(text(item, '.escalation')).toContain('Person head1');
+  await app.close();
+});
+
 test('a department sees its escalation first and acknowledges it (部门报到)', async () => {
   const app = await launchAs('deptp', 'department', 'dept_prop');
   expect(app.shell.homeUrl()).toBe('/staff/dept/index');

@@ -16,6 +16,9 @@
 //   - wx.chooseMedia / getImageInfo / compressImage over pictures the test
 //     queues (their "compression" writes new, smaller bytes to a temp file
 //     and records the options it was given);
+//   - wx.getLocation answering the position the test sets (setLocation),
+//     in whatever `type` it is asked for (the stand-in converts nothing), and
+//     failing as a refused permission does when none is set;
 //   - WXWebAssembly.instantiate(path) of a .wasm or a brotli .wasm.br inside
 //     the package folder, as the client accepts both;
 //   - navigation and toast calls, recorded in `calls`.
@@ -66,6 +69,7 @@ export function createWxClient({ dir, packageRoot, quotaBytes = 200 * 1024 * 102
   const state = { online: true, quotaBytes, tempN: 0 };
   const images = [];
   const imageInfo = new Map();
+  let position = null;
 
   // ---- file system: quota on every write, two more sync calls ----
   const overQuota = (growth) => growth > 0 && folderBytes(userDataPath) + growth > state.quotaBytes;
@@ -231,6 +235,11 @@ export function createWxClient({ dir, packageRoot, quotaBytes = 200 * 1024 * 102
       imageInfo.set(p, { width: Math.round(info.width * scale), height: Math.round(info.height * scale) });
       return { tempFilePath: p };
     }),
+    getLocation: asyncApi('getLocation', () => {
+      if (!position) throw new Error('auth deny');
+      return Object.assign({ speed: -1, altitude: 0, verticalAccuracy: 0 }, position,
+        { horizontalAccuracy: position.accuracy });
+    }),
     showToast: (o) => calls.push({ api: 'showToast', title: o.title, icon: o.icon }),
     showModal: (o) => {
       calls.push({ api: 'showModal', title: o.title, content: o.content });
@@ -276,6 +285,10 @@ export function createWxClient({ dir, packageRoot, quotaBytes = 200 * 1024 * 102
     /** Pictures the next chooseMedia returns (the person "takes" them). */
     queueImage(bytes, { width = 4032, height = 3024 } = {}) {
       images.push({ bytes: Buffer.from(bytes), width, height });
+    },
+    /** The fix the next wx.getLocation answers ({latitude, longitude, accuracy}); null refuses. */
+    setLocation(pos) {
+      position = pos ? Object.assign({ accuracy: 10 }, pos) : null;
     },
     callsOf: (api) => calls.filter((c) => c.api === api),
   };

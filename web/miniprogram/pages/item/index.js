@@ -30,7 +30,7 @@ const kActions = [
 
 Component({
   behaviors: [langPage],
-  data: { s: {}, id: '', item: {}, description: '', events: [], buttons: [], needs: {},
+  data: { s: {}, id: '', item: {}, description: '', locationText: '', located: false, events: [], buttons: [], needs: {},
     owners: [], owner: 0, departments: [], department: 0, candidates: [], candidate: 0,
     duplicateOf: '', duplicatesText: '', note: '', busy: false, error: '', reason: '' },
   methods: {
@@ -49,7 +49,11 @@ Component({
           .map((a) => ({ type: a.type, cls: a.cls, label: i18n.t(a.label) }));
         const needs = {};
         for (const a of kActions) if (actions.includes(a.type)) needs[a.kind] = true;
+        // The building's WGS-84 position as the core's item.place gives it.
+        const loc = it.place && it.place.location;
+        const pos = loc ? `${loc.lat.toFixed(6)}, ${loc.lng.toFixed(6)}` : i18n.t('map.unlocated');
         const data = { item: itemRow(it), description: it.description || '',
+          locationText: it.building_id ? i18n.t('item.location', { pos }) : '', located: !!loc,
           events: (it.events || []).map(eventRow), buttons, needs,
           duplicateOf: '', duplicatesText: '' };
         const dups = it.duplicates;

@@ -2,16 +2,28 @@
 // (templates.current): yes/no, choice, number, text and photo questions.
 // The core checks the answers (required ones, types, ranges) and turns them
 // into findings (items) by the template's rules; this page only collects.
-const { shell, showError, i18n } = require('../../lib/page.js');
+// When the core says the household's building may be placed by this worker
+// (worker.households_due's can_locate: no location yet, and the role allows
+// it), one switch places it from this visit's WGS-84 fix (building.locate).
+const { shell, showError, errorText, i18n } = require('../../lib/page.js');
 const { currentCycle } = require('../../lib/shell.js');
 const { formPage } = require('../../lib/behaviors.js');
 
 const kOutcomes = ['met', 'not_home', 'refused', 'vacant'];
 
+// The phone's position in WGS-84, the datum the core stores (no conversion
+// here), or null when it cannot be had (permission refused, no fix).
+function here() {
+  return new Promise((resolve) => {
+    wx.getLocation({ type: 'wgs84', isHighAccuracy: true, highAccuracyExpireTime: 5000,
+      success: (res) => resolve(res), fail: () => resolve(null) });
+  });
+}
+
 Component({
   behaviors: [formPage],
   data: { s: {}, household: '', place: '', missing: '', outcome: '', outcomes: [], template: null, questions: [],
-    busy: false, error: '' },
+    locateBuilding: '', locate: false, busy: false, error: '' },
   methods: {
     async onLoad(query = {}) {
       this.answers = {};
@@ -22,6 +34,7 @@ Component({
         outcomes: kOutcomes.map((value) => ({ value, label: i18n.t(`outcome.${value}`) })) });
       try {
         const sh = await shell();
+        await this.offerLocate(sh);
         const { templates } = await sh.query('templates.current');
         const t = templates.find((x) => x.id === 'door_knock') || templates[0];
         if (!t) return;
@@ -37,6 +50,21 @@ Component({
       } catch (e) {
         showError(this, e);
       }
+    },
+    // The household's building, offered for placing only when the core's
+    // can_locate says so; no answer (another role, no data yet) offers nothing.
+    async offerLocate(sh) {
+      let building = '';
+      try {
+        const due = await sh.query('worker.households_due', { microgrid_id: sh.session.role.scope_id,
+          cycle: currentCycle(), include_visited: true });
+        const b = due.buildings.find((x) => x.households.some((h) => h.id === this.data.household));
+        if (b && b.can_locate) building = b.building_id;
+      } catch (e) { /* nothing offered */ }
+      this.setData({ locateBuilding: building, locate: false });
+    },
+    onLocate(e) {
+      this.setData({ locate: !!e.detail.value });
     },
     onOutcome(e) {
       this.setData({ outcome: e.detail.value });
@@ -94,7 +122,9 @@ Component({
         }
       }
       return this.submit(async (sh) => {
-        const { outcome, template, household } = this.data;
+        const { outcome, template, household, locateBuilding, locate } = this.data;
+        // The fix is taken at the door, before the visit is recorded.
+        const pos = locateBuilding && locate ? await here() : null;
         const payload = { visit_id: sh.newId(), household_id: household, cycle: currentCycle(),
           outcome };
         if (template && outcome === 'met') {
@@ -107,8 +137,26 @@ Component({
         if (this.photos.length) payload.photos = this.photos;
         const value = await sh.dispatch('visit.record', payload);
         const n = (value.items || []).length;
-        wx.showToast({ title: n ? i18n.t('visit.saved_items', { n }) : i18n.t('visit.saved'),
-          icon: 'success' });
+        let failed = '';
+        if (locateBuilding && locate) {
+          // Optional: no fix, or the core's refusal (a poor fix, placed
+          // meanwhile), leaves the visit as recorded and says why.
+          if (!pos) failed = i18n.t('visit.locate_failed');
+          else {
+            try {
+              const p = { building_id: locateBuilding, lat: pos.latitude, lng: pos.longitude, source: 'gps' };
+              if (pos.accuracy > 0) p.accuracy_m = pos.accuracy;
+              await sh.dispatch('building.locate', p);
+            } catch (e) {
+              failed = errorText(e);
+            }
+          }
+        }
+        if (failed) wx.showToast({ title: failed.slice(0, 40), icon: 'none', duration: 3000 });
+        else {
+          wx.showToast({ title: n ? i18n.t('visit.saved_items', { n }) : i18n.t('visit.saved'),
+            icon: 'success' });
+        }
       });
     },
   },
