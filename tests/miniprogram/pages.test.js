@@ -279,7 +279,7 @@ describe('captain', () => {
   test('the item page shows its building\'s coordinates from the core, or that it has none', async () => {
     const app = await launchAs('captain1', 'captain', 'b1');
     const before = await app.open('pages/item/index', { id: 'it-fixed' });
-    expect((await app.shell.query('item.detail', { item_id: 'it-fixed' })).place.location).toBeUndefined();
+    expect((await app.shell.query('item.detail', { item_id: 'it-fixed' })).place.location).toBeNull();
     expect(text(before, '.location')).toBe('楼栋坐标：未定位');
     expect(before.querySelector('.location').dom.dataset.located).toBe('false');
     await app.shell.dispatch('building.locate', { building_id: 'b1', lat: 39.905, lng: 116.656 });
@@ -333,6 +333,12 @@ describe('resident', () => {
     const report = all(page, '.report').find((r) => r.dom.dataset.id === 'rep-1');
     expect(report.dom.dataset.state).toBe('closed');
     const ofReport = (d) => d.id === 'rep-1' || d.report === 'rep-1';
+    // Its building, and that the core knows it has no position yet.
+    const { reports } = await app.shell.query('reports.mine', { now: Date.now() });
+    const mine = reports.find((r) => r.id === 'rep-1');
+    expect(mine.place.location).toBeNull();
+    expect(find(page, '.place', ofReport).map((p) => p.dom.textContent.trim()))
+      .toEqual([`${mine.place.building} 楼栋坐标：未定位`]);
     expect(find(page, '.event', ofReport).map((e) => e.dom.textContent))
       .toEqual([expect.stringContaining('已提交'), expect.stringContaining('已登记'),
         expect.stringContaining('已整改'), expect.stringContaining('已销号')]);

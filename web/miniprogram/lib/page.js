@@ -52,6 +52,18 @@ function placeText(place) {
 }
 
 /** An item as a list row: its state, overdue flag, deadline and place in words. */
+/**
+ * A place's WGS-84 position as the core gives it: its coordinates, 未定位 when
+ * the core knows the building has none (location null), '' when this
+ * device does not know (no location at all).
+ */
+function locationText(place) {
+  if (!place || !('location' in place)) return '';
+  const loc = place.location;
+  const pos = loc ? `${loc.lat.toFixed(6)}, ${loc.lng.toFixed(6)}` : i18n.t('map.unlocated');
+  return i18n.t('item.location', { pos });
+}
+
 function itemRow(it) {
   const esc = it.escalation;
   return {
@@ -83,4 +95,5 @@ function eventRow(e) {
   };
 }
 
-module.exports = { shell, fmtTime, fmtDate, errorText, showError, itemRow, eventRow, placeText, i18n };
+module.exports = { shell, fmtTime, fmtDate, errorText, showError, itemRow, eventRow, placeText,
+  locationText, i18n };

@@ -6,7 +6,7 @@
 // never offered 销号; a parked duplicate offers only a comment). The core
 // still decides the command: when it refuses (a missing photo or reason, a
 // duplicate's item), its reason is shown.
-const { shell, showError, itemRow, eventRow, i18n } = require('../../lib/page.js');
+const { shell, showError, itemRow, eventRow, locationText, i18n } = require('../../lib/page.js');
 const { langPage } = require('../../lib/behaviors.js');
 
 const kDay = 24 * 3600 * 1000;
@@ -49,11 +49,8 @@ Component({
           .map((a) => ({ type: a.type, cls: a.cls, label: i18n.t(a.label) }));
         const needs = {};
         for (const a of kActions) if (actions.includes(a.type)) needs[a.kind] = true;
-        // The building's WGS-84 position as the core's item.place gives it.
-        const loc = it.place && it.place.location;
-        const pos = loc ? `${loc.lat.toFixed(6)}, ${loc.lng.toFixed(6)}` : i18n.t('map.unlocated');
         const data = { item: itemRow(it), description: it.description || '',
-          locationText: it.building_id ? i18n.t('item.location', { pos }) : '', located: !!loc,
+          locationText: locationText(it.place), located: !!(it.place && it.place.location),
           events: (it.events || []).map(eventRow), buttons, needs,
           duplicateOf: '', duplicatesText: '' };
         const dups = it.duplicates;

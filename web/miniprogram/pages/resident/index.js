@@ -1,7 +1,7 @@
 // 居民: their reports with each one's timeline (reports.mine), and after the
 // item is closed the evaluation; an unsatisfied one reopens the item (the
 // core decides, report.evaluate answers item_state).
-const { shell, showError, eventRow, fmtTime, i18n } = require('../../lib/page.js');
+const { shell, showError, eventRow, fmtTime, locationText, i18n } = require('../../lib/page.js');
 const { listPage } = require('../../lib/behaviors.js');
 
 Component({
@@ -22,6 +22,8 @@ Component({
           id: r.id,
           category: i18n.categoryName(r.category),
           description: r.description,
+          building: (r.place && r.place.building) || '',
+          locationText: locationText(r.place),
           time: fmtTime(r.submitted_at),
           state: r.state,
           stateText: i18n.t(`state.${r.state}`),
