@@ -8,6 +8,7 @@
 import { useServerAndBrowser, watch, signIn, view, go, expectAccepted, serverLogin, serverQuery,
   shotDir, ensureDir, addPhoto, canvasPhoto } from './support/harness.js';
 import { kAudited, audit } from './support/audit.js';
+import { answerAll } from './support/flows.js';
 import { currentCycle } from '../../web/miniprogram/lib/cycle.js';
 
 const env = useServerAndBrowser();
@@ -31,23 +32,6 @@ function tapCounter(page) {
       await page.click(selector);
     },
   };
-}
-
-/** Answers every required question without making a finding (ebike etc. "no", fraud leaflet "yes"). */
-async function answerAll(page, { finding = null } = {}) {
-  const questions = await page.$$eval('[data-question]', (els) => els.map((e) => [e.dataset.question, e.dataset.kind]));
-  for (const [key, kind] of questions) {
-    const q = `[data-question="${key}"]`;
-    if (kind === 'yes_no') {
-      const yes = key === 'fraud_leaflet' ? key !== finding : key === finding;
-      await page.locator(`${q} input[value=${yes ? 'yes' : 'no'}]`).check();
-    } else if (kind === 'choice') {
-      const values = await page.$$eval(`${q} option`, (os) => os.map((o) => o.value).filter(Boolean));
-      await page.locator(`${q} select`).selectOption(values[0]);
-    } else if (kind === 'number') {
-      await page.locator(`${q} input[type=number]`).fill('2');
-    }
-  }
 }
 
 beforeAll(() => ensureDir(shotDir));

@@ -7,7 +7,7 @@
 // it follow the original, and the grid head unmarks it with a trail.
 import { useServerAndBrowser, kPhone, watch, signIn, view, go, expectAccepted, waitSynced, syncNow,
   serverLogin, serverQuery, shotDir, ensureDir } from './support/harness.js';
-import { itemAction } from './support/flows.js';
+import { itemAction, answerAll } from './support/flows.js';
 import { currentCycle } from '../../web/miniprogram/lib/cycle.js';
 
 const env = useServerAndBrowser();
@@ -74,22 +74,10 @@ test('a worker places an unlocated building from a visit\'s GPS; its item shows 
   await page.waitForSelector('#visit-locate');
   await page.check('#visit-locate');
   await page.check('input[name=outcome][value=met]');
-  // Every required answer, one of them a finding (an e-bike charged indoors).
-  const questions = await page.$$eval('[data-question]', (els) => els.map((e) => [e.dataset.question, e.dataset.kind]));
-  let finding = null;
-  for (const [key, kind] of questions) {
-    const q = `[data-question="${key}"]`;
-    if (kind === 'yes_no') {
-      const yes = finding === null && key !== 'fraud_leaflet' ? true : key === 'fraud_leaflet';
-      if (yes && key !== 'fraud_leaflet') finding = key;
-      await page.locator(`${q} input[value=${yes ? 'yes' : 'no'}]`).check();
-    } else if (kind === 'choice') {
-      const values = await page.$$eval(`${q} option`, (os) => os.map((o) => o.value).filter(Boolean));
-      await page.locator(`${q} select`).selectOption(values[0]);
-    } else if (kind === 'number') {
-      await page.locator(`${q} input[type=number]`).fill('2');
-    }
-  }
+  // Every required answer, one of them a finding (the first yes/no question but the leaflet's).
+  const finding = (await page.$$eval('[data-question][data-kind=yes_no]', (els) => els.map((e) => e.dataset.question)))
+    .find((k) => k !== 'fraud_leaflet') ?? null;
+  await answerAll(page, { finding });
   expect(finding).not.toBeNull();
   await page.screenshot({ path: `${shotDir}/places-visit-locate.png`, fullPage: true });
   await page.click('[data-submit=visit]');
