@@ -53,6 +53,19 @@ function kids(page, id) {
     id: e.dataset.node, type: e.dataset.type, counts: e.querySelector('[data-counts]').textContent })));
 }
 
+/** Opens the scope picker `picker`, goes `depth` levels down its first branch and picks that node: its id. */
+async function pickOnTree(page, picker, depth) {
+  await page.click(`${picker} > summary`);
+  await page.waitForSelector(`${picker} [data-node]`);
+  let id = await page.getAttribute(`${picker} [role=tree] > [data-node]`, 'data-node');
+  for (let d = 0; d < depth; ++d) {
+    await expand(page, id);
+    id = (await kids(page, id))[0].id;
+  }
+  await page.click(`${picker} [data-pick="${id}"]`);
+  return id;
+}
+
 function firstNumber(text) {
   return Number(/\d+/.exec(text)[0]);
 }
@@ -128,15 +141,7 @@ test('a new person, granted a role with a one-time password, signs in; deactivat
   await page.fill('#person-phone', '13800000000');
   await page.selectOption('#person-role', 'worker');
   // The scope picked on the tree: the first micro-grid down it.
-  await page.click('#scope-picker > summary');
-  await page.waitForSelector('#scope-picker [data-node]');
-  let id = await page.getAttribute('#scope-picker [role=tree] > [data-node]', 'data-node');
-  for (let depth = 0; depth < 4; ++depth) {
-    await expand(page, id);
-    id = (await kids(page, id))[0].id;
-  }
-  const microgrid = id;
-  await page.click(`#scope-picker [data-pick="${microgrid}"]`);
+  const microgrid = await pickOnTree(page, '#scope-picker', 4);
   expect(await page.inputValue('#person-scope')).toBe(microgrid);
   await page.waitForSelector('#person-scope-picked:not(:empty)');
   await page.click('#person-save');
@@ -221,12 +226,7 @@ test('Open311 keys: made on a region picked on the tree, the secret shown once, 
   await page.fill('#key-partner-name', '12345 热线（测试）');
   await page.fill('#key-label', '市热线');
   await page.fill('#key-rate', '30');
-  await page.click('#key-region-picker > summary');
-  await page.waitForSelector('#key-region-picker [data-node]');
-  const district = await page.getAttribute('#key-region-picker [role=tree] > [data-node]', 'data-node');
-  await expand(page, district);
-  const street = (await kids(page, district))[0].id;
-  await page.click(`#key-region-picker [data-pick="${street}"]`);
+  const street = await pickOnTree(page, '#key-region-picker', 1);
   expect(await page.inputValue('#key-region')).toBe(street);
   await page.click('#key-create');
   await page.locator('#key-secret .app-otp').waitFor();
