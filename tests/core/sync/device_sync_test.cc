@@ -237,7 +237,7 @@ TEST_F(DeviceSyncTest, AResidentsDeviceShowsTheirReportsBuildingAndPosition) {
   MustExec("admin", "building.locate", {{"building_id", "b1"}, {"lat", 39.905}, {"lng", 116.656}});
   auto res = NewDevice("resident1");
   Pull(*res);
-  EXPECT_EQ(Rows(*res->store, "buildings"), "");
+  EXPECT_TRUE(Rows(*res->store, "buildings").empty());
   Run(*res, "report.submit", {{"report_id", "r-where"}, {"category", "sanitation"},
                               {"description", "Rubbish by the door"},
                               {"place", {{"building_id", "b1"}}}});
@@ -252,7 +252,8 @@ TEST_F(DeviceSyncTest, AResidentsDeviceShowsTheirReportsBuildingAndPosition) {
   EXPECT_DOUBLE_EQ(place()["location"]["lat"].get<double>(), 39.905);
   EXPECT_DOUBLE_EQ(place()["location"]["lng"].get<double>(), 116.656);
   Result detail = res->store->Query("item.detail", Json{{"actor", "resident1"}, {"item_id", "r-where.item"}});
-  if (detail.ok()) EXPECT_EQ(detail.value["place"]["location"], place()["location"]);
+  ASSERT_OK(detail);
+  EXPECT_EQ(detail.value["place"]["location"], place()["location"]);
 }
 
 TEST_F(DeviceSyncTest, RebaseKeepsPendingWorkOnTopOfTheServersState) {
