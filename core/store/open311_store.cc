@@ -1,6 +1,7 @@
 #include "core/store/open311_store.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/domain/text.h"
 #include "core/store/internal.h"
@@ -50,8 +51,10 @@ bool EndsAtBoundary(const std::string& whole, const std::string& part) {
 Status FindAddress(Db& db, const std::string& region, const std::string& address,
                    std::string* building) {
   const std::string want = AddressKey(address);
-  int best_rank = 0;
-  size_t best_len = 0;
+  // A match's (rank, length): 3 its address or name, 2 the address_string
+  // ends with one of them, 1 its address ends with the address_string.
+  using Match = std::pair<int, size_t>;
+  Match best_match{0, 0};
   std::vector<std::string> best;
   if (want.size() >= 6) {  // two CJK characters, or six ASCII ones
     Stmt s = db.Q("SELECT b.id, b.name, COALESCE(b.address, '') FROM buildings b"
@@ -59,27 +62,19 @@ Status FindAddress(Db& db, const std::string& region, const std::string& address
     s.Bind(1, region);
     while (s.Step()) {
       const std::string name = AddressKey(s.Text(1)), full = AddressKey(s.Text(2));
-      int rank = 0;
-      size_t len = 0;
-      auto consider = [&](int r, size_t n) {
-        if (r > rank || (r == rank && n > len)) {
-          rank = r;
-          len = n;
-        }
-      };
+      Match m{0, 0};
       for (const std::string& k : {full, name}) {
         if (k.empty()) continue;
-        if (k == want) consider(3, k.size());
-        else if (EndsAtBoundary(want, k)) consider(2, k.size());
+        if (k == want) m = std::max(m, Match{3, k.size()});
+        else if (EndsAtBoundary(want, k)) m = std::max(m, Match{2, k.size()});
       }
-      if (EndsAtBoundary(full, want)) consider(1, want.size());
-      if (rank == 0) continue;
-      if (rank > best_rank || (rank == best_rank && len > best_len)) {
-        best_rank = rank;
-        best_len = len;
+      if (EndsAtBoundary(full, want)) m = std::max(m, Match{1, want.size()});
+      if (m.first == 0 || m < best_match) continue;
+      if (best_match < m) {
+        best_match = m;
         best.clear();
       }
-      if (rank == best_rank && len == best_len) best.push_back(s.Text(0));
+      best.push_back(s.Text(0));
     }
     WEIGE_RETURN_IF_ERROR(s.status());
   }
@@ -261,10 +256,10 @@ Result Open311Submit(Store& store, const Open311Key& key, const Open311NewReques
   if (key.partner_id.empty()) {
     return PermissionDenied("open311.key_required", "a report is sent with an api_key");
   }
-  Transaction tx;
-  WEIGE_RETURN_IF_ERROR(store.Begin(&tx, TxMode::kImmediate));
   Db& db = DbOf(store);
   Json place = Json::object();
+  // The place is resolved before the write transaction: an address_string
+  // reads the region's buildings, which need not hold the writer.
   if (req.lat && req.lng) {
     place["location"] = {{"lat", *req.lat}, {"lng", *req.lng}};
   } else if (!req.address_id.empty()) {
@@ -274,6 +269,8 @@ Result Open311Submit(Store& store, const Open311Key& key, const Open311NewReques
     WEIGE_RETURN_IF_ERROR(FindAddress(db, key.region_id, req.address_string, &building));
     place["building_id"] = building;
   }
+  Transaction tx;
+  WEIGE_RETURN_IF_ERROR(store.Begin(&tx, TxMode::kImmediate));
   if (!req.address_string.empty()) place["address"] = req.address_string;
   const ReportCategory* cat = FindReportCategory(req.service_code);
   Json payload = {{"report_id", req.request_id},
