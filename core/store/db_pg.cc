@@ -127,10 +127,22 @@ bool Admit(Conn* conn, std::string_view sql, Status* status) {
   return false;
 }
 
+// COMMIT and the outermost ROLLBACK end the transaction, failed or not.
+bool EndsTransaction(std::string_view sql) { return sql == "COMMIT" || sql == "ROLLBACK"; }
+
 // After a failed statement: a broken connection (or a server that said it
-// is closing it) inside a transaction loses the transaction.
-void NoteFailure(Conn* conn, PGTransactionStatusType before, const Status& error) {
-  if (error.reason == "store.connection" && before != PQTRANS_IDLE) conn->lost_txn = true;
+// is closing it) inside a transaction loses the transaction, unless the
+// statement was the one ending it: a ROLLBACK or COMMIT that meets the
+// broken connection leaves nothing owed (the server rolls back what a lost
+// connection held), and marking it lost then would wait for a ROLLBACK
+// that never comes.
+void NoteFailure(Conn* conn, PGTransactionStatusType before, const Status& error,
+                 std::string_view sql) {
+  if (EndsTransaction(sql)) {
+    conn->lost_txn = false;
+  } else if (error.reason == "store.connection" && before != PQTRANS_IDLE) {
+    conn->lost_txn = true;
+  }
 }
 
 Status EnsurePrepared(Prepared* p) {
@@ -143,7 +155,7 @@ Status EnsurePrepared(Prepared* p) {
   PGresult* r = PQprepare(conn->c, p->name.c_str(), p->text.c_str(), 0, nullptr);
   Status s = PQresultStatus(r) == PGRES_COMMAND_OK ? Status::Ok() : ErrorOf(r, conn->c);
   PQclear(r);
-  if (!s.ok()) NoteFailure(conn, before, s);
+  if (!s.ok()) NoteFailure(conn, before, s, p->text);
   if (s.ok()) p->generation = conn->generation;
   return s;
 }
@@ -184,7 +196,7 @@ Status SendQueued(Conn* conn, Prepared* last) {
   if (PQenterPipelineMode(conn->c) != 1) {  // not idle: as lost as above
     Status lost = Internal("store.connection", std::string("cannot send to PostgreSQL: ") +
                                                    PQerrorMessage(conn->c));
-    NoteFailure(conn, before, lost);
+    NoteFailure(conn, before, lost, last != nullptr ? std::string_view(last->text) : "");
     return lost;
   }
   std::vector<const char*> values;
@@ -252,7 +264,7 @@ Status SendQueued(Conn* conn, Prepared* last) {
     first = Internal("store.connection", std::string("the connection to PostgreSQL broke mid-pipeline: ") +
                                              PQerrorMessage(conn->c));
   }
-  if (!first.ok()) NoteFailure(conn, before, first);
+  if (!first.ok()) NoteFailure(conn, before, first, last != nullptr ? std::string_view(last->text) : "");
   return first;
 }
 
@@ -290,6 +302,7 @@ Status Exec(Conn* conn, std::string_view sql) {
     Status sent = Flush(conn);
     if (!sent.ok() && !IsEnding(sql)) return sent;
   }
+  if (sql == "ROLLBACK") conn->lost_txn = false;  // see Step
   if (!Usable(conn)) return ErrorOf(nullptr, conn->c);
   const PGTransactionStatusType before = PQtransactionStatus(conn->c);
   PGresult* r = PQexec(conn->c, std::string(sql).c_str());
@@ -298,7 +311,7 @@ Status Exec(Conn* conn, std::string_view sql) {
                  ? Status::Ok()
                  : ErrorOf(r, conn->c);
   if (s.ok()) s = CheckCommitted(sql, r);
-  if (!s.ok()) NoteFailure(conn, before, s);
+  if (!s.ok()) NoteFailure(conn, before, s, sql);
   if (s.ok()) NoteChanges(conn, r);
   PQclear(r);
   return s;
@@ -355,8 +368,11 @@ bool Defer(Prepared* p, Status* status) {
 // A broken connection (PQTRANS_UNKNOWN) is in a transaction only when one
 // was lost with it (it awaits the caller's ROLLBACK); else the next BEGIN
 // must be a BEGIN on the reset connection, not a SAVEPOINT (which would
-// fail there, "SAVEPOINT can only be used in transaction blocks").
+// fail there, "SAVEPOINT can only be used in transaction blocks"). A lost
+// transaction is one whatever libpq says (a connection left in pipeline
+// mode can report itself idle), so the caller's Rollback sends its ROLLBACK.
 bool InTransaction(const Conn* conn) {
+  if (conn->lost_txn) return true;
   switch (PQtransactionStatus(conn->c)) {
     case PQTRANS_IDLE: return false;
     case PQTRANS_UNKNOWN: return conn->lost_txn;
@@ -375,28 +391,34 @@ Status CopyBegin(Conn* conn, std::string_view sql) {
   PGresult* r = PQexec(conn->c, std::string(sql).c_str());
   Status s = PQresultStatus(r) == PGRES_COPY_IN ? Status::Ok() : ErrorOf(r, conn->c);
   PQclear(r);
-  if (!s.ok()) NoteFailure(conn, before, s);
+  if (!s.ok()) NoteFailure(conn, before, s, sql);
   return s;
 }
 
 Status CopyData(Conn* conn, std::string_view data) {
   if (data.empty()) return Status::Ok();
   if (PQputCopyData(conn->c, data.data(), static_cast<int>(data.size())) != 1) {
-    return ErrorOf(nullptr, conn->c);
+    Status s = ErrorOf(nullptr, conn->c);
+    NoteFailure(conn, PQTRANS_INTRANS, s, "");
+    return s;
   }
   return Status::Ok();
 }
 
 Status CopyEnd(Conn* conn) {
   const PGTransactionStatusType before = PQTRANS_INTRANS;
-  if (PQputCopyEnd(conn->c, nullptr) != 1) return ErrorOf(nullptr, conn->c);
+  if (PQputCopyEnd(conn->c, nullptr) != 1) {
+    Status s = ErrorOf(nullptr, conn->c);
+    NoteFailure(conn, before, s, "");
+    return s;
+  }
   Status s = Status::Ok();
   while (PGresult* r = PQgetResult(conn->c)) {
     if (PQresultStatus(r) != PGRES_COMMAND_OK && s.ok()) s = ErrorOf(r, conn->c);
     if (s.ok()) NoteChanges(conn, r);
     PQclear(r);
   }
-  if (!s.ok()) NoteFailure(conn, before, s);
+  if (!s.ok()) NoteFailure(conn, before, s, "");
   return s;
 }
 
@@ -429,7 +451,10 @@ bool Step(Prepared* p, Status* status) {
     }
     if (!p->conn->queued.empty()) {
       if (IsEnding(p->text)) {
-        Flush(p->conn);  // rolled back anyway: its errors do not matter
+        // Rolled back anyway: its errors do not matter, nor does a lost
+        // connection it meets when this ROLLBACK ends the transaction.
+        Flush(p->conn);
+        if (p->text == "ROLLBACK") p->conn->lost_txn = false;
       } else {
         *status = SendQueued(p->conn, p);
         if (!status->ok()) return false;
@@ -450,7 +475,7 @@ bool Step(Prepared* p, Status* status) {
     ExecStatusType st = PQresultStatus(p->res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       *status = ErrorOf(p->res, p->conn->c);
-      NoteFailure(p->conn, before, *status);
+      NoteFailure(p->conn, before, *status, p->text);
       PQclear(p->res);
       p->res = nullptr;
       return false;

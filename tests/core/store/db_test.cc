@@ -246,6 +246,58 @@ TEST_P(DbTest, ALostConnectionMetByAPipelineIsResetToo) {
   }
 }
 
+// The statement that ends a transaction can be the first to meet the lost
+// connection: a ROLLBACK (with or without writes queued in front of it), or
+// the COMMIT of a Transaction. It ends the transaction either way, and the
+// next statement reconnects. Before, the failed ROLLBACK marked the
+// transaction lost and nothing could ever roll it back again: one server of
+// the fleet answered 503 "lost inside a transaction" to every request after
+// PostgreSQL restarted (tests/fleet/faults.test.js, in CI).
+TEST_P(DbTest, TheStatementEndingALostTransactionEndsIt) {
+  if (GetParam() != Dialect::kPostgres) GTEST_SKIP() << "SQLite has no connection";
+  auto kill = [&] {
+    int64_t pid = 0;
+    {
+      Stmt s = db_->Q("SELECT pg_backend_pid()");
+      ASSERT_TRUE(s.Step());
+      pid = s.Int(0);
+    }
+    std::unique_ptr<Db> admin;
+    ASSERT_TRUE(Db::OpenPostgres(tmp_->path(), &admin).ok());
+    Stmt k = admin->Q("SELECT pg_terminate_backend(?, 5000)");
+    ASSERT_TRUE(k.Bind(1, pid).Step()) << k.status().message;
+  };
+  for (int round = 0; round < 6; ++round) {
+    const int how = round % 3;  // 0: ROLLBACK, 1: queued writes + ROLLBACK, 2: Commit()
+    SCOPED_TRACE("round " + std::to_string(round));
+    {
+      Transaction tx;
+      ASSERT_TRUE(db_->Begin(TxMode::kImmediate, &tx).ok());
+      ASSERT_TRUE(db_->Q("INSERT INTO t(id) VALUES(?)").Bind(1, "a" + std::to_string(round)).Run().ok());
+      ASSERT_TRUE(db_->Flush().ok());
+      kill();
+      if (how == 1) {
+        ASSERT_TRUE(db_->Q("INSERT INTO t(id) VALUES(?)").Bind(1, "b" + std::to_string(round)).Run().ok());
+      }
+      if (how == 2) {
+        EXPECT_FALSE(tx.Commit().ok());
+      } else {
+        tx.Rollback();
+      }
+    }
+    EXPECT_FALSE(db_->InTransaction());
+    Stmt n = db_->Q("SELECT COUNT(*) FROM t");
+    ASSERT_TRUE(n.Step()) << n.status().message;
+    EXPECT_EQ(n.Int(0), 0);
+    Transaction next;
+    Status b = db_->Begin(TxMode::kImmediate, &next);
+    ASSERT_TRUE(b.ok()) << b.message;
+    Stmt ins = db_->Q("INSERT INTO t(id) VALUES('next')");
+    EXPECT_TRUE(ins.Run().ok()) << ins.status().message;
+    next.Rollback();
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, DbTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
                          [](const auto& info) {
                            return info.param == Dialect::kPostgres ? "Postgres" : "Sqlite";
