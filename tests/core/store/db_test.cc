@@ -48,6 +48,22 @@ class DbTest : public ::testing::TestWithParam<Dialect> {
     ASSERT_TRUE(db_->Exec("CREATE TABLE t(id TEXT PRIMARY KEY, n BIGINT, x DOUBLE PRECISION,"
                           " b BYTEA)").ok());
   }
+  // Terminates db_'s PostgreSQL backend from another connection, waiting
+  // (up to 5 s) for it to be gone.
+  void KillBackend() {
+    int64_t pid = 0;
+    {
+      Stmt s = db_->Q("SELECT pg_backend_pid()");
+      ASSERT_TRUE(s.Step());
+      pid = s.Int(0);
+    }
+    std::unique_ptr<Db> admin;
+    ASSERT_TRUE(Db::OpenPostgres(tmp_->path(), &admin).ok());
+    Stmt k = admin->Q("SELECT pg_terminate_backend(?, 5000)");
+    ASSERT_TRUE(k.Bind(1, pid).Step()) << k.status().message;
+    EXPECT_EQ(k.Int(0), 1);
+  }
+
   std::unique_ptr<testing::TempDb> tmp_;
   std::unique_ptr<Db> db_;
 };
@@ -139,23 +155,9 @@ TEST_P(DbTest, PicksItsDialectsText) {
 // reconnects at the next transaction.
 TEST_P(DbTest, ALostConnectionLosesTheTransactionAndReconnects) {
   if (GetParam() != Dialect::kPostgres) GTEST_SKIP() << "SQLite has no connection";
-  auto kill = [&] {
-    int64_t pid = 0;
-    {
-      Stmt s = db_->Q("SELECT pg_backend_pid()");
-      ASSERT_TRUE(s.Step());
-      pid = s.Int(0);
-    }
-    std::unique_ptr<Db> admin;
-    ASSERT_TRUE(Db::OpenPostgres(tmp_->path(), &admin).ok());
-    // Waits (up to 5 s) for the backend to be gone.
-    Stmt k = admin->Q("SELECT pg_terminate_backend(?, 5000)");
-    ASSERT_TRUE(k.Bind(1, pid).Step()) << k.status().message;
-    EXPECT_EQ(k.Int(0), 1);
-  };
   ASSERT_TRUE(db_->Exec("BEGIN").ok());
   ASSERT_TRUE(db_->Q("INSERT INTO t(id) VALUES('lost')").Run().ok());
-  kill();
+  KillBackend();
   Status s = db_->Q("INSERT INTO t(id) VALUES('after')").Run();
   EXPECT_EQ(s.reason, "store.connection") << s.message;
   EXPECT_EQ(db_->Q("INSERT INTO t(id) VALUES('later')").Run().reason, "store.connection");
@@ -167,7 +169,7 @@ TEST_P(DbTest, ALostConnectionLosesTheTransactionAndReconnects) {
   EXPECT_EQ(n.Int(0), 0);
   // Outside a transaction, the statement that meets the broken connection
   // fails and the next one reconnects.
-  kill();
+  KillBackend();
   db_->Q("SELECT 1").Run();
   Stmt again = db_->Q("INSERT INTO t(id) VALUES('fresh')");
   EXPECT_TRUE(again.Run().ok()) << again.status().message;
@@ -255,18 +257,6 @@ TEST_P(DbTest, ALostConnectionMetByAPipelineIsResetToo) {
 // PostgreSQL restarted (tests/fleet/faults.test.js, in CI).
 TEST_P(DbTest, TheStatementEndingALostTransactionEndsIt) {
   if (GetParam() != Dialect::kPostgres) GTEST_SKIP() << "SQLite has no connection";
-  auto kill = [&] {
-    int64_t pid = 0;
-    {
-      Stmt s = db_->Q("SELECT pg_backend_pid()");
-      ASSERT_TRUE(s.Step());
-      pid = s.Int(0);
-    }
-    std::unique_ptr<Db> admin;
-    ASSERT_TRUE(Db::OpenPostgres(tmp_->path(), &admin).ok());
-    Stmt k = admin->Q("SELECT pg_terminate_backend(?, 5000)");
-    ASSERT_TRUE(k.Bind(1, pid).Step()) << k.status().message;
-  };
   for (int round = 0; round < 6; ++round) {
     const int how = round % 3;  // 0: ROLLBACK, 1: queued writes + ROLLBACK, 2: Commit()
     SCOPED_TRACE("round " + std::to_string(round));
@@ -275,7 +265,7 @@ TEST_P(DbTest, TheStatementEndingALostTransactionEndsIt) {
       ASSERT_TRUE(db_->Begin(TxMode::kImmediate, &tx).ok());
       ASSERT_TRUE(db_->Q("INSERT INTO t(id) VALUES(?)").Bind(1, "a" + std::to_string(round)).Run().ok());
       ASSERT_TRUE(db_->Flush().ok());
-      kill();
+      KillBackend();
       if (how == 1) {
         ASSERT_TRUE(db_->Q("INSERT INTO t(id) VALUES(?)").Bind(1, "b" + std::to_string(round)).Run().ok());
       }
