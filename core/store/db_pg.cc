@@ -184,6 +184,14 @@ bool IsEnding(std::string_view text) {
   return text.starts_with("ROLLBACK");
 }
 
+// Before a ROLLBACK (or ROLLBACK TO): sends what is queued, whose errors do
+// not matter (rolled back anyway). A lost connection met there is owed no
+// ROLLBACK when this one ends the transaction.
+void FlushBeforeRollback(Conn* conn, std::string_view sql) {
+  Flush(conn);
+  if (EndsTransaction(sql)) conn->lost_txn = false;
+}
+
 // Sends the queued statements and then `last` (when given, with its bound
 // values) in one pipeline and reads every answer. The first error is
 // returned (later statements were skipped by the server); `last`'s result,
@@ -193,10 +201,11 @@ Status SendQueued(Conn* conn, Prepared* last) {
   conn->queued.clear();
   if (queued.empty() && last == nullptr) return Status::Ok();
   const PGTransactionStatusType before = PQtransactionStatus(conn->c);
+  const std::string_view sent_last = last != nullptr ? std::string_view(last->text) : "";
   if (PQenterPipelineMode(conn->c) != 1) {  // not idle: as lost as above
     Status lost = Internal("store.connection", std::string("cannot send to PostgreSQL: ") +
                                                    PQerrorMessage(conn->c));
-    NoteFailure(conn, before, lost, last != nullptr ? std::string_view(last->text) : "");
+    NoteFailure(conn, before, lost, sent_last);
     return lost;
   }
   std::vector<const char*> values;
@@ -264,7 +273,7 @@ Status SendQueued(Conn* conn, Prepared* last) {
     first = Internal("store.connection", std::string("the connection to PostgreSQL broke mid-pipeline: ") +
                                              PQerrorMessage(conn->c));
   }
-  if (!first.ok()) NoteFailure(conn, before, first, last != nullptr ? std::string_view(last->text) : "");
+  if (!first.ok()) NoteFailure(conn, before, first, sent_last);
   return first;
 }
 
@@ -299,10 +308,12 @@ Status Exec(Conn* conn, std::string_view sql) {
   Status admitted;
   if (!Admit(conn, sql, &admitted)) return admitted;
   if (!conn->queued.empty()) {
-    Status sent = Flush(conn);
-    if (!sent.ok() && !IsEnding(sql)) return sent;
+    if (IsEnding(sql)) {
+      FlushBeforeRollback(conn, sql);
+    } else {
+      WEIGE_RETURN_IF_ERROR(Flush(conn));
+    }
   }
-  if (sql == "ROLLBACK") conn->lost_txn = false;  // see Step
   if (!Usable(conn)) return ErrorOf(nullptr, conn->c);
   const PGTransactionStatusType before = PQtransactionStatus(conn->c);
   PGresult* r = PQexec(conn->c, std::string(sql).c_str());
@@ -373,11 +384,8 @@ bool Defer(Prepared* p, Status* status) {
 // mode can report itself idle), so the caller's Rollback sends its ROLLBACK.
 bool InTransaction(const Conn* conn) {
   if (conn->lost_txn) return true;
-  switch (PQtransactionStatus(conn->c)) {
-    case PQTRANS_IDLE: return false;
-    case PQTRANS_UNKNOWN: return conn->lost_txn;
-    default: return true;
-  }
+  const PGTransactionStatusType status = PQtransactionStatus(conn->c);
+  return status != PQTRANS_IDLE && status != PQTRANS_UNKNOWN;
 }
 
 std::string ErrorMessage(const Conn* conn) { return PQerrorMessage(conn->c); }
@@ -451,10 +459,7 @@ bool Step(Prepared* p, Status* status) {
     }
     if (!p->conn->queued.empty()) {
       if (IsEnding(p->text)) {
-        // Rolled back anyway: its errors do not matter, nor does a lost
-        // connection it meets when this ROLLBACK ends the transaction.
-        Flush(p->conn);
-        if (p->text == "ROLLBACK") p->conn->lost_txn = false;
+        FlushBeforeRollback(p->conn, p->text);
       } else {
         *status = SendQueued(p->conn, p);
         if (!status->ok()) return false;
