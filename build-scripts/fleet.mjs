@@ -181,8 +181,20 @@ export async function startFleet({ pgUrl, servers: n = 2, schema, staticDir, thr
         s.child.kill('SIGKILL');
         await exited(s.child);
       },
+      // The port is in the ephemeral range: while the server is down, an
+      // outgoing connection can take it as its local port, and its TIME_WAIT
+      // then refuses the bind for up to 60 s. A refused start is tried again.
       async start() {
-        ({ child: s.child } = await spawnServer([...base, '--listen', `127.0.0.1:${port}`], { log }));
+        const deadline = Date.now() + 75000;
+        for (;;) {
+          try {
+            ({ child: s.child } = await spawnServer([...base, '--listen', `127.0.0.1:${port}`], { log }));
+            return;
+          } catch (e) {
+            if (Date.now() > deadline) throw e;
+            await new Promise((r) => setTimeout(r, 1000));
+          }
+        }
       },
     };
     return s;

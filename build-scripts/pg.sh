@@ -9,7 +9,9 @@
 #   build-scripts/pg.sh status   exit 0 when the cluster is running
 #   build-scripts/pg.sh stop     stops it (fast shutdown); nothing if stopped
 #
-# Environment: WEIGE_PG_PORT (55432), WEIGE_PG_DIR (build/pg), WEIGE_PG_USER
+# Environment: WEIGE_PG_PORT (25432: below Linux's ephemeral range, 32768-60999,
+# so no outgoing connection made while the cluster is down can hold its port;
+# CI once failed to restart it on 55432), WEIGE_PG_DIR (build/pg), WEIGE_PG_USER
 # (weige), WEIGE_PG_DB (weige). PostgreSQL refuses to run as root: as root
 # (CI) the cluster belongs to the `postgres` system user and every server
 # command runs through `runuser -u postgres`; otherwise as the caller.
@@ -19,7 +21,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/build-scripts/lib.sh"
 
-port="${WEIGE_PG_PORT:-55432}"
+port="${WEIGE_PG_PORT:-25432}"
 dir="${WEIGE_PG_DIR:-$root/build/pg}"
 user="${WEIGE_PG_USER:-weige}"
 db="${WEIGE_PG_DB:-weige}"
@@ -80,8 +82,12 @@ host  all all 127.0.0.1/32 trust
 EOF
   fi
   if ! running; then
-    as_owner "$(bin)/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -k $dir/run" start >/dev/null
+    if ! as_owner "$(bin)/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $dir/run" start >/dev/null; then
+      echo "pg: could not start on port $port; the end of $dir/log:" >&2
+      tail -n 20 "$dir/log" >&2 || true
+      exit 1
+    fi
   fi
   if [ -z "$(psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$user'")" ]; then
     psql_admin -c "CREATE ROLE \"$user\" LOGIN CREATEDB"

@@ -9,7 +9,7 @@
 # (the cluster stays when it was running before, or with WEIGE_PG_KEEP=1).
 # The fleet itself is build-scripts/fleet.mjs (the fleet suites start theirs
 # through it too).
-#   WEIGE_PG_PORT        the cluster's port (55432)
+#   WEIGE_PG_PORT        the cluster's port (25432)
 #   WEIGE_FLEET_SERVERS  servers behind the balancer (2)
 #   WEIGE_FLEET_THREADS  threads (and PostgreSQL readers) per server (16)
 set -euo pipefail
