@@ -4,6 +4,7 @@
 //                [--threads N] [--token-ttl SECONDS] [--login-limit N]
 //                [--ip-login-limit N] [--login-window SECONDS] [--access-log]
 //                [--max-db-mib N] [--trusted-proxy ADDR] [--open311-public-rate N]
+//                [--header-timeout SECONDS]
 //   weige-server --db FILE --set-password PERSON     (the password on stdin)
 //   weige-server --db FILE --bootstrap ADMIN_ID      (first administrator of an
 //                                                     empty database; password on stdin)
@@ -49,6 +50,8 @@ int Usage(const char* why) {
                "         [--trusted-proxy ADDR]   (behind a balancer at ADDR: limits per X-Forwarded-For)\n"
                "         [--open311-public-rate N]   (Open311 reads without api_key per address\n"
                "                                      per minute, default 60; 0: key required)\n"
+               "         [--header-timeout SECONDS]   (a client has this long, default 10, to\n"
+               "                                       send complete headers; then it is closed)\n"
                "       weige-server --db FILE --set-password PERSON   (password on stdin)\n"
                "       weige-server --db FILE --bootstrap ADMIN_ID    (password on stdin)\n",
                why);
@@ -145,6 +148,9 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* why) {
     } else if (arg == "--open311-public-rate") {
       if (!number(0, 1000000, &n)) return false;
       a->server.open311_public_per_minute = static_cast<int>(n);
+    } else if (arg == "--header-timeout") {
+      if (!number(1, 3600, &n)) return false;
+      a->server.header_deadline_ms = static_cast<int>(n * 1000);
     } else if (arg == "--trusted-proxy") {
       if (!value(&a->server.trusted_proxy)) return false;
     } else {
