@@ -15,6 +15,10 @@
 # (weige), WEIGE_PG_DB (weige). PostgreSQL refuses to run as root: as root
 # (CI) the cluster belongs to the `postgres` system user and every server
 # command runs through `runuser -u postgres`; otherwise as the caller.
+# WEIGE_PG_FSYNC (on): `off` for the test suites only (test-pg.sh,
+# test-fleet.sh) — commits still write their WAL, so a killed or restarted
+# server loses nothing, but nothing waits for the disk; benches run with it
+# on. A running cluster with the other setting is restarted.
 # Authentication is `trust` on 127.0.0.1 only (a test cluster: nothing else
 # can connect).
 set -euo pipefail
@@ -26,6 +30,8 @@ dir="${WEIGE_PG_DIR:-$root/build/pg}"
 user="${WEIGE_PG_USER:-weige}"
 db="${WEIGE_PG_DB:-weige}"
 url="postgresql://$user@127.0.0.1:$port/$db"
+fsync="${WEIGE_PG_FSYNC:-on}"
+case "$fsync" in on | off) ;; *) echo "pg: WEIGE_PG_FSYNC is on or off" >&2; exit 2 ;; esac
 
 bin() {
   local v
@@ -81,9 +87,13 @@ local all all trust
 host  all all 127.0.0.1/32 trust
 EOF
   fi
+  if running && [ "$(psql_admin -tAc 'SHOW fsync' 2>/dev/null)" != "$fsync" ]; then
+    echo "pg: restarting with fsync=$fsync" >&2
+    stop
+  fi
   if ! running; then
     if ! as_owner "$(bin)/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -k $dir/run" start >/dev/null; then
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $dir/run -c fsync=$fsync" start >/dev/null; then
       echo "pg: could not start on port $port; the end of $dir/log:" >&2
       tail -n 20 "$dir/log" >&2 || true
       exit 1

@@ -19,6 +19,8 @@ weige_apt haproxy postgresql-client
 weige_server_build weige-server
 weige_wasm
 weige_npm_ci
+# A test cluster: commits write their WAL but do not wait for the disk.
+export WEIGE_PG_FSYNC="${WEIGE_PG_FSYNC:-off}"
 was_running=0
 bash "$root/build-scripts/pg.sh" status 2>/dev/null && was_running=1
 url=$(bash "$root/build-scripts/pg.sh" start)

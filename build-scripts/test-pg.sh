@@ -9,6 +9,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/build-scripts/lib.sh"
 jobs="${WEIGE_JOBS:-$(nproc)}"
+# A test cluster: commits write their WAL but do not wait for the disk.
+export WEIGE_PG_FSYNC="${WEIGE_PG_FSYNC:-off}"
 was_running=0
 bash "$root/build-scripts/pg.sh" status 2>/dev/null && was_running=1
 url=$(bash "$root/build-scripts/pg.sh" start)
