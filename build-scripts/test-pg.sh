@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The store's and the server's suites on PostgreSQL: starts the loopback
 # cluster (build-scripts/pg.sh, idempotent), builds the server tree, runs the
-# store, change-log, push, cursor and server suites with WEIGE_TEST_PG_URL set (each test works in a
+# store, change-log, push, cursor, registers and server suites with WEIGE_TEST_PG_URL set (each test works in a
 # fresh schema of its own), and the Open311 client suite (tests/open311) in
 # a fresh schema too, and stops the cluster again (unless it was
 # running before, or WEIGE_PG_KEEP=1).
@@ -21,11 +21,13 @@ stop() {
 }
 trap stop EXIT
 WEIGE_JOBS=$jobs weige_server_build weige-server weige_store_test weige_mutation_test \
-  weige_sync_test weige_server_test
+  weige_registers_test weige_sync_test weige_server_test
 export WEIGE_TEST_PG_URL="$url"
 tests="$root/build/native/tests"
 "$tests/weige_store_test"
 "$tests/weige_mutation_test"
+# The registers engine the console's import and export run on.
+"$tests/weige_registers_test"
 "$tests/sync/weige_sync_test"
 # The real weige-server on --db postgresql://... (auth, push/pull, blobs, bad
 # input, the permission matrix, SIGTERM draining).

@@ -830,7 +830,7 @@ void HttpServer::AdminDeactivate(const Request& req, Reply* out) {
 
 // The console's registers, through the one engine the CLI uses too
 // (core/registers). Import: the uploaded bytes of a CSV or XLSX file,
-// ?kind=regions|buildings|households|people&mode=dry_run|apply ("apply"
+// ?kind=regions|buildings|households|people|departments&mode=dry_run|apply ("apply"
 // applies the valid rows and reports the refused ones); the answer is the
 // engine's report with its errors as a CSV (errors_csv) to download.
 void HttpServer::ConsoleImport(const Request& req, Reply* out) {
@@ -838,7 +838,7 @@ void HttpServer::ConsoleImport(const Request& req, Reply* out) {
   if (!Authenticate(req, out, &person, nullptr)) return;
   auto kind = registers::ParseKind(req.Param("kind"));
   const std::string mode = req.Param("mode");
-  if (!kind) return SendError(out, InvalidArgument("import.bad_kind", "kind is regions, buildings, households or people"));
+  if (!kind) return SendError(out, InvalidArgument("import.bad_kind", "kind is regions, buildings, households, people or departments"));
   if (mode != "dry_run" && mode != "apply") {
     return SendError(out, InvalidArgument("import.bad_mode", "mode is dry_run or apply"));
   }

@@ -1,12 +1,12 @@
 // weige import / export / template: the registers engine (core/registers)
 // from the command line. Flags in any order.
 //
-//   weige import   --db FILE --actor ID --kind regions|buildings|households|people
+//   weige import   --db FILE --actor ID --kind regions|buildings|households|people|departments
 //                  FILE.csv|FILE.xlsx [--dry-run] [--apply-valid] [--errors OUT.csv] [--at MS]
-//   weige export   --db FILE --actor ID --kind regions|buildings|households|people|items|visits|
+//   weige export   --db FILE --actor ID --kind regions|buildings|households|people|departments|items|visits|
 //                  reports|figures --format csv|xlsx --out FILE [--region ID]
 //                  [--from YYYY-MM-DD --to YYYY-MM-DD] [--now MS]
-//   weige template --kind regions|buildings|households|people --format csv|xlsx --out FILE
+//   weige template --kind regions|buildings|households|people|departments --format csv|xlsx --out FILE
 //   weige samples  --out DIR   (the demo district's sample import files, tools/demo/demo_samples.h)
 //
 // The actor's grants decide, as for any command: a scoped administrator
@@ -47,12 +47,12 @@ struct Flags {
 int Usage() {
   std::fprintf(stderr,
                "usage:\n"
-               "  weige import   --db FILE --actor ID --kind regions|buildings|households|people\n"
+               "  weige import   --db FILE --actor ID --kind regions|buildings|households|people|departments\n"
                "                 FILE.csv|FILE.xlsx [--dry-run] [--apply-valid] [--errors OUT.csv]\n"
-               "  weige export   --db FILE --actor ID --kind regions|buildings|households|people|\n"
+               "  weige export   --db FILE --actor ID --kind regions|buildings|households|people|departments|\n"
                "                 items|visits|reports|figures --format csv|xlsx --out FILE\n"
                "                 [--region ID] [--from YYYY-MM-DD --to YYYY-MM-DD]\n"
-               "  weige template --kind regions|buildings|households|people --format csv|xlsx --out FILE\n"
+               "  weige template --kind regions|buildings|households|people|departments --format csv|xlsx --out FILE\n"
                "  weige samples  --out DIR\n");
   return 2;
 }

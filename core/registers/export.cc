@@ -231,6 +231,7 @@ Status Rows(store::Store* store, const std::string& actor, ExportKind kind,
     case ExportKind::kBuildings: reg = Kind::kBuildings; break;
     case ExportKind::kHouseholds: reg = Kind::kHouseholds; break;
     case ExportKind::kPeople: reg = Kind::kPeople; break;
+    case ExportKind::kDepartments: reg = Kind::kDepartments; break;
     case ExportKind::kItems: cols = &kItemColumns; set = store::RowSet::kItems; break;
     case ExportKind::kVisits: cols = &kVisitColumns; set = store::RowSet::kVisits; break;
     case ExportKind::kReports: cols = &kReportColumns; set = store::RowSet::kReports; break;
@@ -259,6 +260,7 @@ const char* SheetName(ExportKind kind) {
     case ExportKind::kBuildings: return "楼栋";
     case ExportKind::kHouseholds: return "住户";
     case ExportKind::kPeople: return "人员";
+    case ExportKind::kDepartments: return "职能部门";
     case ExportKind::kItems: return "整改清单台账";
     case ExportKind::kVisits: return "走访记录";
     case ExportKind::kReports: return "居民诉求";
@@ -273,6 +275,7 @@ ExportKind ExportKindOf(Kind k) {
     case Kind::kBuildings: return ExportKind::kBuildings;
     case Kind::kHouseholds: return ExportKind::kHouseholds;
     case Kind::kPeople: return ExportKind::kPeople;
+    case Kind::kDepartments: return ExportKind::kDepartments;
   }
   return ExportKind::kRegions;
 }
@@ -310,6 +313,7 @@ const char* ExportKindName(ExportKind kind) {
     case ExportKind::kBuildings: return "buildings";
     case ExportKind::kHouseholds: return "households";
     case ExportKind::kPeople: return "people";
+    case ExportKind::kDepartments: return "departments";
     case ExportKind::kItems: return "items";
     case ExportKind::kVisits: return "visits";
     case ExportKind::kReports: return "reports";

@@ -8,7 +8,8 @@
 //   size_t rows = 0;
 //   Status s = ExportToFile(store, "admin", ExportKind::kItems, Format::kXlsx, o, "items.xlsx", &rows);
 //
-// Kinds: the four registers (regions, buildings, households, people: each
+// Kinds: the five registers (regions, buildings, households, people,
+// departments: each
 // export is a valid import file of its kind, columns and values as the
 // import reads them), items (整改清单台账: state, owner, deadline, overdue at
 // `now`, who fixed/closed it and when, evidence digests), visits (走访记录),
@@ -34,7 +35,9 @@
 
 namespace weige::registers {
 
-enum class ExportKind { kRegions, kBuildings, kHouseholds, kPeople, kItems, kVisits, kReports, kFigures };
+enum class ExportKind {
+  kRegions, kBuildings, kHouseholds, kPeople, kItems, kVisits, kReports, kFigures, kDepartments
+};
 enum class Format { kCsv, kXlsx };
 
 std::optional<ExportKind> ParseExportKind(std::string_view name);

@@ -52,6 +52,12 @@ const std::vector<Column> kPeopleColumns = {
     {"scopes", "范围", {"scopes", "scope", "scope_id"}},
 };
 
+const std::vector<Column> kDepartmentColumns = {
+    {"id", "部门编号", {"id", "department_id"}},
+    {"name", "名称", {"name", "部门名称"}},
+    {"kind", "类别", {"kind", "type", "部门类别"}},
+};
+
 // The tags the household flags stand for (the demo's and the seed's words).
 constexpr char kRentalTag[] = "出租房";
 constexpr char kFloatingTag[] = "流动人口";
@@ -67,6 +73,13 @@ const std::vector<Label> kLevels = {
     {"community", "社区", {"村", "村/社区"}},
     {"grid", "网格", {}},
     {"microgrid", "微网格", {}},
+};
+// department.upsert's kinds.
+const std::vector<Label> kDepartmentKinds = {
+    {"property", "物业", {"物业公司", "物业服务企业"}},
+    {"bureau", "职能部门", {"部门", "政府部门"}},
+    {"utility", "公用事业", {"公共事业", "水电气"}},
+    {"other", "其他", {"其它"}},
 };
 const std::vector<Label> kRoles = {
     {"worker", "网格员", {}},      {"grid_head", "网格长", {}},   {"captain", "楼栋长", {}},
@@ -169,6 +182,7 @@ const ZhReason kZh[] = {
     {"import.duplicate_id", "编号在文件中重复"},
     {"import.bad_number", "应为整数"},
     {"import.bad_level", "层级应为 区/街道/社区/网格/微网格"},
+    {"import.bad_department_kind", "类别应为 物业/职能部门/公用事业/其他"},
     {"import.bad_flag", "应填 是 或 否"},
     {"import.bad_role", "角色无法识别(网格员/网格长/楼栋长/居民/职能部门/管理员)"},
     {"import.roles_mismatch", "角色与范围的个数不一致"},
@@ -194,6 +208,7 @@ std::optional<Kind> ParseKind(std::string_view name) {
   if (name == "buildings") return Kind::kBuildings;
   if (name == "households") return Kind::kHouseholds;
   if (name == "people") return Kind::kPeople;
+  if (name == "departments") return Kind::kDepartments;
   return std::nullopt;
 }
 
@@ -203,6 +218,7 @@ const char* KindName(Kind kind) {
     case Kind::kBuildings: return "buildings";
     case Kind::kHouseholds: return "households";
     case Kind::kPeople: return "people";
+    case Kind::kDepartments: return "departments";
   }
   return "";
 }
@@ -213,6 +229,7 @@ store::RowSet RowSetOf(Kind kind) {
     case Kind::kBuildings: return store::RowSet::kBuildings;
     case Kind::kHouseholds: return store::RowSet::kHouseholds;
     case Kind::kPeople: return store::RowSet::kPeople;
+    case Kind::kDepartments: return store::RowSet::kDepartments;
   }
   return store::RowSet::kRegions;
 }
@@ -223,6 +240,7 @@ const std::vector<Column>& Columns(Kind kind) {
     case Kind::kBuildings: return kBuildingColumns;
     case Kind::kHouseholds: return kHouseholdColumns;
     case Kind::kPeople: return kPeopleColumns;
+    case Kind::kDepartments: return kDepartmentColumns;
   }
   return kRegionColumns;
 }
@@ -260,6 +278,7 @@ std::string ErrorColumn(Kind kind, const Status& error, size_t command_index) {
       case Kind::kBuildings: return ColumnOf(kind, "microgrid_id")->zh;
       case Kind::kHouseholds: return ColumnOf(kind, "building_id")->zh;
       case Kind::kPeople: return ColumnOf(kind, "scopes")->zh;
+      case Kind::kDepartments: return "";
     }
   }
   return "";
@@ -348,6 +367,13 @@ RowCommands ToCommands(Kind kind, const std::vector<std::string>& cells,
         break;
       }
       p[key] = *l;
+    } else if (kind == Kind::kDepartments && key == "kind") {
+      auto k = ParseLabel(kDepartmentKinds, v);
+      if (!k) {
+        fail(c.key, "import.bad_department_kind", "unknown department kind " + v);
+        break;
+      }
+      p[key] = *k;
     } else if (key != "rental" && key != "floating" && key != "tags" && key != "roles" &&
                key != "scopes") {
       p[key] = v;
@@ -361,6 +387,9 @@ RowCommands ToCommands(Kind kind, const std::vector<std::string>& cells,
       break;
     case Kind::kBuildings:
       out.commands.push_back(Command(id_prefix + ".0", "building.upsert", actor, at, p));
+      break;
+    case Kind::kDepartments:
+      out.commands.push_back(Command(id_prefix + ".0", "department.upsert", actor, at, p));
       break;
     case Kind::kHouseholds: {
       std::vector<std::string> tags = SplitList(Cell(cells, 10));
@@ -483,6 +512,13 @@ std::vector<FileCell> ToFileRow(Kind kind, const store::Row& row) {
       }
       out.push_back(FileCell{roles, false});
       out.push_back(FileCell{scopes, false});
+      break;
+    }
+    case Kind::kDepartments: {
+      plain(0);
+      plain(1);
+      const char* zh = LabelZh(kDepartmentKinds, text(2));
+      out.push_back(FileCell{zh ? zh : text(2), false});
       break;
     }
   }

@@ -14,7 +14,7 @@
 
 namespace weige::registers {
 
-enum class Kind { kRegions, kBuildings, kHouseholds, kPeople };
+enum class Kind { kRegions, kBuildings, kHouseholds, kPeople, kDepartments };
 
 std::optional<Kind> ParseKind(std::string_view name);  // "regions", ...
 const char* KindName(Kind kind);

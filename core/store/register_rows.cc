@@ -343,12 +343,20 @@ class Reader {
              mgs + ")) OR g.scope_id IN (SELECT id FROM households WHERE microgrid_id IN (" + mgs +
              "))))";
     }
-    std::string sql = "SELECT p.id, p.name, p.phone FROM people p WHERE p.id > ?2" + cond +
-                      " ORDER BY p.id LIMIT ?3";
+    // The region is a parameter only where the condition names it
+    // (PostgreSQL cannot type a parameter no statement uses).
+    const bool by_region = !cond.empty();
+    std::string sql = std::string("SELECT p.id, p.name, p.phone FROM people p WHERE p.id > ") +
+                      (by_region ? "?2" : "?1") + cond + " ORDER BY p.id LIMIT " +
+                      (by_region ? "?3" : "?2");
     std::string last;
     return Pages(
         sql, 3, 0,
         [&](Stmt& s) {
+          if (!by_region) {
+            s.Bind(1, last);
+            return 2;
+          }
           s.Bind(1, region_).Bind(2, last);
           return 3;
         },
@@ -367,6 +375,20 @@ class Reader {
           r.push_back(std::move(roles));
           return sink_(r);
         });
+  }
+
+  // The district's departments (they belong to no region: every
+  // administrator reads them all, whatever the filter's region).
+  Status Departments() {
+    std::string last;
+    return Pages(
+        "SELECT id, name, kind FROM departments WHERE id > ?1 ORDER BY id LIMIT ?2", 3, 0,
+        [&](Stmt& s) {
+          s.Bind(1, last);
+          return 2;
+        },
+        [&](const Row& r) { last = r[0].text; },
+        [&](Row& r) { return sink_(r); });
   }
 
  private:
@@ -398,6 +420,7 @@ Status ForEachRow(Store* store, RowSet set, const RowFilter& filter, const Sink&
       {Action::kRegionRead, false, &Reader::Items},
       {Action::kRegionRead, false, &Reader::Visits},
       {Action::kRegionRead, false, &Reader::Reports},
+      {Action::kManageDirectory, true, &Reader::Departments},
   };
   const Way& way = kWays[static_cast<size_t>(set)];
   Reader reader(db, filter, sink);

@@ -68,7 +68,7 @@ class CommandBatch {
 Status PersonGrants(Store* store, const std::string& person_id,
                     std::vector<std::pair<std::string, std::string>>* out);
 
-enum class RowSet { kRegions, kBuildings, kHouseholds, kPeople, kItems, kVisits, kReports };
+enum class RowSet { kRegions, kBuildings, kHouseholds, kPeople, kItems, kVisits, kReports, kDepartments };
 
 struct RowFilter {
   std::string actor;

@@ -143,6 +143,7 @@ done <<'LIST'
 2-住户-households-1号楼-GB18030.csv households 12
 2-住户-households-2号楼.xlsx households 12
 3-人员-people-GB18030.csv people 2
+4-职能部门-departments.xlsx departments 2
 LIST
 "$weige" export --db "$tmp/demo.db" --actor p-admin --kind households --format csv --region s1c1g1m1 \
   --out "$tmp/mg.csv" --now "$now" >/dev/null &&

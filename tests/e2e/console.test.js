@@ -389,9 +389,32 @@ test('registers: template, CSV (GB18030) and XLSX import with a dry run and its 
   expect(await page.getAttribute('#import-report', 'data-refused')).toBe('0');
   expect(await page.textContent('#import-report')).toContain('0 行将新增或更新');
 
+  // Departments, from the template's header: a file names the kind in
+  // Chinese; an unknown kind is refused where it is; the export has the new one.
+  const deptCols = ['部门编号', '名称', '类别'];
+  const deptPath = path.join(os.tmpdir(), `weige-console-${process.pid}-departments.csv`);
+  fs.writeFileSync(deptPath, [deptCols, ['dept-console-1', '示例物业服务中心', '物业'],
+    ['dept-console-2', '某某局', '不存在的类别']].map((r) => r.join(',')).join('\r\n') + '\r\n');
+  await page.selectOption('#import-kind', 'departments');
+  await page.setInputFiles('#import-file', deptPath);
+  await page.click('#import-dry');
+  await page.waitForSelector('#import-errors tr[data-row="3"]');
+  expect(await page.textContent('#import-errors tr[data-row="3"]')).toContain('类别');
+  await page.click('#import-apply');
+  await page.waitForSelector('#import-report[data-applied="true"]');
+  await page.fill('#export-region', '');
+  await page.selectOption('#export-kind', 'departments');
+  await page.selectOption('#export-format', 'csv');
+  const depts = await downloadFrom(page, () => page.click('#export-download'));
+  const deptLines = depts.bytes.toString('utf8').replace(/^\ufeff/, '').split(/\r?\n/).filter(Boolean);
+  expect(csvFields(deptLines[0])).toEqual(deptCols);
+  expect(deptLines.map(csvFields)).toContainEqual(['dept-console-1', '示例物业服务中心', '物业']);
+  expect(deptLines.some((l) => l.includes('dept-console-2'))).toBe(false);
+  fs.rmSync(deptPath, { force: true });
+
   // Every export, each format, read back.
   await page.fill('#export-region', '');
-  for (const kind of ['items', 'visits', 'reports', 'households', 'figures']) {
+  for (const kind of ['items', 'visits', 'reports', 'households', 'figures', 'departments']) {
     for (const format of ['csv', 'xlsx']) {
       await page.selectOption('#export-kind', kind);
       await page.selectOption('#export-format', format);

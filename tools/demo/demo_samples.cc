@@ -74,14 +74,22 @@ std::vector<FileRecord> Captains(Rng& rng) {
   return out;
 }
 
+// Two departments an item can be escalated to (the demo has its own).
+std::vector<FileRecord> Departments() {
+  return {{{"id", "dept-x-property"}, {"name", std::string(kCompound) + "物业服务中心"}, {"kind", "物业"}},
+          {{"id", "dept-x-gas"}, {"name", "区燃气供应站"}, {"kind", "公用事业"}}};
+}
+
 constexpr char kReadme[] =
     "微格演示:导入示例文件 (Weige demo: sample import files)\n"
     "\n"
-    "这些文件在演示区第一个微网格 (s1c1g1m1) 新增两栋楼、楼内住户和各楼的楼栋长。\n"
+    "这些文件在演示区第一个微网格 (s1c1g1m1) 新增两栋楼、楼内住户和各楼的楼栋长,\n"
+    "并新增两个可接收上报事项的职能部门。\n"
     "请以管理员 (p-admin) 登录,在「导入导出 → 导入台账」中按编号顺序导入:先「试导入」,\n"
     "核对无误后再「导入有效行」。再次导入同一文件不会改变任何数据。\n"
     "These files add two buildings to the demo's first micro-grid (s1c1g1m1),\n"
-    "their households and a building captain for each. Sign in as the\n"
+    "their households and a building captain for each, and two departments items\n"
+    "can be escalated to. Sign in as the\n"
     "administrator (p-admin) and import them under Import/export > Import a register,\n"
     "in the order of their numbers: a dry run first, then apply the valid rows. Importing a file again changes nothing.\n"
     "\n"
@@ -91,7 +99,8 @@ constexpr char kReadme[] =
     "  1-楼栋-buildings.xlsx            楼栋 buildings (XLSX)\n"
     "  2-住户-households-1号楼-GB18030.csv 1号楼住户 households (CSV, GB18030)\n"
     "  2-住户-households-2号楼.xlsx      2号楼住户 households (XLSX)\n"
-    "  3-人员-people-GB18030.csv         楼栋长 building captains (CSV, GB18030)\n";
+    "  3-人员-people-GB18030.csv         楼栋长 building captains (CSV, GB18030)\n"
+    "  4-职能部门-departments.xlsx       职能部门 departments (XLSX)\n";
 
 }  // namespace
 
@@ -112,6 +121,8 @@ Status WriteSamples(const std::string& dir, std::vector<SampleFile>* files) {
       {"2-住户-households-1号楼-GB18030.csv", Kind::kHouseholds, "households", Format::kCsv, true, h1},
       {"2-住户-households-2号楼.xlsx", Kind::kHouseholds, "households", Format::kXlsx, false, h2},
       {"3-人员-people-GB18030.csv", Kind::kPeople, "people", Format::kCsv, true, Captains(rng)},
+      {"4-职能部门-departments.xlsx", Kind::kDepartments, "departments", Format::kXlsx, false,
+       Departments()},
   };
   files->clear();
   for (const Plan& p : plans) {

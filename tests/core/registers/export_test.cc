@@ -43,7 +43,8 @@ TEST_F(ExportTest, EveryRegisterRoundTripsUnchangedInBothFormats) {
            {{"id", "g1"}, {"parent_id", "c1"}, {"level", "grid"}, {"name", "-网格一"}, {"code", "0101"}});
   MustExec("admin", "household.upsert", {{"id", "h2"}, {"building_id", "b1"}, {"head_name", "'=quoted"}});
   MustExec("admin", "household.upsert", {{"id", "h3"}, {"building_id", "b2"}, {"head_name", "'plain"}});
-  for (Kind kind : {Kind::kRegions, Kind::kBuildings, Kind::kHouseholds, Kind::kPeople}) {
+  for (Kind kind : {Kind::kRegions, Kind::kBuildings, Kind::kHouseholds, Kind::kPeople,
+                    Kind::kDepartments}) {
     for (Format format : {Format::kCsv, Format::kXlsx}) {
       SCOPED_TRACE(std::string(registers::KindName(kind)) + (format == Format::kCsv ? " csv" : " xlsx"));
       std::string file = Export(*registers::ParseExportKind(registers::KindName(kind)), format);
@@ -216,7 +217,8 @@ TEST_F(ExportTest, StreamsInPagesAndStopsWhenTheSinkFails) {
 }
 
 TEST_F(ExportTest, TemplatesAreEmptyImportFiles) {
-  for (Kind kind : {Kind::kRegions, Kind::kBuildings, Kind::kHouseholds, Kind::kPeople}) {
+  for (Kind kind : {Kind::kRegions, Kind::kBuildings, Kind::kHouseholds, Kind::kPeople,
+                    Kind::kDepartments}) {
     for (Format format : {Format::kCsv, Format::kXlsx}) {
       std::string path = Dir() + "/t." + (format == Format::kCsv ? "csv" : "xlsx");
       ASSERT_TRUE(registers::WriteTemplate(kind, format, path).ok());

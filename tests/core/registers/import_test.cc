@@ -293,6 +293,37 @@ TEST_F(ImportTest, PeopleRowsGrantAndRevokeToMatchTheFile) {
   EXPECT_EQ(bad.errors[1].column, "范围");
 }
 
+TEST_F(ImportTest, DepartmentsByTheirChineseKindOnlyByTheDistrictsAdministrator) {
+  Table t = {{"部门编号", "名称", "类别"},
+             {"dept_gas", "区燃气供应站", "公用事业"},
+             {"dept_pm", "某某物业", "property"},
+             {"dept_x", "某某局", "不存在的类别"}};
+  // A scoped administrator manages no department (they serve the district).
+  std::string digest = Digest();
+  auto scoped = Import(Kind::kDepartments, Csv({t[0], t[1]}), false, "radmin");
+  ASSERT_EQ(scoped.errors.size(), 1u) << Errors(scoped);
+  EXPECT_EQ(scoped.errors[0].reason, "permission.denied");
+  EXPECT_EQ(Digest(), digest);
+  auto bad = Import(Kind::kDepartments, Csv(t), true);
+  ASSERT_EQ(bad.errors.size(), 1u) << Errors(bad);
+  EXPECT_EQ(bad.errors[0].row, 4u);
+  EXPECT_EQ(bad.errors[0].reason, "import.bad_department_kind");
+  EXPECT_EQ(bad.errors[0].column, "类别");
+  EXPECT_EQ(Digest(), digest);
+  t.pop_back();
+  auto r = Import(Kind::kDepartments, Csv(t));
+  ASSERT_TRUE(r.applied) << Errors(r);
+  EXPECT_EQ(r.changed, 2u);
+  EXPECT_EQ(Stored(store::RowSet::kDepartments, "dept_gas")[2].text, "utility");
+  EXPECT_EQ(Stored(store::RowSet::kDepartments, "dept_pm")[2].text, "property");
+  // Renamed in a corrected file: updated by its id, not duplicated.
+  t[1][1] = "区燃气公司";
+  auto c = Import(Kind::kDepartments, Csv(t));
+  EXPECT_EQ(c.changed, 1u) << Errors(c);
+  EXPECT_EQ(c.unchanged, 1u);
+  EXPECT_EQ(Stored(store::RowSet::kDepartments, "dept_gas")[1].text, "区燃气公司");
+}
+
 TEST_F(ImportTest, EnglishHeadersAndAnyColumnOrder) {
   Table t = {{"Name", "Microgrid", "ID", "units", "floors", "Address"},
              {"40号楼", "mg2", "b40", "3", "18", "通胡大街40号"}};

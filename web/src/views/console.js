@@ -599,8 +599,8 @@ export async function consoleOpen311() {
 
 // ---------------------------------------------------------------- registers
 
-const kRegisterKinds = ['regions', 'buildings', 'households', 'people'];
-const kExportKinds = ['items', 'visits', 'reports', 'households', 'figures', 'regions', 'buildings', 'people'];
+const kRegisterKinds = ['regions', 'buildings', 'households', 'people', 'departments'];
+const kExportKinds = ['items', 'visits', 'reports', 'households', 'figures', 'regions', 'buildings', 'people', 'departments'];
 
 /** Saves a blob as a file the person downloads. */
 function saveBlob(blob, name) {
