@@ -3,8 +3,8 @@
 //
 //   weige import   --db FILE --actor ID --kind regions|buildings|households|people|departments
 //                  FILE.csv|FILE.xlsx [--dry-run] [--apply-valid] [--errors OUT.csv] [--at MS]
-//   weige export   --db FILE --actor ID --kind regions|buildings|households|people|departments|items|visits|
-//                  reports|figures --format csv|xlsx --out FILE [--region ID]
+//   weige export   --db FILE --actor ID --kind regions|buildings|households|people|departments|
+//                  items|visits|reports|figures --format csv|xlsx --out FILE [--region ID]
 //                  [--from YYYY-MM-DD --to YYYY-MM-DD] [--now MS]
 //   weige template --kind regions|buildings|households|people|departments --format csv|xlsx --out FILE
 //   weige samples  --out DIR   (the demo district's sample import files, tools/demo/demo_samples.h)
