@@ -64,6 +64,8 @@ class TempDb {
   explicit TempDb(bool server_engine = false);
   ~TempDb();
   const std::string& path() const { return path_; }
+  // The temp folder (removed with it): for files beside the database.
+  const std::string& dir() const { return dir_; }
   bool postgres() const { return !schema_.empty(); }
 
  private:

@@ -116,7 +116,8 @@ registers::ImportReport RegistersTest::Import(registers::Kind kind, const std::s
 }
 
 std::string RegistersTest::Dir() {
-  std::string d = tmp_->path() + ".files";
+  // In the temp folder: on PostgreSQL the database's path is a URL.
+  std::string d = tmp_->dir() + "/files";
   std::filesystem::create_directories(d);
   return d;
 }
