@@ -299,7 +299,7 @@ class StaticTest : public ServerTest {
  protected:
   void SetUp() override {
     dir_ = std::make_unique<TempDb>();
-    std::string web = dir_->path() + ".web";
+    std::string web = dir_->dir() + "/web";
     std::filesystem::create_directories(web);
     std::ofstream(web + "/index.html") << "<h1>Weige</h1>";
     for (const char* f : {"sw.js", "manifest.webmanifest", "chunk-7QX2KD3M.js",
@@ -309,7 +309,7 @@ class StaticTest : public ServerTest {
     }
     ServerTest::SetUp();
   }
-  std::vector<std::string> ServerArgs() override { return {"--static", dir_->path() + ".web"}; }
+  std::vector<std::string> ServerArgs() override { return {"--static", dir_->dir() + "/web"}; }
   std::unique_ptr<TempDb> dir_;
 };
 
@@ -337,7 +337,7 @@ TEST_F(StaticTest, RevalidationAnswers304) {
   EXPECT_EQ(body(again), "");
   EXPECT_NE(again.find("no-cache"), std::string::npos) << again;
   EXPECT_EQ(get("\"other\"").rfind("HTTP/1.1 200", 0), 0u);
-  std::ofstream(dir_->path() + ".web/app.js") << "changed, and longer";
+  std::ofstream(dir_->dir() + "/web/app.js") << "changed, and longer";
   std::string changed = get(etag);
   EXPECT_EQ(changed.rfind("HTTP/1.1 200", 0), 0u) << changed;
   EXPECT_EQ(body(changed), "changed, and longer");
