@@ -145,6 +145,22 @@ void NoteFailure(Conn* conn, PGTransactionStatusType before, const Status& error
   }
 }
 
+// A statement that met a broken connection outside a transaction, and that
+// is a BEGIN or a read, had nothing run: the connection died while it sat
+// idle in the pool (PostgreSQL restarted, the backend terminated), and
+// libpq finds that out only when it next sends. It is reset and the
+// statement runs again, once. A write is not sent twice: whether it ran
+// before the connection broke cannot be known.
+bool RunsAgain(Conn* conn, std::string_view sql, PGTransactionStatusType before,
+               const Status& error) {
+  if (error.reason != "store.connection" || before != PQTRANS_IDLE || conn->lost_txn ||
+      !conn->queued.empty()) {
+    return false;
+  }
+  if (!sql.starts_with("BEGIN") && !sql.starts_with("SELECT")) return false;
+  return Usable(conn);
+}
+
 Status EnsurePrepared(Prepared* p) {
   Conn* conn = p->conn;
   if (p->generation == conn->generation && Healthy(conn->c)) {
@@ -155,6 +171,11 @@ Status EnsurePrepared(Prepared* p) {
   PGresult* r = PQprepare(conn->c, p->name.c_str(), p->text.c_str(), 0, nullptr);
   Status s = PQresultStatus(r) == PGRES_COMMAND_OK ? Status::Ok() : ErrorOf(r, conn->c);
   PQclear(r);
+  if (!s.ok() && RunsAgain(conn, p->text, before, s)) {
+    r = PQprepare(conn->c, p->name.c_str(), p->text.c_str(), 0, nullptr);
+    s = PQresultStatus(r) == PGRES_COMMAND_OK ? Status::Ok() : ErrorOf(r, conn->c);
+    PQclear(r);
+  }
   if (!s.ok()) NoteFailure(conn, before, s, p->text);
   if (s.ok()) p->generation = conn->generation;
   return s;
@@ -478,6 +499,14 @@ bool Step(Prepared* p, Status* status) {
     p->res = PQexecPrepared(p->conn->c, p->name.c_str(), p->params, values.data(),
                             lengths.data(), p->formats.data(), 0);
     ExecStatusType st = PQresultStatus(p->res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+        RunsAgain(p->conn, p->text, before, ErrorOf(p->res, p->conn->c)) &&
+        EnsurePrepared(p).ok()) {
+      PQclear(p->res);
+      p->res = PQexecPrepared(p->conn->c, p->name.c_str(), p->params, values.data(),
+                              lengths.data(), p->formats.data(), 0);
+      st = PQresultStatus(p->res);
+    }
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       *status = ErrorOf(p->res, p->conn->c);
       NoteFailure(p->conn, before, *status, p->text);
