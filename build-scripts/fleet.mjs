@@ -130,16 +130,28 @@ defaults
 
 frontend weige
   bind 127.0.0.1:${port}
+  # A console import and the polls of its progress carry one job id: they
+  # go to the server that runs it (its progress is in that server's memory).
+  use_backend weige_imports if { path_beg /api/v1/console/import }
   default_backend weige_servers
 
 backend weige_servers
   balance roundrobin
-  option httpchk
+${backendServers(servers)}
+
+backend weige_imports
+  balance url_param job
+  hash-type consistent
+${backendServers(servers)}
+`;
+}
+
+function backendServers(servers) {
+  return `  option httpchk
   http-check send meth GET uri /healthz
   http-check expect status 200
   default-server inter 300ms fastinter 200ms downinter 300ms fall 2 rise 2 maxconn 256
-${servers.map((s, i) => `  server s${i + 1} 127.0.0.1:${s.port} check`).join('\n')}
-`;
+${servers.map((s, i) => `  server s${i + 1} 127.0.0.1:${s.port} check`).join('\n')}`;
 }
 
 /**

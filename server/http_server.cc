@@ -69,6 +69,7 @@ const Route kRoutes[] = {
     {"POST", "/api/v1/admin/password", false, kMaxSmallBodyBytes, &HttpServer::AdminPassword},
     {"POST", "/api/v1/admin/deactivate", false, kMaxSmallBodyBytes, &HttpServer::AdminDeactivate},
     {"POST", "/api/v1/console/import", false, kMaxImportBytes, &HttpServer::ConsoleImport},
+    {"GET", "/api/v1/console/import/progress", false, kNoBody, &HttpServer::ConsoleImportProgress},
     {"GET", "/api/v1/console/export", false, kNoBody, &HttpServer::ConsoleExport},
     {"GET", "/api/v1/console/template", false, kNoBody, &HttpServer::ConsoleTemplate},
     {"GET", "/api/v1/console/events", false, kNoBody, &HttpServer::ConsoleEvents},
@@ -99,6 +100,15 @@ constexpr const char* kContentSecurityPolicy =
 constexpr const char* kServiceWorkerPolicy =
     "default-src 'self'; script-src 'self'; connect-src 'self' https: http:; "
     "img-src 'self' https: http:; object-src 'none'; base-uri 'none'";
+
+// A console import's job id, chosen by its client (a UUID, say).
+bool ValidJobId(std::string_view id) {
+  if (id.size() < 8 || id.size() > 64) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
 
 int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -842,6 +852,20 @@ void HttpServer::ConsoleImport(const Request& req, Reply* out) {
   if (mode != "dry_run" && mode != "apply") {
     return SendError(out, InvalidArgument("import.bad_mode", "mode is dry_run or apply"));
   }
+  const std::string job = req.Param("job");
+  if (req.HasParam("job") && !ValidJobId(job)) {
+    return SendError(out, InvalidArgument("import.bad_job", "job is 8-64 letters, digits, - or _"));
+  }
+  if (!job.empty()) {
+    std::lock_guard<std::mutex> lock(jobs_mu_);
+    if (jobs_.count(job) != 0) {
+      return SendError(out, Conflict("import.job_running", "an import of that job id is running"));
+    }
+    if (jobs_.size() >= kMaxImportJobs) {
+      return SendError(out, Internal("store.busy", "too many imports are running; try again"));
+    }
+    jobs_[job].person = person;
+  }
   registers::ImportOptions o;
   o.dry_run = mode == "dry_run";
   o.apply_valid = mode == "apply";
@@ -852,12 +876,52 @@ void HttpServer::ConsoleImport(const Request& req, Reply* out) {
     // open) the pushes and logins waiting for it go first: a district's
     // import does not stall its field devices.
     auto w = pool_->Write();
-    o.progress = [&w](const registers::ImportProgress&) { w.Yield(); };
+    o.progress = [&](const registers::ImportProgress& p) {
+      if (!job.empty()) {
+        std::lock_guard<std::mutex> lock(jobs_mu_);
+        ImportJob& j = jobs_[job];
+        j.phase = p.phase;
+        j.rows_done = p.rows_done;
+        j.rows_total = p.rows_total;
+      }
+      w.Yield();
+    };
+    if (!job.empty()) {  // the writer is ours: the file is being read
+      std::lock_guard<std::mutex> lock(jobs_mu_);
+      jobs_[job].phase = o.dry_run ? "check" : "apply";
+    }
     report = registers::ImportFile(w.get(), person, *kind, req.body, o);
+  }
+  if (!job.empty()) {
+    std::lock_guard<std::mutex> lock(jobs_mu_);
+    jobs_.erase(job);
   }
   Json j = report.ToJson();
   j["errors_csv"] = report.errors.empty() ? Json() : Json(report.ErrorsCsv());
   SendJson(out, report.status.ok() ? 200 : HttpStatus(report.status), DumpJson(j));
+}
+
+// A running import's progress, to the person who started it; 404 when no
+// import of that job runs on this server (not yet started, finished, or
+// someone else's).
+void HttpServer::ConsoleImportProgress(const Request& req, Reply* out) {
+  std::string person;
+  if (!Authenticate(req, out, &person, nullptr)) return;
+  const std::string job = req.Param("job");
+  if (!ValidJobId(job)) {
+    return SendError(out, InvalidArgument("import.bad_job", "job is 8-64 letters, digits, - or _"));
+  }
+  Json j;
+  {
+    std::lock_guard<std::mutex> lock(jobs_mu_);
+    auto it = jobs_.find(job);
+    if (it == jobs_.end() || it->second.person != person) {
+      return SendError(out, NotFound("import.no_job", "no import of that job is running here"));
+    }
+    j = {{"ok", true}, {"job", job}, {"phase", it->second.phase},
+         {"rows_done", it->second.rows_done}, {"rows_total", it->second.rows_total}};
+  }
+  SendJson(out, 200, DumpJson(j));
 }
 
 namespace {

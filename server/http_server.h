@@ -17,6 +17,8 @@
 //   POST /api/v1/sync/push                 {commands:[...]} -> {results:[...]}
 //   GET  /api/v1/sync/pull?cursor=N&limit=M[&digest=1]
 //   POST /api/v1/query                     {name, params} -> {value}
+//   POST /api/v1/console/import?kind&mode[&job=ID]   a register file -> its report
+//   GET  /api/v1/console/import/progress?job=ID     {phase, rows_done, rows_total}
 //   PUT  /api/v1/blobs/{sha256}            the photo's bytes
 //   GET  /api/v1/blobs/{sha256}
 //
@@ -38,6 +40,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/store/open311_store.h"
@@ -109,6 +112,7 @@ class HttpServer {
   void AdminPassword(const Request& req, Reply* out);
   void AdminDeactivate(const Request& req, Reply* out);
   void ConsoleImport(const Request& req, Reply* out);
+  void ConsoleImportProgress(const Request& req, Reply* out);
   void ConsoleExport(const Request& req, Reply* out);
   void ConsoleTemplate(const Request& req, Reply* out);
   void ConsoleEvents(const Request& req, Reply* out);
@@ -159,6 +163,21 @@ class HttpServer {
   bool reaper_stop_ = false;
   std::atomic<bool> stopping_flag_{false};  // for /healthz
   std::thread reaper_;
+
+  // The console's imports running here, by the job id their client chose
+  // (?job=), so the client can poll their progress while the import's own
+  // request is in flight. In memory: behind the fleet's balancer both
+  // requests of a job go to one server (HAProxy hashes the job parameter,
+  // build-scripts/fleet.mjs). At most kMaxImportJobs at once.
+  struct ImportJob {
+    std::string person;
+    std::string phase = "waiting";  // for the writer; then "check" or "apply"
+    size_t rows_done = 0;
+    size_t rows_total = 0;
+  };
+  static constexpr size_t kMaxImportJobs = 64;
+  std::mutex jobs_mu_;
+  std::unordered_map<std::string, ImportJob> jobs_;
 };
 
 // Milliseconds since the epoch (the server's clock for server_time, tokens).

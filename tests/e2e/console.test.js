@@ -373,6 +373,30 @@ test('registers: template, CSV (GB18030) and XLSX import with a dry run and its 
   await page.waitForSelector('#import-report[data-applied="false"]');
   expect(await page.textContent('#import-report')).toContain('0 行将新增或更新');
 
+  // A long file: while it is checked, the server's count of rows so far is
+  // shown (polled under the import's job id).
+  const bulkPath = path.join(os.tmpdir(), `weige-console-${process.pid}-bulk.csv`);
+  const bulk = Array.from({ length: 40000 }, (_, i) => {
+    const r = [...good];
+    r[cols.indexOf('户编号')] = `h-console-bulk-${i}`;
+    r[cols.indexOf('门牌号')] = String(20000 + i);
+    return r;
+  });
+  fs.writeFileSync(bulkPath, [cols, ...bulk].map((r) => r.map((v) => `"${v}"`).join(',')).join('\r\n') + '\r\n');
+  await page.evaluate(() => {
+    const el = document.getElementById('import-progress-text');
+    window.importProgressSeen = [];
+    new MutationObserver(() => window.importProgressSeen.push(el.textContent))
+      .observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  await page.setInputFiles('#import-file', bulkPath);
+  await page.click('#import-dry');
+  await page.waitForSelector('#import-report[data-applied="false"]', { timeout: 60000 });
+  const seen = await page.evaluate(() => window.importProgressSeen);
+  expect(seen.some((x) => /^已检查 [1-9][\d,]* 行$/.test(x))).toBe(true);
+  expect(await page.isHidden('#import-progress-text')).toBe(true);
+  fs.rmSync(bulkPath, { force: true });
+
   // XLSX: the micro-grid's households exported, read with exceljs, imported back unchanged.
   await page.selectOption('#export-format', 'xlsx');
   const xl = await downloadFrom(page, () => page.click('#export-download'));

@@ -9,7 +9,9 @@
 //      a per-command "retry" meanwhile, never 500, and afterwards every
 //      command is applied exactly once;
 //   c) the same command id pushed at once to both servers (not through the
-//      balancer) is applied once, and both answers agree.
+//      balancer) is applied once, and both answers agree;
+//   d) a console import's progress, polled through the balancer, is found
+//      on the server running it for as long as it runs.
 // Run by build-scripts/test-fleet.sh (it starts the cluster and sets
 // WEIGE_FLEET_*).
 import { jest } from '@jest/globals';
@@ -242,5 +244,44 @@ describe('fleet: faults', () => {
     const both = results.filter(([, ra, rb]) => ra.body.results[0].status === 'accepted'
       && rb.body.results[0].status === 'accepted').length;
     console.log(JSON.stringify({ suite: 'fleet.race', ids: results.length, both_accepted: both }));
+  });
+});
+
+describe('fleet: a console import behind the balancer', () => {
+  // The import's progress lives in the memory of the server running it; the
+  // balancer sends the import and every poll of its job id to that server
+  // (fleet.mjs: balance url_param job), so no poll meets "no such job" while
+  // it runs.
+  test('its progress is polled through the balancer from the server running it', async () => {
+    const admin = server.logins.find((l) => l.role === 'admin' && l.scope === '*');
+    const adminToken = await login(server.url, admin.person, admin.password);
+    const [building] = fleet.sql(`SELECT id FROM buildings ORDER BY id LIMIT 1`).map((r) => r[0]);
+    const rows = ['户编号,楼栋,单元,楼层,门牌号,户主,人数,电话,出租,流动人口,标签'];
+    for (let i = 0; i < 3000; ++i) rows.push(`h-fleet-imp-${i},${building},1,${i % 30 + 1},${30000 + i},户主${i},2,,否,否,`);
+    const auth = { Authorization: `Bearer ${adminToken}` };
+    const job = `fleet-${Date.now()}`;
+    let done = false;
+    const imported = fetch(`${server.url}/api/v1/console/import?kind=households&mode=apply&job=${job}`,
+      { method: 'POST', headers: auth, body: rows.join('\n') + '\n', signal: AbortSignal.timeout(120000) })
+      .then(async (r) => ({ status: r.status, body: await r.json() }))
+      .finally(() => { done = true; });
+    const polls = [];
+    while (!done) {
+      const r = await fetch(`${server.url}/api/v1/console/import/progress?job=${job}`, { headers: auth });
+      const body = await r.json();
+      if (!done) polls.push({ status: r.status, reason: body.reason, rows_done: body.rows_done });
+      await sleep(100);
+    }
+    const result = await imported;
+    expect(result.status).toBe(200);
+    expect(result.body.changed).toBe(3000);
+    const first = polls.findIndex((p) => p.status === 200);
+    expect(first).toBeGreaterThanOrEqual(0);
+    // After the first answer, every poll made while the import ran found it
+    // (the last one may have crossed the import's end).
+    expect(polls.slice(first, -1).filter((p) => p.status !== 200)).toEqual([]);
+    console.log(JSON.stringify({ suite: 'fleet.import_progress', polls: polls.length,
+      answered: polls.filter((p) => p.status === 200).length,
+      last_rows_done: Math.max(...polls.map((p) => p.rows_done || 0)) }));
   });
 });

@@ -1,11 +1,14 @@
 // Push, pull, photos and shutdown through the real weige-server.
 #include <sodium.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "tests/sync/server_harness.h"
 
@@ -117,14 +120,20 @@ TEST_F(SyncServerTest, AFieldPullLeavesOutAnAdministratorsScope) {
 // A console import of a register holds the writer only batch by batch: a
 // push that arrives while it runs is applied between two of its batches (its
 // change numbered among the import's), not after the whole file.
-TEST_F(SyncServerTest, PushesAreAppliedWhileARegisterImportRuns) {
+// A households register of `rows` rows in building b1.
+std::string HouseholdsCsv(int rows) {
   std::string csv = "户编号,楼栋,单元,楼层,门牌号,户主,人数,电话,出租,流动人口,标签\n";
-  // PostgreSQL applies a few hundred rows a second here: three batches.
-  const int kRows = postgres() ? 3000 : 30000;
-  for (int i = 0; i < kRows; ++i) {
+  for (int i = 0; i < rows; ++i) {
     csv += "hx" + std::to_string(i) + ",b1,1," + std::to_string(i % 30 + 1) + "," +
            std::to_string(1000 + i) + ",户主" + std::to_string(i) + ",2,,否,否,\n";
   }
+  return csv;
+}
+
+TEST_F(SyncServerTest, PushesAreAppliedWhileARegisterImportRuns) {
+  // PostgreSQL applies a few hundred rows a second here: three batches.
+  const int kRows = postgres() ? 3000 : 30000;
+  const std::string csv = HouseholdsCsv(kRows);
   const int64_t head0 = http().Get("/healthz").json["head"];
   const std::string admin = Token("admin");
   const std::string worker = Token("worker1");
@@ -160,6 +169,60 @@ TEST_F(SyncServerTest, PushesAreAppliedWhileARegisterImportRuns) {
   EXPECT_GT(after, 0) << "the push was applied only after the whole import (push seq " << seq
                       << ", head before " << head0 << ", after "
                       << http().Get("/healthz").json["head"] << ")";
+}
+
+// A console import started with ?job=ID reports its progress under that id,
+// to the person who started it only, while it runs: rows done out of the
+// file's total, rising; the id is taken while it runs and gone after.
+TEST_F(SyncServerTest, AnImportsProgressIsReportedToItsStarterWhileItRuns) {
+  const int kRows = postgres() ? 3000 : 30000;
+  const std::string csv = HouseholdsCsv(kRows);
+  const std::string admin = Token("admin");
+  const std::string job = "job-0123456789";
+  const std::string progress = "/api/v1/console/import/progress?job=" + job;
+  HttpReply before = http().Get(progress, admin);
+  EXPECT_EQ(before.status, 404);
+  EXPECT_EQ(before.json["reason"], "import.no_job");
+  HttpReply bad = http().Get("/api/v1/console/import/progress?job=a%20b", admin);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json["reason"], "import.bad_job");
+  HttpReply imported;
+  std::atomic<bool> done{false};
+  std::thread importer([&] {
+    HttpClient own(server_.port());
+    imported = own.Post("/api/v1/console/import?kind=households&mode=apply&job=" + job, csv, admin);
+    done = true;
+  });
+  std::vector<int64_t> seen;  // rows_done of each answer, in order
+  bool refused_twin = false, hidden = false;
+  for (int polls = 0; polls < 20000 && !done; ++polls) {
+    HttpReply p = HttpClient(server_.port()).Get(progress, admin);
+    if (p.status == 200 && p.json["phase"] == "apply" && p.json["rows_done"] > 0) {
+      EXPECT_EQ(p.json["rows_total"], kRows) << p.body;
+      seen.push_back(p.json["rows_done"].get<int64_t>());
+      if (!refused_twin) {  // the same id is not started twice
+        HttpReply twin = HttpClient(server_.port())
+            .Post("/api/v1/console/import?kind=households&mode=apply&job=" + job, csv.substr(0, 200), admin);
+        EXPECT_EQ(twin.status, 409) << twin.body;
+        EXPECT_EQ(twin.json["reason"], "import.job_running");
+        refused_twin = true;
+      }
+      if (!hidden) {  // nor shown to anyone else
+        HttpReply other = HttpClient(server_.port()).Get(progress, Token("worker1"));
+        EXPECT_EQ(other.status, 404) << other.body;
+        hidden = true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  importer.join();
+  ASSERT_EQ(imported.status, 200) << imported.body.substr(0, 300);
+  EXPECT_EQ(imported.json["changed"], kRows);
+  ASSERT_FALSE(seen.empty()) << "no progress was seen while the import ran";
+  EXPECT_TRUE(refused_twin);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_LE(seen.back(), kRows);
+  EXPECT_EQ(http().Get(progress, admin).status, 404);  // gone with its import
 }
 
 TEST_F(SyncServerTest, BatchAndBodyLimits) {

@@ -88,9 +88,26 @@ export async function adminGet(what) {
 }
 
 /** The console's register import: the file's bytes, dry run or apply; the engine's report. */
-export async function consoleImport(kind, mode, file) {
-  const res = await fetch(`/api/v1/console/import?kind=${encodeURIComponent(kind)}&mode=${mode}`, {
-    method: 'POST', headers: { Authorization: `Bearer ${app.session.token}` }, cache: 'no-store', body: file });
+export async function consoleImport(kind, mode, file, onProgress) {
+  // The server reports the import's progress under a job id of our choosing
+  // while this request runs; polled until it answers.
+  const job = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  let polling = true;
+  const poll = async () => {
+    while (polling) {
+      await new Promise((done) => setTimeout(done, 400));
+      if (!polling) break;
+      const r = await fetch(`/api/v1/console/import/progress?job=${job}`, {
+        headers: { Authorization: `Bearer ${app.session.token}` }, cache: 'no-store' }).catch(() => null);
+      const p = r && r.ok ? await r.json().catch(() => null) : null;
+      if (p && polling && onProgress) onProgress(p);
+    }
+  };
+  const polled = poll();
+  const res = await fetch(`/api/v1/console/import?kind=${encodeURIComponent(kind)}&mode=${mode}&job=${job}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${app.session.token}` }, cache: 'no-store', body: file })
+    .finally(() => { polling = false; });
+  await polled;
   const body = await res.json().catch(() => ({}));
   if (body.ok === false && !body.rows) {
     const err = new Error(body.message || `HTTP ${res.status}`);

@@ -641,13 +641,32 @@ export async function consoleRegisters() {
   const err = errorBox();
   const out = h('div', { id: 'import-out' });
   const progress = h('progress', { id: 'import-progress', hidden: true, 'aria-label': t('console.importing') });
+  const progressText = h('p', { class: 'app-hint', id: 'import-progress-text', role: 'status', hidden: true });
+  // The server's count of rows checked or applied so far; the bar is
+  // determinate once it knows the file's total (the apply phase).
+  const showProgress = (p) => {
+    progressText.hidden = false;
+    if (p.phase === 'waiting') {
+      progressText.textContent = t('console.import_waiting');
+      return;
+    }
+    const args = { done: p.rows_done.toLocaleString(), total: p.rows_total.toLocaleString() };
+    if (p.rows_total > 0) {
+      progress.max = p.rows_total;
+      progress.value = p.rows_done;
+      progressText.textContent = t('console.import_progress_of', args);
+    } else {
+      progressText.textContent = t(`console.import_progress_${p.phase === 'apply' ? 'apply' : 'check'}`, args);
+    }
+  };
   const dry = button(t('console.dry_run'), { id: 'import-dry' });
   const apply = button(t('console.apply'), { id: 'import-apply', disabled: true }, 'default');
   const run = (mode) => async () => {
     if (!file.files.length) throw new Error(t('console.pick_file'));
     progress.hidden = false;
+    progress.removeAttribute('value');
     try {
-      const r = await consoleImport(kind.value, mode, file.files[0]);
+      const r = await consoleImport(kind.value, mode, file.files[0], showProgress);
       out.replaceChildren(reportView(r));
       apply.disabled = mode !== 'dry_run' || r.rows === r.refused || r.changed === 0;
     } catch (e) {
@@ -656,6 +675,7 @@ export async function consoleRegisters() {
       apply.disabled = true;
     } finally {
       progress.hidden = true;
+      progressText.hidden = true;
     }
   };
   dry.addEventListener('click', () => busy(dry, err, run('dry_run')));
@@ -692,7 +712,7 @@ export async function consoleRegisters() {
   return page('console-registers', 'registers',
     h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('console.import')),
       h('div', { class: 'weui-cells weui-cells_form' }, field(t('console.import_kind'), kind), field(t('console.import_file'), file)),
-      h('div', { class: 'app-pad' }, dry, apply, progress, err, out)),
+      h('div', { class: 'app-pad' }, dry, apply, progress, progressText, err, out)),
     h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('console.templates_dl')), templates),
     h('section', { class: 'app-group' }, h('h2', { class: 'weui-cells__title' }, t('console.exports')),
       h('div', { class: 'weui-cells weui-cells_form' }, field(t('console.export_kind'), ekind), field(t('console.export_format'), eformat),
