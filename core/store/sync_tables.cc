@@ -239,7 +239,8 @@ class Gen {
          (with_row ? Row(t, row) : std::string("NULL")) + ",\n    " +
          (keys.empty() ? KeysOf(t, row) : keys);
     if (!old_keys.empty()) s += ",\n    " + old_keys;
-    return s + ");\n";
+    s += ")";
+    return Indexed(s, !old_keys.empty(), with_row ? Cited(t) : List{}, row);
   }
 
   // The person's row again after a grant or revoke (as p).
@@ -250,7 +251,50 @@ class Gen {
     s += "\n  SELECT 'people', 'upsert', " + Pk(people, "p.") + ", " + Row(people, "p.") +
          ",\n    " + KeysOf(people, "p.");
     if (!old_keys.empty()) s += ",\n    " + old_keys;
-    return s + "\n  FROM people p WHERE p.id = " + std::string(person_id) + ";\n";
+    s += "\n  FROM people p WHERE p.id = " + std::string(person_id);
+    return Indexed(s, !old_keys.empty(), {}, "p.");
+  }
+  // The columns of t whose JSON arrays cite photos (sync_blob_refs).
+  static List Cited(const Table& t) {
+    List out;
+    for (const char* col : t.columns) {
+      if (std::string_view(col) == "photos" || std::string_view(col) == "evidence") {
+        out.push_back(col);
+      }
+    }
+    return out;
+  }
+
+  // One recording statement. SQLite: the INSERT as it is; sync_changes' own
+  // trigger indexes the change. PostgreSQL: the INSERT and its index in one
+  // statement, with no trigger on sync_changes (that trigger was a second
+  // function call a change, its statements planned apart): the tags of its
+  // keys and old keys (a tag in both is live), and the photos its `cited`
+  // columns name, read over `row` (NEW.) or, with no row, from the JSON
+  // recorded (the backfill).
+  std::string Indexed(const std::string& insert, bool old_keys, const List& cited,
+                      std::string_view row) const {
+    if (!pg_) return insert + ";\n";
+    std::string s = "WITH c AS (" + insert + "\n  RETURNING seq, keys" +
+                    (old_keys ? ", old_keys" : "") + (row.empty() && !cited.empty() ? ", row" : "") +
+                    ")";
+    for (size_t i = 0; i < cited.size(); ++i) {
+      const std::string doc = row.empty() ? std::string("(c.row::json ->> '") + cited[i] + "')"
+                                          : std::string(row) + cited[i];
+      s += ",\nb" + std::to_string(i) + " AS (INSERT INTO sync_blob_refs(sha, seq)\n" +
+           "  SELECT sha, c.seq FROM c, weige_json_strings(" + doc + ") sha WHERE " + doc +
+           " <> '[]'\n  ON CONFLICT DO NOTHING)";
+    }
+    s += "\nINSERT INTO sync_change_tags(tag, seq, live)\n  ";
+    if (!old_keys) {
+      s += "SELECT e, c.seq, 1 FROM c, json_array_elements_text(c.keys::json) e WHERE e IS NOT NULL";
+    } else {
+      s += "SELECT k.e, c.seq, MAX(k.live) FROM c, LATERAL (\n"
+           "    SELECT e, 1 AS live FROM json_array_elements_text(c.keys::json) e UNION ALL\n"
+           "    SELECT e, 0 FROM json_array_elements_text(c.old_keys::json) e) k\n"
+           "  WHERE k.e IS NOT NULL GROUP BY k.e, c.seq";
+    }
+    return s + "\n  ON CONFLICT DO NOTHING;\n";
   }
 
   std::string Triggers() const {
@@ -298,9 +342,10 @@ class Gen {
   std::string Backfill() const {
     std::string s;
     for (const Table& t : Tables()) {
-      s += std::string("INSERT INTO sync_changes(tbl, op, pk, row, keys)\n  SELECT '") + t.name +
-           "', 'upsert', " + Pk(t, "x.") + ",\n    " + Row(t, "x.") + ",\n    " +
-           KeysOf(t, "x.") + "\n  FROM " + t.name + " x " + Order(t) + ";\n";
+      s += Indexed(std::string("INSERT INTO sync_changes(tbl, op, pk, row, keys)\n  SELECT '") +
+                       t.name + "', 'upsert', " + Pk(t, "x.") + ",\n    " + Row(t, "x.") +
+                       ",\n    " + KeysOf(t, "x.") + "\n  FROM " + t.name + " x " + Order(t),
+                   false, Cited(t), "");
     }
     return s;
   }
@@ -333,7 +378,8 @@ class Gen {
     return s;
   }
 
-  // sync_changes -> sync_change_tags (live and old keys) and sync_blob_refs.
+  // SQLite: sync_changes -> sync_change_tags (live and old keys) and
+  // sync_blob_refs; both engines: the change log is append-only.
   // ON CONFLICT DO NOTHING, not INSERT OR IGNORE: SQLite lets an outer
   // UPSERT's conflict handling override a trigger's OR IGNORE, which made a
   // household or building upserted in place (old keys = new keys) fail.
@@ -354,33 +400,8 @@ class Gen {
                  "CREATE TRIGGER sync_changes_append_only BEFORE UPDATE ON sync_changes\n"
                  "  BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;\n";
     }
-    // Each statement only where it has work: old keys when there are some,
-    // a column's photos only for the tables that have that column.
-    std::string s =
-        "CREATE FUNCTION sync_changes_index() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n";
-    for (const char* k : {"keys", "old_keys"}) {
-      const bool live = k[0] == 'k';
-      s += std::string(live ? "" : "  IF NEW.old_keys IS NOT NULL THEN\n") +
-           "  INSERT INTO sync_change_tags(tag, seq, live)\n    SELECT e, NEW.seq, " +
-           (live ? "1" : "0") + " FROM json_array_elements_text(NEW." + k +
-           "::json) e WHERE e IS NOT NULL ON CONFLICT DO NOTHING;\n" + (live ? "" : "  END IF;\n");
-    }
-    for (const char* c : {"photos", "evidence"}) {
-      std::string tables;
-      for (const Table& t : Tables()) {
-        for (const char* col : t.columns) {
-          if (std::string_view(col) != c) continue;
-          tables += std::string(tables.empty() ? "'" : ", '") + t.name + "'";
-        }
-      }
-      s += "  IF NEW.tbl IN (" + tables + ") THEN\n  INSERT INTO sync_blob_refs(sha, seq)\n" +
-           "    SELECT sha, NEW.seq FROM weige_json_strings(NEW.row::json ->> '" + c +
-           "') sha ON CONFLICT DO NOTHING;\n  END IF;\n";
-    }
-    s += "  RETURN NULL;\nEND\n$fn$;\n";
-    s += "CREATE TRIGGER sync_changes_index AFTER INSERT ON sync_changes FOR EACH ROW"
-         " EXECUTE FUNCTION sync_changes_index();\n";
-    return s + "CREATE FUNCTION sync_changes_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+    // PostgreSQL: each recording statement indexes its own change (Indexed).
+    return "CREATE FUNCTION sync_changes_append_only() RETURNS trigger LANGUAGE plpgsql AS"
                " $fn$ BEGIN RAISE EXCEPTION 'the change log is append-only'; END $fn$;\n"
                "CREATE TRIGGER sync_changes_append_only BEFORE UPDATE ON sync_changes FOR EACH ROW"
                " EXECUTE FUNCTION sync_changes_append_only();\n";

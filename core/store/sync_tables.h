@@ -8,12 +8,13 @@
 // "b:<building>", "h:<household>", "p:<person>", "d:<department>",
 // "rs:<region>" (the region row itself) or "all" (see core/sync/scope.h). An
 // update that moves a row out of a place also records the old keys, so the
-// devices of that place learn to drop it. A trigger on sync_changes indexes
-// (tag, seq) into sync_change_tags for scoped pulls and the photos a row
-// cites into sync_blob_refs. Recording is off unless sync_config.recording =
-// 1 (the server), and a store that does not record has no triggers at all
-// (a device pays nothing per row written); each trigger still checks the
-// setting in its WHEN.
+// devices of that place learn to drop it. Each change is indexed, (tag, seq)
+// into sync_change_tags for scoped pulls and the photos a row cites into
+// sync_blob_refs: on SQLite by a trigger on sync_changes, on PostgreSQL by
+// the recording statement itself (one statement, one trigger call a row).
+// Recording is off unless sync_config.recording = 1 (the server), and a
+// store that does not record has no triggers at all (a device pays nothing
+// per row written); each trigger still checks the setting in its WHEN.
 //
 // The triggers are derived state, not a numbered migration: after the
 // migrations, InstallChangeLogTriggers compares a fingerprint of the text
