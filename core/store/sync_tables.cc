@@ -364,13 +364,14 @@ class Gen {
       return s;
     }
     // PostgreSQL: a trigger function per trigger. The lock makes seq order
-    // commit order (sync_tables.h).
+    // commit order (sync_tables.h); taken only while the store records, in
+    // the statement that reads the setting (as LockChangeLog).
     const bool before = std::string_view(when).starts_with("BEFORE");
     std::string s = "CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $fn$\n" +
                     (declare.empty() ? "" : "DECLARE " + declare + "\n") +
-                    "BEGIN\nIF COALESCE(" + kRecording + ", 0) <> 1 THEN RETURN " +
-                    (before ? "OLD" : "NULL") + "; END IF;\nPERFORM pg_advisory_xact_lock(" +
-                    std::to_string(kChangeLogLock) + ");\n" + body + "RETURN " +
+                    "BEGIN\nPERFORM pg_advisory_xact_lock(" + std::to_string(kChangeLogLock) +
+                    ") FROM sync_config WHERE id = 1 AND recording = 1;\nIF NOT FOUND THEN RETURN " +
+                    (before ? "OLD" : "NULL") + "; END IF;\n" + body + "RETURN " +
                     (before ? "OLD" : "NULL") + ";\nEND\n$fn$;\n";
     s += "CREATE TRIGGER " + name + " " + when + " ON " + t.name + " FOR EACH ROW" +
          (changed.empty() ? "" : " WHEN (OLD.* IS DISTINCT FROM NEW.*)") +
