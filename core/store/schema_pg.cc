@@ -274,7 +274,7 @@ int LatestSchemaVersion(Dialect dialect) {
 Status MigratePostgres(Db* db) {
   WEIGE_RETURN_IF_ERROR(db->Exec("BEGIN"));
   // Servers starting together: one migrates, the others wait and see it done.
-  Status s = db->Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kChangeLogLock) + ")");
+  Status s = db->Exec(std::string("SELECT ") + kChangeLogLockSql);
   if (s.ok()) s = db->Exec("CREATE TABLE IF NOT EXISTS weige_schema(version BIGINT NOT NULL)");
   int64_t current = 0;
   if (s.ok()) {

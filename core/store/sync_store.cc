@@ -21,7 +21,7 @@ const char* const kLevelColumns[] = {"district_id", "street_id", "community_id",
 namespace {
 Status LockChangeLogNow(Db& db) {
   if (db.dialect() != Dialect::kPostgres) return Status::Ok();
-  return db.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kChangeLogLock) + ")");
+  return db.Exec(std::string("SELECT ") + kChangeLogLockSql);
 }
 }  // namespace
 
@@ -52,8 +52,8 @@ Status EnableChangeLog(Store& store) {
 
 Status LockChangeLog(Db& db) {
   if (db.dialect() != Dialect::kPostgres) return Status::Ok();
-  Stmt s = db.Q("SELECT pg_advisory_xact_lock(" + std::to_string(kChangeLogLock) +
-                ") FROM sync_config WHERE id = 1 AND recording = 1");
+  Stmt s = db.Q(std::string("SELECT ") + kChangeLogLockSql +
+                " FROM sync_config WHERE id = 1 AND recording = 1");
   return s.Run();
 }
 

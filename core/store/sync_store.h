@@ -28,8 +28,12 @@ Status EnableChangeLog(Store& store);
 // handed out in commit order (see sync_tables.h). Nothing on SQLite, whose
 // writers are serial already.
 Status LockChangeLog(Db& db);
-// The key of that lock (pg_advisory_xact_lock(bigint)): "weige" in ASCII.
-inline constexpr int64_t kChangeLogLock = 0x7765696765;
+// That lock, as SQL: one per schema, the two-key form (a class, "wclg" in
+// ASCII, and the schema's name hashed), so districts kept in schemas of one
+// database (docs/SCALING.md) never wait on each other's change log. It also
+// serialises a schema's migrations and trigger installs.
+inline constexpr const char* kChangeLogLockSql =
+    "pg_advisory_xact_lock(2003004519, hashtext(current_schema()))";
 
 // One entry of the change log. pk, row, keys and old_keys are JSON text as
 // stored ("" for NULL): pk an array, row an object of the row's columns

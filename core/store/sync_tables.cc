@@ -369,8 +369,8 @@ class Gen {
     const bool before = std::string_view(when).starts_with("BEFORE");
     std::string s = "CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $fn$\n" +
                     (declare.empty() ? "" : "DECLARE " + declare + "\n") +
-                    "BEGIN\nPERFORM pg_advisory_xact_lock(" + std::to_string(kChangeLogLock) +
-                    ") FROM sync_config WHERE id = 1 AND recording = 1;\nIF NOT FOUND THEN RETURN " +
+                    "BEGIN\nPERFORM " + kChangeLogLockSql +
+                    " FROM sync_config WHERE id = 1 AND recording = 1;\nIF NOT FOUND THEN RETURN " +
                     (before ? "OLD" : "NULL") + "; END IF;\n" + body + "RETURN " +
                     (before ? "OLD" : "NULL") + ";\nEND\n$fn$;\n";
     s += "CREATE TRIGGER " + name + " " + when + " ON " + t.name + " FOR EACH ROW" +
@@ -459,7 +459,7 @@ Status ReplaceTriggers(Db& db, bool recording, const std::string& ddl, const std
         " AND p.proname LIKE 'sync\\_%' AND p.prorettype = 'trigger'::regtype"});
     if (pg) {
       // Another server may be installing the same triggers right now.
-      s = db.Exec("SELECT pg_advisory_xact_lock(" + std::to_string(kChangeLogLock) + ")");
+      s = db.Exec(std::string("SELECT ") + kChangeLogLockSql);
     }
     while (s.ok() && t.Step()) drops.push_back(t.Text(0));
     if (s.ok()) s = t.status();

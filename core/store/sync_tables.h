@@ -28,7 +28,7 @@
 // Cursors never skip (PostgreSQL, several servers). A device pulls the
 // changes after its cursor, so a change numbered 101 that commits after 102
 // was pulled would be missed for good. On PostgreSQL every write transaction
-// takes one transaction-scoped advisory lock (kChangeLogLock) before its
+// takes one transaction-scoped advisory lock (kChangeLogLockSql) before its
 // first write: Store::Execute takes it right after BEGIN (LockChangeLog), and
 // every generated trigger takes it again before it inserts into sync_changes
 // (a no-op when held), so no writer can skip it. The lock is held until
@@ -36,10 +36,10 @@
 // time and a transaction holding numbers commits before the next one draws
 // any: seq order is commit order, and a reader that sees seq N sees every
 // committed change below N (a rolled-back transaction leaves a gap that no
-// one will ever fill). Writes are serialised per database, which is the
-// price: one PostgreSQL node carries the whole fleet's writes through one
-// lock (measured in bench-server.sh). Sharded by district (docs/SCALING.md),
-// each shard has its own lock and its own sequence. SQLite needs none of
+// one will ever fill). Writes are serialised per schema, which is the
+// price: one district's writes go through one lock (measured in
+// bench-server.sh). Each district in a schema of its own has its own lock
+// and its own sequence, on one node or sharded (docs/SCALING.md). SQLite needs none of
 // this: it has one writer at a time.
 #pragma once
 

@@ -72,6 +72,36 @@ TEST_F(CursorTest, ALaterCommandWaitsForTheOpenOneBelowIt) {
             Count("SELECT MIN(seq) FROM sync_changes WHERE tbl = 'items' AND pk = '[\"ifast\"]'"));
 }
 
+// The lock that serialises a change log is its schema's: a district kept in
+// a schema of its own (SCALING.md: several districts on one database) does
+// not wait for another district's open transaction.
+TEST_F(CursorTest, ADistrictInAnotherSchemaDoesNotWaitForThisOnesLock) {
+  auto a = Server();
+  TempDb other_db(true);
+  std::unique_ptr<store::Store> other;
+  store::OpenOptions options;
+  options.record_changes = true;
+  Status opened = store::Store::Open(other_db.path(), options, &other);
+  ASSERT_TRUE(opened.ok()) << opened.message;
+  Status boot = other->Bootstrap("admin", "Admin", kSetupAt);
+  ASSERT_TRUE(boot.ok()) << boot.message;
+  store::Transaction held;
+  ASSERT_TRUE(a->Begin(&held).ok());
+  ASSERT_OK(a->Execute(Cmd("slow", "item.open", "worker1", kT0, OpenAt("islow", "h1"))));
+  std::atomic<bool> done{false};
+  Result r;
+  std::thread elsewhere([&] {
+    r = other->Execute(Cmd("d9", "region.upsert", "admin", kSetupAt,
+                           {{"id", "d9"}, {"level", "district"}, {"name", "Other"}}));
+    done = true;
+  });
+  for (int i = 0; i < 500 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_TRUE(done.load()) << "the other district's command waited for this district's transaction";
+  ASSERT_TRUE(held.Commit().ok());
+  elsewhere.join();
+  ASSERT_OK(r);
+}
+
 // Two servers commit with random delays inside their transactions while a
 // device pulls from its cursor again and again: it receives every change.
 TEST_F(CursorTest, APullingDeviceMissesNothingUnderConcurrentCommits) {
