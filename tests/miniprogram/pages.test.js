@@ -12,6 +12,7 @@ import { jest } from '@jest/globals';
 import { launchApp, tap, change, input, text, barText, all, find } from './support/app.js';
 import { seedDevice, writeSession } from './support/device.js';
 import { cmd, kSetupAt } from '../wasm/support/world.js';
+import { kRaw } from '../support/raw-text.js';
 
 jest.setTimeout(120000);
 
@@ -417,9 +418,9 @@ test('English mode shows the template in English where it has it; answers stay i
 // No raw machine text on any page, in either language: no untranslated key
 // (e.g. "payload.title", "cat.facility", "event.item.opened"). The fixture's
 // names are English ("Building b1"), so the English-sentence and id checks
-// run on the web app's e2e suite, over the demo district.
+// run in audit.test.js, over the demo district.
 test('every page, both languages: no untranslated key', async () => {
-  const kKey = /\b[a-z][a-z_]*(?:\.[a-z_]+)+\b/g;
+  const kKey = new RegExp(kRaw.key.source, 'g');
   const views = [
     ['worker1', 'worker', 'mg1', [['pages/worker/index'], ['pages/worker/visit', { household: 'h1', place: 'Building b1 1 101' }],
       ['pages/worker/items'], ['pages/item/index', { id: 'it-fixed' }], ['pages/inbox/index'], ['pages/login/index', { account: '1' }]]],

@@ -162,7 +162,10 @@ test('a grid head marks a report a duplicate (reason required) and unmarks it', 
   await input(item.querySelector('.note'), '同一处垃圾');
   await tap(item.querySelector('.mark-duplicate'));
   expect(text(item, '.error')).toBe('');
-  expect(text(item, '.duplicate-of')).toBe('与报告 rA 重复，随原报告处理');
+  // The original by its title, never its id.
+  const { title } = await app.shell.query('item.detail', { item_id: 'rA.item' });
+  expect(title).toBeTruthy();
+  expect(text(item, '.duplicate-of')).toBe(`与报告“${title}”重复，随原报告处理`);
   // Parked: nothing but a comment, and the unmarking.
   expect(buttons(item)).toEqual(['item.comment', 'report.unmark_duplicate']);
   const original = await app.open('pages/item/index', { id: 'rA.item' });
@@ -192,7 +195,7 @@ test('the duplicate\'s resident follows the original and evaluates once it is cl
   const report = all(page, '.report').find((r) => r.dom.dataset.id === 'rB');
   expect(report.dom.dataset.state).toBe('closed');
   expect(find(page, '.duplicate', (d) => d.report === 'rB').map((n) => n.dom.textContent.trim()))
-    .toEqual(['与报告 rA 重复：显示原报告的处理进度']);
+    .toEqual(['与另一份报告重复：显示原报告的处理进度']);  // the resident's phone has no row of it
   const ofB = (d) => d.id === 'rB' || d.report === 'rB';
   expect(find(page, '.event', ofB).map((e) => e.dom.textContent))
     .toEqual(expect.arrayContaining([expect.stringContaining('原报告已销号')]));

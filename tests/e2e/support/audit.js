@@ -1,10 +1,12 @@
 // The checks every view gets (views.test.js, field.test.js): a 390x844
 // screenshot in test-out/screenshots/, no raw machine text (an untranslated
-// key, an English core message in zh-CN, one of the demo's ids), and axe-core
-// with no serious or critical violation; audit() runs them in zh-CN and in
-// English (name-en).
+// key, an English core message in zh-CN, one of the demo's ids; the rules of
+// tests/support/raw-text.js, which the mini-program's suites share), and
+// axe-core with no serious or critical violation; audit() runs them in zh-CN
+// and in English (name-en).
 import path from 'node:path';
 import { kPhone, repo, shotDir } from './harness.js';
+import { rawFindingsIn } from '../../support/raw-text.js';
 
 const axeSource = path.join(repo, 'node_modules/axe-core/axe.min.js');
 /** The names audited so far in this test file. */
@@ -14,16 +16,6 @@ export const audited = [];
 // forbids (as it should): the audited contexts bypass the policy; the other
 // e2e suites run under it.
 export const kAudited = { ...kPhone, bypassCSP: true };
-
-// What counts as raw machine text on screen.
-const kRaw = {
-  // "payload.title", "argument.empty", "cat.facility", "ev.item.opened"
-  key: /\b[a-z][a-z_]*(?:\.[a-z_]+)+\b/,
-  // the demo's ids: b-s1c1g1m1-1, h-s1c1g1m1-1-1-101, p-g-s1c1g1, s1c1g1m1, r-<uuid>
-  id: /\b(?:[a-z]{1,3}-)+s\d+c\d+(?:g\d+)?(?:m\d+)?(?:-[\w-]+)?\b|\bs\d+c\d+g\d+(?:m\d+)?\b|\b[a-z]+-[0-9a-f]{8}-[0-9a-f]{4}-/,
-  // an English sentence (three or more words) in zh-CN mode, e.g. "must not be empty"
-  english: /\b[A-Za-z]{2,}(?:[ ,:;]+[A-Za-z]{2,}){2,}\b/,
-};
 
 /** The text a person sees: rendered text plus labels, titles and alt texts. */
 function visibleText(page) {
@@ -40,17 +32,7 @@ function visibleText(page) {
 }
 
 export async function rawFindings(page, lang) {
-  const text = await visibleText(page);
-  const found = [];
-  for (const [kind, re] of Object.entries(kRaw)) {
-    if (kind === 'english' && lang !== 'zh-CN') continue;
-    for (const line of text.split('\n')) {
-      for (const m of line.matchAll(new RegExp(re.source, 'g'))) {
-        found.push(`${kind}: "${m[0]}" in "${line.trim().slice(0, 80)}"`);
-      }
-    }
-  }
-  return found;
+  return rawFindingsIn(await visibleText(page), lang);
 }
 
 export async function expectNoRawText(page, name, lang) {

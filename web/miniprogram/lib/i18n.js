@@ -43,10 +43,11 @@ const zh = Object.assign({
   'item.mark_duplicate': '标记为重复报告',
   'item.unmark_duplicate': '取消重复标记',
   'item.duplicate_original': '原报告',
-  'item.duplicate_of': '与报告 {id} 重复，随原报告处理',
+  'item.duplicate_of': '与报告“{title}”重复，随原报告处理',
+  'item.duplicate_of_other': '与另一份报告重复，随原报告处理',
   'item.duplicates_n': '{n} 份报告与本报告重复',
   'item.no_candidates': '本网格暂无可选的原报告',
-  'report.duplicate_state': '与报告 {id} 重复：显示原报告的处理进度',
+  'report.duplicate_state': '与另一份报告重复：显示原报告的处理进度',
   'event.report.marked_duplicate': '标记为重复报告',
   'event.report.duplicate_unmarked': '取消重复标记',
   'event.report.original_closed': '原报告已销号',
@@ -186,7 +187,7 @@ const zh = Object.assign({
   'item.ack_deadline': '报到期限 {time}',
   'person.someone': '工作人员',
   'login.pending_here': '本机保存着 {name} 的 {n} 条未同步记录，本人登录后会自动上传',
-}, texts.categories['zh-CN'], texts.mapBands['zh-CN']);
+}, texts.categories['zh-CN'], texts.mapBands['zh-CN'], texts.commands['zh-CN']);
 
 const en = Object.assign({
   'app.name': 'Weige',
@@ -226,10 +227,11 @@ const en = Object.assign({
   'item.mark_duplicate': 'Mark as duplicate',
   'item.unmark_duplicate': 'Unmark duplicate',
   'item.duplicate_original': 'Original report',
-  'item.duplicate_of': 'Duplicate of report {id}; handled with the original',
+  'item.duplicate_of': 'Duplicate of the report “{title}”; handled with the original',
+  'item.duplicate_of_other': 'Duplicate of another report; handled with the original',
   'item.duplicates_n': '{n} reports are duplicates of this one',
   'item.no_candidates': 'No original report to choose in this grid',
-  'report.duplicate_state': 'Duplicate of report {id}: showing the original’s progress',
+  'report.duplicate_state': 'Duplicate of another report: showing the original’s progress',
   'event.report.marked_duplicate': 'Marked as a duplicate',
   'event.report.duplicate_unmarked': 'Duplicate mark removed',
   'event.report.original_closed': 'The original report was closed',
@@ -369,7 +371,7 @@ const en = Object.assign({
   'item.ack_deadline': 'Acknowledge by {time}',
   'person.someone': 'Staff',
   'login.pending_here': 'This phone keeps {n} unsynced records of {name}; they are sent when that person signs in',
-}, texts.categories.en, texts.mapBands.en);
+}, texts.categories.en, texts.mapBands.en, texts.commands.en);
 
 // The core's reason keys (core/store, core/domain), for people.
 // The core's reason keys (core/store, core/domain), for people: the shared

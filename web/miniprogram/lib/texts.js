@@ -198,4 +198,44 @@ const mapBands = {
   },
 };
 
-module.exports = { kCategories, categories, reasons, mapBands, localTemplate };
+// The commands by name, for a record the server rejected (the inbox).
+const commands = {
+  'zh-CN': {
+    'cmd.visit.record': '入户走访',
+    'cmd.building.locate': '记录楼栋位置',
+    'cmd.patrol.record': '楼栋巡查',
+    'cmd.item.open': '添加问题',
+    'cmd.item.assign': '指派',
+    'cmd.item.mark_fixed': '标记已整改',
+    'cmd.item.verify': '销号',
+    'cmd.item.reject_fix': '退回整改',
+    'cmd.item.reopen': '重新打开',
+    'cmd.item.escalate': '吹哨',
+    'cmd.item.acknowledge': '部门报到',
+    'cmd.item.comment': '评论',
+    'cmd.report.submit': '居民上报',
+    'cmd.report.evaluate': '评价',
+    'cmd.report.mark_duplicate': '标记重复报告',
+    'cmd.report.unmark_duplicate': '取消重复标记',
+  },
+  en: {
+    'cmd.visit.record': 'Visit',
+    'cmd.building.locate': 'Building location',
+    'cmd.patrol.record': 'Patrol',
+    'cmd.item.open': 'New item',
+    'cmd.item.assign': 'Assignment',
+    'cmd.item.mark_fixed': 'Marked fixed',
+    'cmd.item.verify': 'Verification',
+    'cmd.item.reject_fix': 'Fix rejected',
+    'cmd.item.reopen': 'Reopen',
+    'cmd.item.escalate': 'Escalation',
+    'cmd.item.acknowledge': 'Acknowledgement',
+    'cmd.item.comment': 'Comment',
+    'cmd.report.submit': 'Report',
+    'cmd.report.evaluate': 'Evaluation',
+    'cmd.report.mark_duplicate': 'Marked duplicate',
+    'cmd.report.unmark_duplicate': 'Duplicate mark removed',
+  },
+};
+
+module.exports = { kCategories, categories, reasons, mapBands, commands, localTemplate };

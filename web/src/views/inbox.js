@@ -5,23 +5,7 @@ import { app, query } from '../app.js';
 import { t, reasonText } from '../i18n.js';
 import { h, fmtDate, button, emptyState } from '../ui.js';
 import { kv } from '../idb.js';
-
-function summary(row, titles) {
-  const p = row.payload || {};
-  // Words only: a title or description this device has, never an id.
-  const what = titles.get(p.item_id) || p.title || p.description || '';
-  const kind = t(`cmd.${row.type}`);
-  return [kind === `cmd.${row.type}` ? t('inbox') : kind, what].filter(Boolean).join(' · ');
-}
-
-// The titles of the items the rejected commands name, where this device has them.
-async function itemTitles(rows) {
-  const titles = new Map();
-  const ids = [...new Set(rows.map((r) => r.payload && r.payload.item_id).filter(Boolean))];
-  await Promise.all(ids.map((id) => query('item.detail', { item_id: id })
-    .then((item) => titles.set(id, item.title), () => {})));
-  return titles;
-}
+import rejections from '../../miniprogram/lib/rejections.js';
 
 export async function dismissedIds() {
   return new Set((await kv.get('dismissed')) || []);
@@ -30,14 +14,14 @@ export async function dismissedIds() {
 export async function inboxView() {
   const dismissed = await dismissedIds();
   const rows = (await app.rt.rejections()).filter((r) => !dismissed.has(r.id)).reverse();
-  const titles = await itemTitles(rows);
+  const titles = await rejections.itemTitles(rows, (id) => query('item.detail', { item_id: id }));
   return h('div', { class: 'app-page', dataset: { view: 'inbox', live: '' } },
     h('h1', { class: 'app-h1' }, t('inbox')),
     rows.length ? h('p', { class: 'app-para' }, t('inbox.intro')) : null,
     rows.length ? h('div', { class: 'weui-cells app-inbox' }, rows.map((r) => h('div', {
       class: 'weui-cell app-rejected', dataset: { command: r.id, reason: r.reason } },
     h('div', { class: 'weui-cell__bd' },
-      h('p', { class: 'app-item__title' }, summary(r, titles)),
+      h('p', { class: 'app-item__title' }, rejections.summary(r, titles, t, t('inbox'))),
       h('p', { class: 'app-error app-error_static' }, reasonText(r)),
       h('p', { class: 'app-item__meta' }, fmtDate(r.at, true))),
     h('div', { class: 'weui-cell__ft' }, button(t('inbox.dismiss'), {

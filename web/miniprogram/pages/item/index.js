@@ -54,7 +54,13 @@ Component({
           events: (it.events || []).map(eventRow), buttons, needs,
           duplicateOf: '', duplicatesText: '' };
         const dups = it.duplicates;
-        if (dups && dups.of) data.duplicateOf = i18n.t('item.duplicate_of', { id: dups.of.report_id });
+        if (dups && dups.of) {
+          // The original by its title (its item on this phone), never its id.
+          const original = await sh.query('item.detail', { item_id: dups.of.item_id })
+            .catch(() => null);
+          data.duplicateOf = original && original.title
+            ? i18n.t('item.duplicate_of', { title: original.title }) : i18n.t('item.duplicate_of_other');
+        }
         if (dups && dups.reports && dups.reports.length) {
           data.duplicatesText = i18n.t('item.duplicates_n', { n: dups.reports.length });
         }

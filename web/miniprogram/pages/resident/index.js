@@ -30,7 +30,7 @@ Component({
           overdue: !!r.overdue,
           canEvaluate: !!r.can_evaluate,
           duplicateOf: r.duplicate_of || '',
-          duplicateText: r.duplicate_of ? i18n.t('report.duplicate_state', { id: r.duplicate_of }) : '',
+          duplicateText: r.duplicate_of ? i18n.t('report.duplicate_state') : '',
           rated: r.rating ? i18n.t('report.evaluated', { n: r.rating }) : '',
           timeline: (r.timeline || []).map(eventRow),
         })) });
