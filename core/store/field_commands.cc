@@ -542,10 +542,9 @@ Result ReportEvaluate(Tx& tx) {
         " closed_at = NULL, reopen_count = reopen_count + 1, updated_at = ? WHERE id = ?");
     s = u.Bind(1, tx.at).Bind(2, item_id).Run();
     if (s.ok()) {
-      Json data = {{"rating", rating}};
+      Json data = {{"rating", rating}, {"cause", "resident_unsatisfied"}};
       if (duplicate) data["duplicate_report_id"] = report_id;
-      s = tx.Event("item", item_id, "item.reopened",
-                   "resident_unsatisfied: " + comment.value_or(""), data);
+      s = tx.Event("item", item_id, "item.reopened", comment.value_or(""), data);
     }
     if (s.ok()) s = ReflectOnDuplicates(tx, item_id);
   }

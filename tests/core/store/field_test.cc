@@ -416,7 +416,11 @@ TEST_F(EvaluateTest, UnsatisfiedReopensTheItem) {
     EXPECT_EQ(d["reopen_count"], 1);
     EXPECT_EQ(d["events"].back()["type"], "item.reopened");
     EXPECT_EQ(d["events"].back()["actor"], "resident1");
-    EXPECT_EQ(d["events"].back()["reason"], "resident_unsatisfied: still loud");
+    // The resident's own words, not a machine prefix an app would show raw;
+    // the cause is data, with the rating.
+    EXPECT_EQ(d["events"].back()["reason"], "still loud");
+    EXPECT_EQ(d["events"].back()["data"]["cause"], "resident_unsatisfied");
+    EXPECT_EQ(d["events"].back()["data"]["rating"], rating);
     // Closed again, it may be evaluated again.
     Fix(item, "deptp", kT0 + 2 * kDay);
     Close(item, "head1", kT0 + 3 * kDay);
