@@ -8,6 +8,7 @@
 import { useServerAndBrowser, kPhone, watch, signIn, view, go, expectAccepted, waitSynced, syncNow,
   serverLogin, serverQuery, shotDir, ensureDir } from './support/harness.js';
 import { itemAction, answerAll } from './support/flows.js';
+import { expectNoRawText } from './support/audit.js';
 import { currentCycle } from '../../web/miniprogram/lib/cycle.js';
 
 const env = useServerAndBrowser();
@@ -134,6 +135,9 @@ test('a grid head marks a report a duplicate (reason required) and unmarks it; t
   await hp.click('[data-submit=mark_duplicate]');
   await hp.waitForSelector(`[data-view=item] [data-duplicate-of="${a}"]`);
   await expectAccepted(hp);
+  // The original is named by its title, not its report id.
+  expect(await hp.textContent(`[data-view=item] [data-duplicate-of="${a}"]`)).toContain('楼下垃圾堆了三天没人清');
+  await expectNoRawText(hp, 'item-duplicate', 'zh-CN');
   await hp.screenshot({ path: `${shotDir}/places-duplicate-marked.png`, fullPage: true });
   // The original lists it.
   await go(hp, `#/item/${encodeURIComponent(`${a}.item`)}`, 'item');
@@ -144,6 +148,7 @@ test('a grid head marks a report a duplicate (reason required) and unmarks it; t
   const rp = resident.page;
   await go(rp, '#/resident/mine', 'resident-mine');
   await rp.waitForSelector(`[data-report="${b}"] [data-duplicate-of="${a}"]`);
+  await expectNoRawText(rp, 'resident-duplicate', 'zh-CN');
   await rp.screenshot({ path: `${shotDir}/places-duplicate-resident.png`, fullPage: true });
 
   // Unmarked, with a reason: the report is handled on its own again.

@@ -229,7 +229,7 @@ const en = Object.assign({
   'item.duplicate_original': 'Original report',
   'item.duplicate_of': 'Duplicate of the report “{title}”; handled with the original',
   'item.duplicate_of_other': 'Duplicate of another report; handled with the original',
-  'item.duplicates_n': '{n} reports are duplicates of this one',
+  'item.duplicates_n': 'Reports duplicating this one: {n}',
   'item.no_candidates': 'No original report to choose in this grid',
   'report.duplicate_state': 'Duplicate of another report: showing the original’s progress',
   'event.report.marked_duplicate': 'Marked as a duplicate',

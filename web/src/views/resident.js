@@ -112,7 +112,7 @@ export async function residentMine() {
       stateTag(r.state, r.overdue)),
     h('p', { class: 'app-para' }, r.description),
     r.duplicate_of ? h('p', { class: 'app-tag app-tag_dup', dataset: { duplicateOf: r.duplicate_of } },
-      t('report.duplicate_state', { id: r.duplicate_of })) : null,
+      t('report.duplicate_state')) : null,
     h('p', { class: 'app-item__meta' }, fmtDate(r.submitted_at, true),
       r.place && (r.place.building || r.place.address || r.place.room)
         ? ` · ${[r.place.building, r.place.address, r.place.unit, r.place.room].filter(Boolean).join(' ')}` : ''),
