@@ -275,10 +275,31 @@ test('a checklist version edited with a live preview, published, is the form a w
   await q.locator('[data-field=label]').fill('是否安装独立式烟感报警器？');
   await q.locator('[data-field=key]').fill('smoke_alarm');
   await q.locator('[data-field=required]').check();
+  await q.locator('[data-field=label_en]').fill('Is a standalone smoke alarm fitted?');
   await page.waitForSelector('#template-preview [data-question="smoke_alarm"]:has-text("烟感报警器")');
+  // A rule of another kind than "equals": the answer is one of a list.
+  await page.click('#template-add-rule');
+  const rule = page.locator('[data-reditor]').last();
+  await rule.locator('[data-field=question]').fill('smoke_alarm');
+  await rule.locator('[data-field=op]').selectOption('in');
+  await rule.locator('[data-field=operand]').fill('false');
+  await rule.locator('[data-field=title]').fill('未安装烟感报警器');
   await page.screenshot({ path: `${shotDir}/console-template-edit.png`, fullPage: true });
+  const templates = () => page.evaluate(async () => (await (await fetch('/api/v1/query', { method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${window.weige.session.token}` },
+    body: JSON.stringify({ name: 'console.templates', params: {} }) })).json()).value.templates);
+  const newestOf = (list, id) => list.filter((v) => v.id === id).sort((a, b) => b.version - a.version)[0];
+  const edited = newestOf(await templates(), 'door_knock');
   await page.click('#template-publish');
   await page.waitForSelector('#template-published:not(:empty)');
+  // The new version keeps every English text the old one had, and has the new ones.
+  const published = newestOf(await templates(), 'door_knock');
+  expect(published.version).toBe(edited.version + 1);
+  const english = (v) => Object.fromEntries(v.body.questions.map((x) => [x.key, [x.label_en, x.options_en]]));
+  expect(english(published)).toEqual({ ...english(edited), smoke_alarm: ['Is a standalone smoke alarm fitted?', undefined] });
+  expect(published.body.title_en).toBe(edited.body.title_en);
+  expect(published.body.rules.at(-1)).toEqual({ question: 'smoke_alarm', in: [false],
+    finding: { category: expect.any(String), title: '未安装烟感报警器' } });
 
   // A worker's device pulls the new version: their visit form asks it.
   const wctx = await env.browser.newContext(kAudited);
@@ -376,7 +397,8 @@ test('registers: template, CSV (GB18030) and XLSX import with a dry run and its 
   // A long file: while it is checked, the server's count of rows so far is
   // shown (polled under the import's job id).
   const bulkPath = path.join(os.tmpdir(), `weige-console-${process.pid}-bulk.csv`);
-  const bulk = Array.from({ length: 40000 }, (_, i) => {
+  // (Enough rows that checking them outlasts several polls: ~12 MB.)
+  const bulk = Array.from({ length: 120000 }, (_, i) => {
     const r = [...good];
     r[cols.indexOf('户编号')] = `h-console-bulk-${i}`;
     r[cols.indexOf('门牌号')] = String(20000 + i);

@@ -94,8 +94,8 @@ export async function consoleImport(kind, mode, file, onProgress) {
   const job = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
   let polling = true;
   const poll = async () => {
-    while (polling) {
-      await new Promise((done) => setTimeout(done, 400));
+    for (let k = 0; polling; ++k) {
+      await new Promise((done) => setTimeout(done, k === 0 ? 150 : 300));
       if (!polling) break;
       const r = await fetch(`/api/v1/console/import/progress?job=${job}`, {
         headers: { Authorization: `Bearer ${app.session.token}` }, cache: 'no-store' }).catch(() => null);

@@ -344,59 +344,98 @@ export async function consoleAudit() {
 
 const kKinds = ['yes_no', 'choice', 'number', 'text', 'photo'];
 
-/** One question's editor row; value() gives the question's JSON. */
+/** A list typed with commas (either width) or 、 between its entries. */
+const splitList = (text) => text.split(/[,，、]/).map((x) => x.trim()).filter(Boolean);
+
+/** An answer value as typed: true/false, a number, or the text itself. */
+const answerValue = (v) => (v === 'true' ? true : v === 'false' ? false
+  : (v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v));
+
+/**
+ * One question's editor row; value() gives the question's JSON. Every field
+ * the core's template knows is kept or edited: the English text beside the
+ * Chinese (label_en, options_en), a number's bounds, a text's length.
+ */
 function questionEditor(q, onChange, onRemove) {
   const key = input({ type: 'text', value: q.key || '', dataset: { field: 'key' }, autocapitalize: 'none', spellcheck: 'false' });
   const kind = select(kKinds.map((k) => [k, t(`console.kind_${k}`)]), { value: q.kind || 'yes_no', dataset: { field: 'kind' } });
   const label = input({ type: 'text', value: q.label || '', dataset: { field: 'label' } });
+  const labelEn = input({ type: 'text', value: q.label_en || '', dataset: { field: 'label_en' }, lang: 'en' });
   const options = input({ type: 'text', value: (q.options || []).join('，'), dataset: { field: 'options' } });
+  const optionsEn = input({ type: 'text', value: (q.options_en || []).join(', '), dataset: { field: 'options_en' }, lang: 'en' });
+  const min = input({ type: 'number', value: q.min ?? '', dataset: { field: 'min' }, inputmode: 'decimal' });
+  const max = input({ type: 'number', value: q.max ?? '', dataset: { field: 'max' }, inputmode: 'decimal' });
   const required = h('input', { type: 'checkbox', id: uid('req'), checked: !!q.required, dataset: { field: 'required' } });
-  const optionsRow = field(t('console.q_options'), options, { hint: t('console.q_options_hint') });
-  const sync = () => { optionsRow.hidden = kind.value !== 'choice'; };
+  const choiceRows = [field(t('console.q_options'), options, { hint: t('console.q_options_hint') }),
+    field(t('console.q_options_en'), optionsEn, { hint: t('console.q_options_en_hint') })];
+  const numberRows = [field(t('console.q_min'), min), field(t('console.q_max'), max)];
+  const sync = () => {
+    for (const row of choiceRows) row.hidden = kind.value !== 'choice';
+    for (const row of numberRows) row.hidden = kind.value !== 'number';
+  };
   sync();
   const el = h('fieldset', { class: 'app-card app-q-editor', dataset: { qeditor: '' },
     oninput: () => { sync(); onChange(); }, onchange: () => { sync(); onChange(); } },
   h('legend', { class: 'app-legend' }, t('console.question')),
   h('div', { class: 'weui-cells weui-cells_form' },
-    field(t('console.q_label'), label, { required: true }), field(t('console.q_key'), key, { required: true }),
-    field(t('console.q_kind'), kind), optionsRow,
+    field(t('console.q_label'), label, { required: true }), field(t('console.q_label_en'), labelEn),
+    field(t('console.q_key'), key, { required: true }), field(t('console.q_kind'), kind), ...choiceRows, ...numberRows,
     h('div', { class: 'weui-cell' }, h('label', { for: required.id, class: 'app-check' }, required, ' ', t('console.q_required')))),
   button(t('console.remove'), { class: 'weui-btn weui-btn_default app-btn app-btn_inline', onclick: () => { el.remove(); onRemove(); } }, 'default'));
   return {
     el,
     value() {
       const out = { key: key.value.trim(), kind: kind.value, label: label.value.trim() };
+      if (labelEn.value.trim()) out.label_en = labelEn.value.trim();
       if (required.checked) out.required = true;
-      if (kind.value === 'choice') out.options = options.value.split(/[,，、]/).map((x) => x.trim()).filter(Boolean);
-      for (const k of ['min', 'max', 'max_length']) if (q[k] !== undefined && q.kind === kind.value) out[k] = q[k];
+      if (kind.value === 'choice') {
+        out.options = splitList(options.value);
+        if (optionsEn.value.trim()) out.options_en = splitList(optionsEn.value);
+      }
+      if (kind.value === 'number') {
+        if (min.value !== '') out.min = Number(min.value);
+        if (max.value !== '') out.max = Number(max.value);
+      }
+      if (kind.value === 'text' && q.kind === 'text' && q.max_length !== undefined) out.max_length = q.max_length;
       return out;
     },
   };
 }
 
-/** One rule's editor row: when a question's answer equals a value, a finding. */
+const kRuleOps = ['equals', 'in', 'below', 'above'];
+
+/** One rule's editor row: when a question's answer meets a test (equals a
+ * value, is one of a list, below or above a number), a finding. */
 function ruleEditor(r, onChange, onRemove) {
   const question = input({ type: 'text', value: r.question || '', dataset: { field: 'question' }, autocapitalize: 'none', spellcheck: 'false' });
-  const eq = r.equals === true ? 'true' : r.equals === false ? 'false' : (r.equals ?? '');
-  const equals = input({ type: 'text', value: String(eq), dataset: { field: 'equals' } });
+  const opNow = kRuleOps.find((o) => r[o] !== undefined) || 'equals';
+  const op = select(kRuleOps.map((o) => [o, t(`console.r_op_${o}`)]), { value: opNow, dataset: { field: 'op' } });
+  const shown = (v) => (Array.isArray(v) ? v.map(String).join('，') : String(v ?? ''));
+  const operand = input({ type: 'text', value: shown(r[opNow]), dataset: { field: 'operand' } });
+  const hint = h('span');
+  const operandRow = field(t('console.r_value'), operand, { hint });
+  const syncHint = () => { hint.textContent = t(`console.r_hint_${op.value}`); };
+  syncHint();
+  op.addEventListener('change', syncHint);
   const category = select(kCategories.map((c) => [c, categoryName(c)]), { value: (r.finding && r.finding.category) || kCategories[0] });
   const title = input({ type: 'text', value: (r.finding && r.finding.title) || '', dataset: { field: 'title' } });
   const days = input({ type: 'number', min: 0, max: 365, inputmode: 'numeric', value: String((r.finding && r.finding.deadline_days) || 0) });
   const el = h('fieldset', { class: 'app-card', dataset: { reditor: '' }, oninput: onChange, onchange: onChange },
     h('legend', { class: 'app-legend' }, t('console.rule')),
     h('div', { class: 'weui-cells weui-cells_form' },
-      field(t('console.r_question'), question), field(t('console.r_equals'), equals, { hint: t('console.r_equals_hint') }),
+      field(t('console.r_question'), question), field(t('console.r_op'), op), operandRow,
       field(t('finding.category'), category), field(t('finding.title'), title), field(t('finding.deadline_days'), days)),
     button(t('console.remove'), { class: 'weui-btn weui-btn_default app-btn app-btn_inline', onclick: () => { el.remove(); onRemove(); } }, 'default'));
   return {
     el,
     value() {
       const out = { question: question.value.trim() };
-      const v = equals.value.trim();
-      if (r.in !== undefined && v === '') out.in = r.in;
-      else if (r.below !== undefined && v === '') out.below = r.below;
-      else if (r.above !== undefined && v === '') out.above = r.above;
-      else out.equals = v === 'true' ? true : v === 'false' ? false : (v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v);
+      const v = operand.value.trim();
+      // What the core checks (a list for "in", a number for below/above)
+      // it refuses with its own reason; typed text is passed as typed.
+      if (op.value === 'in') out.in = splitList(v).map(answerValue);
+      else if (op.value === 'equals') out.equals = answerValue(v);
+      else out[op.value] = v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
       out.finding = { category: category.value, title: title.value.trim() };
       if (Number(days.value) > 0) out.finding.deadline_days = Number(days.value);
       return out;
@@ -423,12 +462,18 @@ export async function consoleTemplates() {
   // worker's own checklist form (checklistForm) from what is being edited.
   const preview = h('div', { class: 'app-preview', id: 'template-preview', 'aria-label': t('console.preview') });
   const title = input({ type: 'text', id: 'template-title', value: base.body.title || '' });
+  const titleEn = input({ type: 'text', id: 'template-title-en', value: base.body.title_en || '', lang: 'en' });
   const qBox = h('div');
   const rBox = h('div');
   const qs = [];
   const rs = [];
-  const body = () => ({ ...base.body, id: base.id, version: base.version + 1, title: title.value.trim(),
-    questions: qs.map((x) => x.value()), rules: rs.map((x) => x.value()) });
+  const body = () => {
+    const b = { ...base.body, id: base.id, version: base.version + 1, title: title.value.trim(),
+      questions: qs.map((x) => x.value()), rules: rs.map((x) => x.value()) };
+    if (titleEn.value.trim()) b.title_en = titleEn.value.trim();
+    else delete b.title_en;
+    return b;
+  };
   const render = () => {
     try {
       const b = body();
@@ -451,6 +496,7 @@ export async function consoleTemplates() {
   base.body.questions.forEach(addQ);
   (base.body.rules || []).forEach(addR);
   title.addEventListener('input', render);
+  titleEn.addEventListener('input', render);
   render();
   const err = errorBox();
   const done = h('p', { class: 'app-hint', role: 'status', id: 'template-published' });
@@ -463,7 +509,8 @@ export async function consoleTemplates() {
   return page('console-templates', 'templates', versions,
     h('section', { class: 'app-group', id: 'template-editor' },
       h('h2', { class: 'weui-cells__title' }, t('console.new_version', { v: base.version + 1 })),
-      h('div', { class: 'weui-cells weui-cells_form' }, field(t('console.template_title'), title)),
+      h('div', { class: 'weui-cells weui-cells_form' }, field(t('console.template_title'), title),
+        field(t('console.template_title_en'), titleEn)),
       qBox,
       h('div', { class: 'app-pad' }, button(t('console.add_question'), { id: 'template-add-question',
         onclick: () => { addQ({ key: `q${qs.length + 1}`, kind: 'yes_no', label: '' }); render(); } }, 'default')),
