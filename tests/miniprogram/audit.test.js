@@ -17,7 +17,7 @@ import { jest } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchApp, settle, tap, change, input, all, find, packageRoot, tempDir } from './support/app.js';
-import { startServer, login, httpRequest } from './support/server.js';
+import { startServer, login, httpRequest, until } from './support/server.js';
 import { currentCycle } from '../../web/miniprogram/lib/cycle.js';
 import { rawFindingsIn } from '../support/raw-text.js';
 
@@ -88,15 +88,6 @@ async function audit(app, who, pages) {
   return found;
 }
 
-async function until(what, fn, ms = 30000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A command pushed straight to the server as `who`; its result's status. */
 async function pushAs(who, type, payload) {

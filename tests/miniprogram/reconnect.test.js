@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { launchApp, settle, tap, change, input, text, barText, all, find, packageRoot, tempDir } from './support/app.js';
 import { createWxClient } from './support/wx_client.js';
-import { startServer, login, serverQuery, httpRequest } from './support/server.js';
+import { startServer, login, serverQuery, httpRequest, until } from './support/server.js';
 import { currentCycle } from '../../web/miniprogram/lib/cycle.js';
 
 jest.setTimeout(240000);
@@ -37,15 +37,6 @@ afterAll(async () => {
   if (server) await server.stop();
 });
 
-async function until(what, fn, ms = 60000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 maybe('visits recorded offline reach the server after the network returns; a stale fix is rejected with its reason', async () => {
   const worker = server.who('worker');

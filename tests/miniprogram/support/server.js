@@ -52,3 +52,15 @@ export async function serverQuery(base, token, name, params = {}) {
   if (r.status !== 200) throw new Error(`query ${name}: ${r.status} ${r.body}`);
   return r.json().value;
 }
+
+/** Polls fn (every 100 ms) until it returns something truthy, which it
+ * returns; throws after `ms`. */
+export async function until(what, fn, ms = 60000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
