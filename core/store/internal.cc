@@ -372,4 +372,11 @@ std::string JsonStrings(const Db& db, int n) {
              : "(SELECT value FROM json_each(" + p + "))";
 }
 
+std::string JsonInts(const Db& db, int n) {
+  const std::string p = "?" + std::to_string(n);
+  return db.dialect() == Dialect::kPostgres
+             ? "(SELECT CAST(json_array_elements_text(CAST(" + p + " AS JSON)) AS BIGINT))"
+             : "(SELECT value FROM json_each(" + p + "))";
+}
+
 }  // namespace weige::store

@@ -219,6 +219,8 @@ inline constexpr size_t kMaxPhotos = 20;
 // "(<subquery>)" of the strings of the JSON array bound to parameter `n`,
 // for `x IN` (SQLite json_each, PostgreSQL json_array_elements_text).
 std::string JsonStrings(const Db& db, int n);
+// The same for the integers of the JSON array bound to parameter `n`.
+std::string JsonInts(const Db& db, int n);
 
 Json JsonOrNull(const std::string& text);  // parses stored JSON text; null if empty
 Json StrOrNull(const std::string& s);      // "" -> null

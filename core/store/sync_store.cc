@@ -1,7 +1,7 @@
 #include "core/store/sync_store.h"
 
 #include <algorithm>
-
+#include <unordered_map>
 
 #include "core/store/internal.h"
 #include "core/store/sync_tables.h"
@@ -87,22 +87,29 @@ Status LoadChanges(Store& store, const std::vector<int64_t>& seqs, std::vector<C
   Db& db = DbOf(store);
   out->clear();
   out->reserve(seqs.size());
-  for (int64_t seq : seqs) {
-    Stmt s = db.Q("SELECT tbl, op, pk, row, keys, old_keys FROM sync_changes WHERE seq = ?");
-    s.Bind(1, seq);
-    if (!s.Step()) {
-      WEIGE_RETURN_IF_ERROR(s.status());
-      return NotFound("sync.change_missing", "no change " + std::to_string(seq));
-    }
+  if (seqs.empty()) return Status::Ok();
+  // One statement for the page, not one a change: on PostgreSQL each is a
+  // round trip, and a page of 1,000 took ~95 ms that way.
+  std::unordered_map<int64_t, Change> found;
+  Stmt s = db.Q("SELECT seq, tbl, op, pk, row, keys, old_keys FROM sync_changes WHERE seq IN " +
+                JsonInts(db, 1));
+  s.Bind(1, DumpJson(Json(seqs)));
+  while (s.Step()) {
     Change c;
-    c.seq = seq;
-    c.table = s.Text(0);
-    c.op = s.Text(1);
-    c.pk = s.Text(2);
-    c.row = s.Text(3);
-    c.keys = s.Text(4);
-    c.old_keys = s.Text(5);
-    out->push_back(std::move(c));
+    c.seq = s.Int(0);
+    c.table = s.Text(1);
+    c.op = s.Text(2);
+    c.pk = s.Text(3);
+    c.row = s.Text(4);
+    c.keys = s.Text(5);
+    c.old_keys = s.Text(6);
+    found.emplace(c.seq, std::move(c));
+  }
+  WEIGE_RETURN_IF_ERROR(s.status());
+  for (int64_t seq : seqs) {  // in the caller's order
+    auto it = found.find(seq);
+    if (it == found.end()) return NotFound("sync.change_missing", "no change " + std::to_string(seq));
+    out->push_back(it->second);
   }
   return Status::Ok();
 }
