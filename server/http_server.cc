@@ -110,6 +110,8 @@ bool ValidJobId(std::string_view id) {
   return true;
 }
 
+Status BadJobId() { return InvalidArgument("import.bad_job", "job is 8-64 letters, digits, - or _"); }
+
 int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -853,9 +855,7 @@ void HttpServer::ConsoleImport(const Request& req, Reply* out) {
     return SendError(out, InvalidArgument("import.bad_mode", "mode is dry_run or apply"));
   }
   const std::string job = req.Param("job");
-  if (req.HasParam("job") && !ValidJobId(job)) {
-    return SendError(out, InvalidArgument("import.bad_job", "job is 8-64 letters, digits, - or _"));
-  }
+  if (req.HasParam("job") && !ValidJobId(job)) return SendError(out, BadJobId());
   if (!job.empty()) {
     std::lock_guard<std::mutex> lock(jobs_mu_);
     if (jobs_.count(job) != 0) {
@@ -876,20 +876,19 @@ void HttpServer::ConsoleImport(const Request& req, Reply* out) {
     // open) the pushes and logins waiting for it go first: a district's
     // import does not stall its field devices.
     auto w = pool_->Write();
+    auto note = [&](const registers::ImportProgress& p) {
+      if (job.empty()) return;
+      std::lock_guard<std::mutex> lock(jobs_mu_);
+      ImportJob& j = jobs_[job];
+      j.phase = p.phase;
+      j.rows_done = p.rows_done;
+      j.rows_total = p.rows_total;
+    };
+    note({o.dry_run ? "check" : "apply", 0, 0});  // the writer is ours: the file is being read
     o.progress = [&](const registers::ImportProgress& p) {
-      if (!job.empty()) {
-        std::lock_guard<std::mutex> lock(jobs_mu_);
-        ImportJob& j = jobs_[job];
-        j.phase = p.phase;
-        j.rows_done = p.rows_done;
-        j.rows_total = p.rows_total;
-      }
+      note(p);
       w.Yield();
     };
-    if (!job.empty()) {  // the writer is ours: the file is being read
-      std::lock_guard<std::mutex> lock(jobs_mu_);
-      jobs_[job].phase = o.dry_run ? "check" : "apply";
-    }
     report = registers::ImportFile(w.get(), person, *kind, req.body, o);
   }
   if (!job.empty()) {
@@ -908,9 +907,7 @@ void HttpServer::ConsoleImportProgress(const Request& req, Reply* out) {
   std::string person;
   if (!Authenticate(req, out, &person, nullptr)) return;
   const std::string job = req.Param("job");
-  if (!ValidJobId(job)) {
-    return SendError(out, InvalidArgument("import.bad_job", "job is 8-64 letters, digits, - or _"));
-  }
+  if (!ValidJobId(job)) return SendError(out, BadJobId());
   Json j;
   {
     std::lock_guard<std::mutex> lock(jobs_mu_);

@@ -168,14 +168,14 @@ Status EnsurePrepared(Prepared* p) {
   }
   if (!Usable(conn)) return ErrorOf(nullptr, conn->c);
   const PGTransactionStatusType before = PQtransactionStatus(conn->c);
-  PGresult* r = PQprepare(conn->c, p->name.c_str(), p->text.c_str(), 0, nullptr);
-  Status s = PQresultStatus(r) == PGRES_COMMAND_OK ? Status::Ok() : ErrorOf(r, conn->c);
-  PQclear(r);
-  if (!s.ok() && RunsAgain(conn, p->text, before, s)) {
-    r = PQprepare(conn->c, p->name.c_str(), p->text.c_str(), 0, nullptr);
-    s = PQresultStatus(r) == PGRES_COMMAND_OK ? Status::Ok() : ErrorOf(r, conn->c);
+  auto prepare = [&] {
+    PGresult* r = PQprepare(conn->c, p->name.c_str(), p->text.c_str(), 0, nullptr);
+    Status s = PQresultStatus(r) == PGRES_COMMAND_OK ? Status::Ok() : ErrorOf(r, conn->c);
     PQclear(r);
-  }
+    return s;
+  };
+  Status s = prepare();
+  if (!s.ok() && RunsAgain(conn, p->text, before, s)) s = prepare();
   if (!s.ok()) NoteFailure(conn, before, s, p->text);
   if (s.ok()) p->generation = conn->generation;
   return s;
@@ -496,16 +496,17 @@ bool Step(Prepared* p, Status* status) {
       lengths[k] = static_cast<int>(p->values[k].size());
     }
     const PGTransactionStatusType before = PQtransactionStatus(p->conn->c);
-    p->res = PQexecPrepared(p->conn->c, p->name.c_str(), p->params, values.data(),
-                            lengths.data(), p->formats.data(), 0);
-    ExecStatusType st = PQresultStatus(p->res);
+    auto exec = [&] {
+      p->res = PQexecPrepared(p->conn->c, p->name.c_str(), p->params, values.data(),
+                              lengths.data(), p->formats.data(), 0);
+      return PQresultStatus(p->res);
+    };
+    ExecStatusType st = exec();
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
         RunsAgain(p->conn, p->text, before, ErrorOf(p->res, p->conn->c)) &&
         EnsurePrepared(p).ok()) {
       PQclear(p->res);
-      p->res = PQexecPrepared(p->conn->c, p->name.c_str(), p->params, values.data(),
-                              lengths.data(), p->formats.data(), 0);
-      st = PQresultStatus(p->res);
+      st = exec();
     }
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       *status = ErrorOf(p->res, p->conn->c);

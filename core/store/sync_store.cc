@@ -80,12 +80,13 @@ Status ChangeSeqs(Store& store, const std::vector<std::string>& tags, bool every
   // after the cursor (a micro-grid's whole remaining year) to sort and keep
   // a page: 2.7-12 ms a first-sync page against ~1 ms (bench_year, EXPLAIN
   // ANALYZE). SQLite keeps its text, unchanged (no LATERAL there).
-  Stmt s = db.Q(PerEngine{
-      "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN (SELECT value FROM json_each(?1))"
-      " AND seq > ?2 AND seq <= ?3 ORDER BY seq LIMIT ?4",
-      "SELECT DISTINCT u.seq FROM json_array_elements_text(CAST(?1 AS JSON)) AS g(tag)"
-      " CROSS JOIN LATERAL (SELECT c.seq FROM sync_change_tags c WHERE c.tag = g.tag"
-      " AND c.seq > ?2 AND c.seq <= ?3 ORDER BY c.seq LIMIT ?4) AS u ORDER BY u.seq LIMIT ?4"});
+  Stmt s = db.Q(db.dialect() == Dialect::kPostgres
+                    ? std::string("SELECT DISTINCT u.seq FROM json_array_elements_text(CAST(?1 AS JSON))"
+                                  " AS g(tag) CROSS JOIN LATERAL (SELECT c.seq FROM sync_change_tags c"
+                                  " WHERE c.tag = g.tag AND c.seq > ?2 AND c.seq <= ?3 ORDER BY c.seq"
+                                  " LIMIT ?4) AS u ORDER BY u.seq LIMIT ?4")
+                    : "SELECT DISTINCT seq FROM sync_change_tags WHERE tag IN " + JsonStrings(db, 1) +
+                          " AND seq > ?2 AND seq <= ?3 ORDER BY seq LIMIT ?4");
   s.Bind(1, TagArray(tags)).Bind(2, after).Bind(3, through).Bind(4, limit);
   while (s.Step()) out->push_back(s.Int(0));
   return s.status();
