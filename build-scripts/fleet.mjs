@@ -112,6 +112,8 @@ function haproxyConfig({ port, servers, dir }) {
   return `# build-scripts/fleet.mjs: HAProxy in front of ${servers.length} weige-server processes.
 global
   maxconn 4096
+  # Read by waitHealthy: which servers the balancer itself counts as up.
+  stats socket ${path.join(dir, 'haproxy.sock')} mode 600 level operator
 
 defaults
   mode http
@@ -144,6 +146,21 @@ backend weige_imports
   hash-type consistent
 ${backendServers(servers)}
 `;
+}
+
+/** Every server line of the balancer's stats as "backend/server STATUS" (show stat). */
+function balancerStates(socketPath) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const c = net.createConnection(socketPath, () => c.end('show stat\n'));
+    c.setTimeout(2000, () => c.destroy(new Error('haproxy stats: timed out')));
+    c.on('data', (d) => { text += d; });
+    c.on('error', reject);
+    c.on('close', () => resolve(text.split('\n')
+      .map((line) => line.split(','))
+      .filter((f) => f.length > 17 && !f[0].startsWith('#') && f[1] !== 'FRONTEND' && f[1] !== 'BACKEND')
+      .map((f) => `${f[0]}/${f[1]} ${f[17]}`)));
+  });
 }
 
 function backendServers(servers) {
@@ -233,14 +250,20 @@ export async function startFleet({ pgUrl, servers: n = 2, schema, staticDir, thr
     if (Date.now() > until) throw new Error(`the balancer did not come up: ${herr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  // Waits until every server answers /healthz directly (after a restart).
+  // Waits until every server answers /healthz directly (after a restart)
+  // and the balancer counts every server of both backends as up again: its
+  // checks need two passes (rise 2), and until then the import backend's
+  // hash sends a job to another server than it will once all are up.
   fleet.waitHealthy = async (ms = 20000) => {
     const end = Date.now() + ms;
     for (;;) {
       const said = await Promise.all(fleet.servers.map((s) => fetch(`${s.url}/healthz`,
         { signal: AbortSignal.timeout(5000) }).then(async (r) => `${r.status} ${await r.text()}`,
         (e) => String(e))));
-      if (said.every((x) => x.startsWith('200 '))) return;
+      const states = await balancerStates(path.join(dir, 'haproxy.sock')).catch((e) => [String(e)]);
+      said.push(...states.filter((x) => !x.endsWith(' UP')));
+      if (states.length !== 2 * fleet.servers.length) said.push(`the balancer lists ${states.length} servers`);
+      if (said.every((x) => x.startsWith('200 ') || x.endsWith(' UP'))) return;
       if (Date.now() > end) throw new Error(`the fleet did not become healthy: ${said.join('; ')}`);
       await new Promise((r) => setTimeout(r, 100));
     }
