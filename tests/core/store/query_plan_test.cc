@@ -37,8 +37,7 @@ std::vector<std::string> PlansOf(store::Store& s, const std::string& marker) {
 
 // The tables that grow with the district's households and history.
 const std::regex kScan(
-    "SCAN (h|v|e|i|c|households|visits|events|items|coverage|outbox|change_log)\\b|"
-    "events_entity \\(entity=\\?\\)");
+    "SCAN (h|v|e|i|c|households|visits|events|items|coverage|outbox|change_log)\\b");
 
 TEST_F(QueryPlanTest, TheWorkerListFindsEachLastVisitThroughItsHousehold) {
   if (postgres()) GTEST_SKIP() << "SQLite's plans";
