@@ -214,13 +214,21 @@ Status ReflectOnDuplicates(Tx& tx, const std::string& item_id) {
   return Status::Ok();
 }
 
-Json ReportDuplicatesJson(Db& db, const ItemRow& item) {
+Json ReportDuplicatesJson(Db& db, const Actor& actor, const ItemRow& item) {
   if (item.source != "report" || item.source_id.empty()) return Json();
   Json of;
   if (!item.duplicate_of.empty()) {
     Stmt s = db.Q("SELECT duplicate_of FROM reports WHERE id = ?");
     s.Bind(1, item.source_id);
     if (s.Step() && !s.IsNull(0)) of = {{"report_id", s.Text(0)}, {"item_id", item.duplicate_of}};
+  }
+  // The original by its title, for who may read it (and where this store
+  // holds it): the apps name it so, never by its id.
+  ItemRow original;
+  Target target;
+  if (!of.is_null() && LoadItem(db, item.duplicate_of, &original, &target).ok() &&
+      Can(actor, Action::kItemRead, target)) {
+    of["title"] = original.title;
   }
   Json reports = Json::array();
   Stmt s = db.Q("SELECT id FROM reports WHERE duplicate_of = ? ORDER BY id LIMIT 200");

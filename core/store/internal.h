@@ -96,10 +96,10 @@ void DuplicateActions(Db& db, const Actor& actor, const ItemRow& item, const Tar
 // reopening appends "report.original_closed" / "report.original_reopened" on
 // each duplicate report. Nothing when the item has no duplicates.
 Status ReflectOnDuplicates(Tx& tx, const std::string& item_id);
-// For item.detail: {of: {report_id, item_id} | null, reports: [ids of the
-// reports marked duplicates of this item's report]}; null for an item that
-// did not come from a report.
-Json ReportDuplicatesJson(Db& db, const ItemRow& item);
+// For item.detail: {of: {report_id, item_id, title (when the actor may read
+// the original)} | null, reports: [ids of the reports marked duplicates of
+// this item's report]}; null for an item that did not come from a report.
+Json ReportDuplicatesJson(Db& db, const Actor& actor, const ItemRow& item);
 // The columns ReadItemRow expects, in order, for SELECTs over items.
 extern const char kItemColumns[];
 void ReadItemRow(const Stmt& s, ItemRow* item);

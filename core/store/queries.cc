@@ -245,7 +245,7 @@ Result ItemDetail(QueryCtx& q) {
   j["place"] = ItemPlace(q.db(), item);
   j["escalation"] = ItemEscalation(q.db(), item);
   j["events"] = EventsOf(q.db(), "item", id);
-  j["duplicates"] = ReportDuplicatesJson(q.db(), item);
+  j["duplicates"] = ReportDuplicatesJson(q.db(), q.actor(), item);
   j["report"] = ReportContactJson(q.db(), q.actor(), item);  // the phone masked
   return Result::Ok(j);
 }

@@ -99,7 +99,15 @@ TEST_F(DuplicateTest, TheDuplicatesItemIsParkedAndUnmarkingReturnsIt) {
   Json d = MustQuery("worker2", "item.detail", {{"item_id", "rB.item"}});
   EXPECT_EQ(d["duplicate_of"], "rA.item");
   EXPECT_EQ(d["actions"], Json({"item.comment"}));
+  // The original is named by its title for who may read it (the apps show
+  // the title, never the id, and need no second query for it): not for
+  // worker2, whose micro-grid holds the duplicate but not the original.
+  EXPECT_FALSE(Query("worker2", "item.detail", {{"item_id", "rA.item"}}).ok());
   EXPECT_EQ(d["duplicates"]["of"], Json({{"report_id", "rA"}, {"item_id", "rA.item"}}));
+  Json original = MustQuery("head1", "item.detail", {{"item_id", "rA.item"}});
+  ASSERT_TRUE(original["title"].is_string());
+  EXPECT_EQ(MustQuery("head1", "item.detail", {{"item_id", "rB.item"}})["duplicates"]["of"],
+            Json({{"report_id", "rA"}, {"item_id", "rA.item"}, {"title", original["title"]}}));
   std::string before = Digest();
   EXPECT_ERR(Exec("deptp", "item.mark_fixed", {{"item_id", "rB.item"}, {"evidence", {Sha(1)}}}),
              "failed_precondition", "item.duplicate");

@@ -263,12 +263,11 @@ export async function itemView({ id }) {
   if (item.report && item.report.phone) facts.push([t('report.phone_short'), phoneFact(item.report)]);
   const dups = item.duplicates;
   if (dups && dups.of) {
-    // The original by its item's title (this device holds it in the grid's
-    // scope), never by its id.
-    const original = await query('item.detail', { item_id: dups.of.item_id }).catch(() => null);
+    // The original by its title (the core gives it to who may read it),
+    // never by its id.
     facts.push([t('item.duplicate_of'), h('a', { href: `#/item/${encodeURIComponent(dups.of.item_id)}`,
-      dataset: { duplicateOf: dups.of.report_id } }, original && original.title
-      ? t('item.duplicate_of_text', { title: original.title }) : t('item.duplicate_of_other'))]);
+      dataset: { duplicateOf: dups.of.report_id } }, dups.of.title
+      ? t('item.duplicate_of_text', { title: dups.of.title }) : t('item.duplicate_of_other'))]);
   }
   if (dups && dups.reports && dups.reports.length) {
     facts.push([t('item.duplicates'), h('span', { dataset: { duplicates: dups.reports.join(' ') } },

@@ -55,11 +55,10 @@ Component({
           duplicateOf: '', duplicatesText: '' };
         const dups = it.duplicates;
         if (dups && dups.of) {
-          // The original by its title (its item on this phone), never its id.
-          const original = await sh.query('item.detail', { item_id: dups.of.item_id })
-            .catch(() => null);
-          data.duplicateOf = original && original.title
-            ? i18n.t('item.duplicate_of', { title: original.title }) : i18n.t('item.duplicate_of_other');
+          // The original by its title (the core gives it to who may read
+          // it), never its id.
+          data.duplicateOf = dups.of.title
+            ? i18n.t('item.duplicate_of', { title: dups.of.title }) : i18n.t('item.duplicate_of_other');
         }
         if (dups && dups.reports && dups.reports.length) {
           data.duplicatesText = i18n.t('item.duplicates_n', { n: dups.reports.length });
