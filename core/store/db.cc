@@ -215,6 +215,8 @@ std::vector<std::string> Db::PreparedSql() const {
 }
 
 int64_t Db::Changes() const { return pg_ ? pg::Changes(pg_) : sqlite3_changes64(db_); }
+
+int64_t Db::LastInsertRowid() const { return pg_ ? 0 : sqlite3_last_insert_rowid(db_); }
 bool Db::InTransaction() const {
   return pg_ ? pg::InTransaction(pg_) : sqlite3_get_autocommit(db_) == 0;
 }

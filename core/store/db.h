@@ -128,6 +128,10 @@ class Db {
   std::vector<std::string> PreparedSql() const;
   // Rows changed by the last INSERT, UPDATE or DELETE (not by triggers).
   int64_t Changes() const;
+  // The rowid the last INSERT gave (SQLite); 0 on PostgreSQL, which names
+  // it with RETURNING. On SQLite, RETURNING buffers its rows in an
+  // ephemeral B-tree, a cost a hot INSERT need not pay.
+  int64_t LastInsertRowid() const;
   std::string ErrorMessage() const;
   // Sends the writes Run() queued on PostgreSQL now; their first error
   // (nothing on SQLite).

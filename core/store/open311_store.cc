@@ -20,10 +20,17 @@ std::string InRegion(int n) {
          " OR g.street_id = " + p + " OR g.district_id = " + p + ")";
 }
 
-// The event types that are status changes (open311::UpdateStatus), as SQL;
-// the partial index of migration 14 (PostgreSQL's 10) names the same list.
-constexpr char kStatusEvents[] =
-    "('item.assigned', 'item.fixed', 'item.closed', 'item.fix_rejected', 'item.reopened')";
+// The event types that are status changes (open311::UpdateStatus), as a
+// condition on e.type: the partial index events_item_status names the same
+// terms (SQLite's migration 15 as ORed equalities, PostgreSQL's 10 as a
+// list), and a query uses that index only if it has them.
+std::string StatusEvents(const Db& db) {
+  return db.dialect() == Dialect::kPostgres
+             ? "e.type IN ('item.assigned', 'item.fixed', 'item.closed', 'item.fix_rejected',"
+               " 'item.reopened')"
+             : "(e.type = 'item.assigned' OR e.type = 'item.fixed' OR e.type = 'item.closed'"
+               " OR e.type = 'item.fix_rejected' OR e.type = 'item.reopened')";
+}
 
 constexpr char kKeyColumns[] =
     "id, partner_id, region_id, label, created_by, rate_per_minute, created_at,"
@@ -387,7 +394,7 @@ Status Open311FindUpdates(Store& store, const Open311Key& key, int64_t from_ms, 
   Stmt s = db.Q(
       std::string("SELECT e.seq, e.type, e.server_at, r.id FROM reports r CROSS JOIN regions g CROSS JOIN ") +
       events + " WHERE g.id = r.microgrid_id AND " + InRegion(1) +
-      " AND e.entity = 'item' AND e.entity_id = r.item_id AND e.type IN " + std::string(kStatusEvents) +
+      " AND e.entity = 'item' AND e.entity_id = r.item_id AND " + StatusEvents(db) +
       " AND e.server_at >= ?2 AND e.server_at <= ?3 ORDER BY e.seq LIMIT ?4");
   s.Bind(1, key.region_id).Bind(2, from_ms).Bind(3, to_ms).Bind(4, limit);
   while (s.Step()) {

@@ -269,14 +269,20 @@ Result Store::ExecuteInTx(const std::string& body, const ExecOptions& options,
   tx.templates = templates_.get();
   Result result = handler->second(tx);
   if (result.ok() && !stored) {
-    Stmt ob = db_->Q(
+    // The outbox row's seq: its rowid on SQLite (RETURNING would cost an
+    // ephemeral table a command), RETURNING on PostgreSQL.
+    Stmt ob = db_->Q(PerEngine{
         "INSERT INTO outbox(command_id, type, actor, at, body, result, state) "
-        "VALUES(?,?,?,?,?,?,?) RETURNING seq");
+        "VALUES(?,?,?,?,?,?,?)",
+        "INSERT INTO outbox(command_id, type, actor, at, body, result, state) "
+        "VALUES(?,?,?,?,?,?,?) RETURNING seq"});
     ob.Bind(1, id).Bind(2, type).Bind(3, actor_id).Bind(4, at).Bind(5, body)
         .Bind(6, DumpJson(result.value))
         .Bind(7, options.server_time ? "accepted" : "pending");
-    if (ob.Step()) report->outbox_seq = ob.Int(0);
+    const bool pg = db_->dialect() == Dialect::kPostgres;
+    if (pg && ob.Step()) report->outbox_seq = ob.Int(0);
     Status w = ob.Run();
+    if (w.ok() && !pg) report->outbox_seq = db_->LastInsertRowid();
     if (!w.ok()) result = Result::Fail(w);
   }
   return result;
