@@ -217,6 +217,45 @@ const char* MimeType(const std::string& path) {
   return "application/octet-stream";
 }
 
+// Text the web build also writes gzip-compressed beside it (FILE.gz,
+// web/build.mjs); images and the wasm (already weige.wasm.gz) are not.
+bool Compressible(const char* type) {
+  const std::string_view t = type;
+  return t.rfind("text/", 0) == 0 || t == "application/json" ||
+         t == "application/manifest+json" || t == "image/svg+xml";
+}
+
+// Whether Accept-Encoding admits gzip: a "gzip" (or "x-gzip") coding, any
+// case, whose q is not zero. "*" is not taken: browsers name gzip.
+bool AcceptsGzip(std::string_view header) {
+  auto next = [](std::string_view* rest, char sep) {
+    size_t at = rest->find(sep);
+    std::string_view part = rest->substr(0, at);
+    *rest = at == std::string_view::npos ? std::string_view() : rest->substr(at + 1);
+    while (!part.empty() && (part.front() == ' ' || part.front() == '\t')) part.remove_prefix(1);
+    while (!part.empty() && (part.back() == ' ' || part.back() == '\t')) part.remove_suffix(1);
+    std::string lower(part);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower;
+  };
+  while (!header.empty()) {
+    std::string_view item = header.substr(0, header.find(','));
+    header = header.find(',') == std::string_view::npos ? std::string_view()
+                                                         : header.substr(header.find(',') + 1);
+    const std::string coding = next(&item, ';');
+    if (coding != "gzip" && coding != "x-gzip") continue;
+    bool zero = false;
+    while (!item.empty()) {
+      const std::string param = next(&item, ';');
+      if (param.rfind("q=", 0) != 0) continue;
+      // q=0, q=0.0, q=0.000 refuse it; anything else (q=1, q=0.5) admits it.
+      zero = param.size() > 2 && param.find_first_not_of("0.", 2) == std::string::npos;
+    }
+    if (!zero) return true;
+  }
+  return false;
+}
+
 // A build output named for its content (esbuild's chunk-XXXXXXXX.js, the
 // web build's <name>-XXXXXXXX.<ext>: 8+ characters A-Z 0-9 after the last
 // '-' of the file name, before its first '.'): it never changes, so it is
@@ -1146,10 +1185,34 @@ void HttpServer::Static(const Request& req, Reply* out) {
     if (fd >= 0) ::close(fd);
     return SendError(out, 404, NotFound("http.not_found", "no such file"));
   }
-  // A validator, so that a revalidation (no-cache) costs a 304, not the file.
+  // Text goes out as the build's gzip sibling to a client that takes gzip
+  // (the same directory, so inside the root; not a link; not older than the
+  // file, which would be a stale build's).
+  const char* type = MimeType(resolved);
+  bool gzip = false;
+  if (Compressible(type)) {
+    out->Header("Vary", "Accept-Encoding");
+    if (AcceptsGzip(req.Header("Accept-Encoding"))) {
+      int gz = ::open((resolved + ".gz").c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+      struct stat gst{};
+      if (gz >= 0 && ::fstat(gz, &gst) == 0 && S_ISREG(gst.st_mode) &&
+          (gst.st_mtim.tv_sec > st.st_mtim.tv_sec ||
+           (gst.st_mtim.tv_sec == st.st_mtim.tv_sec && gst.st_mtim.tv_nsec >= st.st_mtim.tv_nsec))) {
+        ::close(fd);
+        fd = gz;
+        st = gst;
+        gzip = true;
+        out->Header("Content-Encoding", "gzip");
+      } else if (gz >= 0) {
+        ::close(gz);
+      }
+    }
+  }
+  // A validator, so that a revalidation (no-cache) costs a 304, not the file;
+  // each encoding has its own.
   const std::string etag = "\"" + std::to_string(st.st_size) + "-" +
                            std::to_string(st.st_mtim.tv_sec) + "." +
-                           std::to_string(st.st_mtim.tv_nsec) + "\"";
+                           std::to_string(st.st_mtim.tv_nsec) + (gzip ? "-gz" : "") + "\"";
   out->Header("ETag", etag);
   if (req.Header("If-None-Match") == etag) {
     ::close(fd);
@@ -1159,7 +1222,7 @@ void HttpServer::Static(const Request& req, Reply* out) {
     out->fd = fd;
     out->fd_size = static_cast<uint64_t>(st.st_size);
   }
-  out->type = MimeType(resolved);
+  out->type = type;
   const bool service_worker = resolved.size() >= 6 && resolved.compare(resolved.size() - 6, 6, "/sw.js") == 0;
   out->Header("Content-Security-Policy", service_worker ? kServiceWorkerPolicy : kContentSecurityPolicy);
   out->Header("X-Content-Type-Options", "nosniff");

@@ -11,6 +11,9 @@
 //                 apple-touch-icon.png (180 px): PNGs drawn from icon.svg by
 //                 rsvg-convert (Debian librsvg2-bin)
 //   sw.js         the service worker with the precache list and a version hash
+//   FILE.gz       beside each text file above (and the lazy chunks) where gzip
+//                 -9 makes it smaller: weige-server sends it with
+//                 Content-Encoding: gzip to a browser that accepts it
 // Names with an 8+ character upper-case hash (chunk-XXXXXXXX.js,
 // app-XXXXXXXXXX.css) are what weige-server caches as immutable.
 import { build } from 'esbuild';
@@ -106,6 +109,15 @@ const version = hash.digest('hex').slice(0, 12);
 const sw = fs.readFileSync(path.join(here, 'sw.js'), 'utf8')
   .replace('__VERSION__', version).replace('__FILES__', JSON.stringify(files));
 fs.writeFileSync(path.join(out, 'sw.js'), sw);
+
+// Last, so that no listing above sees them and each is newer than its file
+// (the server sends no sibling older than its file).
+for (const f of fs.readdirSync(out)) {
+  if (!/\.(html|js|css|webmanifest|svg|json)$/.test(f)) continue;
+  const bytes = fs.readFileSync(path.join(out, f));
+  const packed = zlib.gzipSync(bytes, { level: 9 });
+  if (packed.length < bytes.length) fs.writeFileSync(path.join(out, `${f}.gz`), packed);
+}
 
 let raw = 0;
 let gz = 0;

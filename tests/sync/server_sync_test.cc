@@ -1,11 +1,13 @@
 // Push, pull, photos and shutdown through the real weige-server.
 #include <sodium.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
 #include <vector>
@@ -404,6 +406,71 @@ TEST_F(StaticTest, RevalidationAnswers304) {
   std::string changed = get(etag);
   EXPECT_EQ(changed.rfind("HTTP/1.1 200", 0), 0u) << changed;
   EXPECT_EQ(body(changed), "changed, and longer");
+}
+
+// A text file the web build also wrote gzip-compressed (FILE.gz beside it,
+// web/build.mjs) goes out as those bytes with Content-Encoding: gzip to a
+// client that accepts gzip, and as it is to one that does not; either way
+// the answer says it varies by Accept-Encoding, and each form has its own
+// ETag. A sibling older than its file (a stale build) is never sent.
+TEST_F(StaticTest, TextGoesOutGzipEncodedWhereTheBuildCompressedIt) {
+  const std::string web = dir_->dir() + "/web";
+  const std::string text = "console.log('weige');\n" + std::string(3000, ' ') + "// end\n";
+  std::ofstream(web + "/app.js", std::ios::binary) << text;
+  gzFile gz = gzopen((web + "/app.js.gz").c_str(), "wb9");
+  ASSERT_NE(gz, nullptr);
+  ASSERT_EQ(gzwrite(gz, text.data(), static_cast<unsigned>(text.size())), static_cast<int>(text.size()));
+  ASSERT_EQ(gzclose(gz), Z_OK);
+  std::ifstream in(web + "/app.js.gz", std::ios::binary);
+  const std::string packed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_LT(packed.size(), text.size());
+  auto get = [&](const std::string& path, const std::string& extra) {
+    return http().Raw("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra +
+                      "Connection: close\r\n\r\n");
+  };
+  auto body = [](const std::string& raw) { return raw.substr(raw.find("\r\n\r\n") + 4); };
+  auto header = [](const std::string& raw, const std::string& name) {
+    size_t at = raw.find("\r\n" + name + ": ");
+    if (at == std::string::npos || at > raw.find("\r\n\r\n")) return std::string();
+    at += name.size() + 4;
+    return raw.substr(at, raw.find("\r\n", at) - at);
+  };
+
+  std::string zipped = get("/app.js", "Accept-Encoding: gzip, deflate, br\r\n");
+  EXPECT_EQ(zipped.rfind("HTTP/1.1 200", 0), 0u) << zipped;
+  EXPECT_EQ(header(zipped, "Content-Encoding"), "gzip");
+  EXPECT_EQ(header(zipped, "Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(header(zipped, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(body(zipped), packed);
+  for (const char* refused : {"", "Accept-Encoding: gzip;q=0, br\r\n", "Accept-Encoding: identity\r\n",
+                              "Accept-Encoding: xgzip\r\n"}) {
+    std::string plain = get("/app.js", refused);
+    EXPECT_EQ(plain.rfind("HTTP/1.1 200", 0), 0u) << plain;
+    EXPECT_EQ(header(plain, "Content-Encoding"), "") << refused;
+    EXPECT_EQ(header(plain, "Vary"), "Accept-Encoding") << refused;
+    EXPECT_EQ(body(plain), text) << refused;
+    EXPECT_NE(header(plain, "ETag"), header(zipped, "ETag"));
+  }
+  EXPECT_EQ(header(get("/app.js", "Accept-Encoding: GZIP;q=0.5\r\n"), "Content-Encoding"), "gzip");
+  // Revalidated in its own form: a 304 with no body.
+  std::string again = get("/app.js", "Accept-Encoding: gzip\r\nIf-None-Match: " +
+                                          header(zipped, "ETag") + "\r\n");
+  EXPECT_EQ(again.rfind("HTTP/1.1 304", 0), 0u) << again;
+  EXPECT_EQ(body(again), "");
+  // The sibling itself is still a file of its own (as weige.wasm.gz is).
+  std::string direct = get("/app.js.gz", "Accept-Encoding: gzip\r\n");
+  EXPECT_EQ(header(direct, "Content-Type"), "application/gzip");
+  EXPECT_EQ(header(direct, "Content-Encoding"), "");
+  EXPECT_EQ(body(direct), packed);
+  // A file the build did not compress, and a stale sibling: sent as they are.
+  std::string png = get("/icon-192.png", "Accept-Encoding: gzip\r\n");
+  EXPECT_EQ(header(png, "Content-Encoding"), "");
+  std::filesystem::last_write_time(web + "/app.js.gz",
+                                   std::filesystem::last_write_time(web + "/app.js") -
+                                       std::chrono::hours(1));
+  std::string stale = get("/app.js", "Accept-Encoding: gzip\r\n");
+  EXPECT_EQ(header(stale, "Content-Encoding"), "");
+  EXPECT_EQ(body(stale), text);
 }
 
 // Content-named build outputs are cached for a year; the entry HTML, the
