@@ -13,7 +13,7 @@
 //                           profile): first_sync_cpu4x, a worker's first sign-in on a
 //                           fresh profile, from the form's submit to the first sync
 //                           done (its micro-grid pulled and applied in wasm on OPFS),
-//                           with first_sync_changes the change-log position it reached;
+//                           with first_sync_cursor the change-log position it reached;
 //                           then warm_ and cold_to_worker_list_cpu4x as above
 import fs from 'node:fs';
 import os from 'node:os';
@@ -141,7 +141,7 @@ try {
     const firstSync = Date.now() - t0;
     const cursor = await page.evaluate(() => window.weige.sync.state.cursor);
     emit('first_sync_cpu4x', firstSync, 'ms');
-    emit('first_sync_changes', cursor, 'count');
+    emit('first_sync_cursor', cursor, 'seq');  // a position in the district's log, not a count
     await view(page, 'worker');
     const warm4 = await warmStarts(page);
     await context.close();
