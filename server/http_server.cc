@@ -239,9 +239,8 @@ bool AcceptsGzip(std::string_view header) {
     return lower;
   };
   while (!header.empty()) {
-    std::string_view item = header.substr(0, header.find(','));
-    header = header.find(',') == std::string_view::npos ? std::string_view()
-                                                         : header.substr(header.find(',') + 1);
+    const std::string text = next(&header, ',');  // lower case, parameters and all
+    std::string_view item = text;
     const std::string coding = next(&item, ';');
     if (coding != "gzip" && coding != "x-gzip") continue;
     bool zero = false;

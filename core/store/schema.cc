@@ -268,7 +268,7 @@ CREATE INDEX events_item_status ON events(entity_id, server_at, type) WHERE enti
 // builds an ephemeral B-tree each time (three times a visit.record with two
 // findings). The same rows are indexed; open311_store.cc's query names the
 // same OR terms, as SQLite uses a partial index only for a query that has
-// its terms. 465,287 -> 422,958 instructions a visit.record
+// its terms. 465,287 -> 422,868 instructions a visit.record
 // (bench-callgrind.sh), -9%.
 constexpr char kEventsByIdMigration[] = R"sql(
 DROP INDEX events_entity;
