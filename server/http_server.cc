@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/domain/json_reader.h"
+#include "core/domain/text.h"
 #include "core/registers/export.h"
 #include "core/registers/import.h"
 #include "core/registers/table_writer.h"
@@ -230,11 +231,8 @@ bool Compressible(const char* type) {
 bool AcceptsGzip(std::string_view header) {
   auto next = [](std::string_view* rest, char sep) {
     size_t at = rest->find(sep);
-    std::string_view part = rest->substr(0, at);
+    std::string lower(TrimSpace(rest->substr(0, at)));
     *rest = at == std::string_view::npos ? std::string_view() : rest->substr(at + 1);
-    while (!part.empty() && (part.front() == ' ' || part.front() == '\t')) part.remove_prefix(1);
-    while (!part.empty() && (part.back() == ' ' || part.back() == '\t')) part.remove_suffix(1);
-    std::string lower(part);
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return lower;
   };

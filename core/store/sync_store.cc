@@ -115,10 +115,13 @@ Status LoadChanges(Store& store, const std::vector<int64_t>& seqs, std::vector<C
     found.emplace(c.seq, std::move(c));
   }
   WEIGE_RETURN_IF_ERROR(s.status());
-  for (int64_t seq : seqs) {  // in the caller's order
+  // In the caller's order; each change moved, not copied: both callers'
+  // seqs are distinct (ChangeSeqs reads DISTINCT, sync_blob_refs is keyed
+  // by (sha, seq)).
+  for (int64_t seq : seqs) {
     auto it = found.find(seq);
     if (it == found.end()) return NotFound("sync.change_missing", "no change " + std::to_string(seq));
-    out->push_back(it->second);
+    out->push_back(std::move(it->second));
   }
   return Status::Ok();
 }

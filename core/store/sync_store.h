@@ -52,7 +52,7 @@ Status ChangeLogHead(Store& store, int64_t* seq);
 Status ChangeSeqs(Store& store, const std::vector<std::string>& tags, bool everything, int64_t after,
                   int64_t through, int64_t limit, std::vector<int64_t>* out);
 
-// The changes with these sequence numbers, in the order given.
+// The changes with these sequence numbers (distinct), in the order given.
 Status LoadChanges(Store& store, const std::vector<int64_t>& seqs, std::vector<Change>* out);
 
 // Calls fn(seq) once for each change up to `through` whose live keys hold
