@@ -41,6 +41,8 @@ struct Request {
   bool answered = false;  // an early answer was queued (the connection closes)
   std::unique_ptr<Reply> refused;  // 413/415: the body is read, dropped, then this
   uint64_t dropped = 0;
+  bool running = false;          // its handler runs detached, the connection suspended
+  std::unique_ptr<Reply> done;   // the handler's answer, to be queued
 
   std::string Header(const char* name) const {
     const char* v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);

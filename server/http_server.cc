@@ -47,6 +47,10 @@ struct Route {
   bool prefix;       // path is a prefix; the rest is Request::arg
   size_t max_body;   // bytes the handler will hold
   Handler handler;
+  // Runs on a thread of its own, its connection suspended meanwhile, so the
+  // event-loop thread goes on serving its other connections: a console
+  // import or export takes seconds to minutes.
+  bool detached = false;
 };
 
 namespace {
@@ -69,9 +73,9 @@ const Route kRoutes[] = {
     {"POST", "/api/v1/query", false, kMaxSmallBodyBytes, &HttpServer::QueryCall},
     {"POST", "/api/v1/admin/password", false, kMaxSmallBodyBytes, &HttpServer::AdminPassword},
     {"POST", "/api/v1/admin/deactivate", false, kMaxSmallBodyBytes, &HttpServer::AdminDeactivate},
-    {"POST", "/api/v1/console/import", false, kMaxImportBytes, &HttpServer::ConsoleImport},
+    {"POST", "/api/v1/console/import", false, kMaxImportBytes, &HttpServer::ConsoleImport, true},
     {"GET", "/api/v1/console/import/progress", false, kNoBody, &HttpServer::ConsoleImportProgress},
-    {"GET", "/api/v1/console/export", false, kNoBody, &HttpServer::ConsoleExport},
+    {"GET", "/api/v1/console/export", false, kNoBody, &HttpServer::ConsoleExport, true},
     {"GET", "/api/v1/console/template", false, kNoBody, &HttpServer::ConsoleTemplate},
     {"GET", "/api/v1/console/events", false, kNoBody, &HttpServer::ConsoleEvents},
     {"PUT", "/api/v1/blobs/", true, kMaxBlobBytes, &HttpServer::PutBlob},
@@ -344,7 +348,12 @@ HttpServer::HttpServer(StorePool* pool, const ServerOptions& options)
 
 HttpServer::~HttpServer() {
   Stop();
-  if (daemon_ != nullptr) MHD_stop_daemon(daemon_);
+  if (daemon_ != nullptr) {
+    std::unique_lock<std::mutex> lock(mu_);
+    WaitDetached(lock);
+    lock.unlock();
+    MHD_stop_daemon(daemon_);
+  }
   StopReaper();
   if (listen_fd_ >= 0) ::close(listen_fd_);
 }
@@ -377,7 +386,7 @@ int HttpServer::Bind() {
   int port = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
                                         : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
 
-  const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+  const unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
                          (options_.access_log ? MHD_USE_ERROR_LOG : 0);
   daemon_ = MHD_start_daemon(
       flags, 0, nullptr, nullptr, &RequestTrampoline, this,
@@ -406,11 +415,18 @@ bool HttpServer::Serve() {
   MHD_quiesce_daemon(daemon_);  // no new connections
   lock.lock();
   cv_.wait_for(lock, std::chrono::seconds(15), [this] { return in_flight_ == 0; });
+  WaitDetached(lock);
   lock.unlock();
   MHD_stop_daemon(daemon_);
   daemon_ = nullptr;
   StopReaper();
   return true;
+}
+
+// A suspended connection must be resumed before libmicrohttpd stops: the
+// detached handlers (an import) finish what they were doing first.
+void HttpServer::WaitDetached(std::unique_lock<std::mutex>& lock) {
+  cv_.wait(lock, [this] { return detached_ == 0; });
 }
 
 void HttpServer::Stop() {
@@ -566,8 +582,7 @@ int HttpServer::OnRequest(MHD_Connection* c, const char* url, const char* method
       if (req->dropped > kMaxDroppedBytes) {
         req->answered = true;
         Open311Refusal(req->path, req->refused.get());
-        Open311Refusal(req->path, req->refused.get());
-    return Queue(c, *req->refused) == MHD_YES;
+        return Queue(c, *req->refused) == MHD_YES;
       }
       return true;
     }
@@ -581,24 +596,55 @@ int HttpServer::OnRequest(MHD_Connection* c, const char* url, const char* method
     Open311Refusal(req->path, req->refused.get());
     return Queue(c, *req->refused) == MHD_YES;
   }
-  if (req->answered) return true;
+  if (req->done != nullptr) return Answer(req, conn);  // resumed: its detached handler ran
+  if (req->running) return true;
   // The whole request is here: run its handler (no deadline while it runs).
   SetDeadline(conn, 0);
-  Reply reply;
+  if (req->route != nullptr && req->route->detached) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (detached_ >= kMaxDetached) {
+        req->done = std::make_unique<Reply>();
+        SendError(req->done.get(), Internal("store.busy", "too many imports and exports are running; try again"));
+      } else {
+        ++detached_;
+      }
+    }
+    if (req->done != nullptr) return Answer(req, conn);
+    req->running = true;
+    MHD_suspend_connection(c);
+    std::thread([this, req, c] {
+      auto reply = std::make_unique<Reply>();
+      (this->*(req->route->handler))(*req, reply.get());
+      req->done = std::move(reply);
+      MHD_resume_connection(c);  // the loop calls OnRequest again, which answers
+      // Nothing of the request after this: its connection may be done with it.
+      std::lock_guard<std::mutex> lock(mu_);
+      --detached_;
+      cv_.notify_all();
+    }).detach();
+    return true;
+  }
+  req->done = std::make_unique<Reply>();
   if (req->route != nullptr) {
-    (this->*(req->route->handler))(*req, &reply);
+    (this->*(req->route->handler))(*req, req->done.get());
   } else if (req->path.compare(0, 5, "/api/") != 0 && !static_root_.empty() &&
              (req->method == "GET" || req->method == "HEAD")) {
-    Static(*req, &reply);
+    Static(*req, req->done.get());
   } else {
-    SendError(&reply, 404, NotFound("http.not_found", "no such endpoint"));
+    SendError(req->done.get(), 404, NotFound("http.not_found", "no such endpoint"));
   }
+  return Answer(req, conn);
+}
+
+bool HttpServer::Answer(Request* req, ConnState* conn) {
+  const Reply& reply = *req->done;
   if (options_.access_log) {
     std::fprintf(stderr, "%s %s %d %zu\n", req->method.c_str(), req->path.c_str(), reply.status,
                  reply.fd >= 0 ? static_cast<size_t>(reply.fd_size) : reply.body.size());
   }
   SetDeadline(conn, options_.body_deadline_ms);  // to send the answer
-  return Queue(c, reply) == MHD_YES;
+  return Queue(req->conn, *req->done) == MHD_YES;
 }
 
 bool HttpServer::Authenticate(const Request& req, Reply* out, std::string* person,

@@ -9,6 +9,9 @@
 // (413, and no Content-Encoding but identity: 415), a whole-request deadline
 // (a client that trickles its headers is cut off), no Range support (the
 // whole file, 200), and static files only from inside the static root.
+// A console import or export runs on a thread of its own, its connection
+// suspended, so the loop thread that took it goes on serving its other
+// connections; a SIGTERM lets the running ones finish.
 //
 //   GET  /healthz                          {"ok":true,"head":N}
 //   POST /api/v1/auth/login                {person_id, password} -> {token, expires_at}
@@ -145,6 +148,9 @@ class HttpServer {
   // client's address (store::Open311PublicKey), when the options allow it.
   bool Open311Key(const Request& req, const std::string& api_key, bool public_read, bool xml,
                   Reply* out, store::Open311Key* key);
+  // Sends req->done (after its handler ran, inline or detached).
+  bool Answer(Request* req, ConnState* conn);
+  void WaitDetached(std::unique_lock<std::mutex>& lock);
   void Reap();
   void StopReaper();
 
@@ -159,6 +165,8 @@ class HttpServer {
   std::condition_variable cv_;
   bool stopping_ = false;
   int in_flight_ = 0;  // requests whose headers have arrived and not yet answered
+  int detached_ = 0;   // detached handlers running (Route::detached), their connections suspended
+  static constexpr int kMaxDetached = 16;
   std::unordered_set<ConnState*> conns_;
   bool reaper_stop_ = false;
   std::atomic<bool> stopping_flag_{false};  // for /healthz
