@@ -33,6 +33,16 @@ Json OpenCmd(const std::string& id, const std::string& item, const std::string& 
 
 class SyncServerTest : public ServerTest {
  protected:
+  // Posts `csv` as an applied households import with ?job=`job`, on a
+  // connection of its own; the answer in *out, then *done.
+  std::thread ImportInBackground(const std::string& job, const std::string& csv,
+                                 const std::string& token, HttpReply* out, std::atomic<bool>* done) {
+    return std::thread([=, port = server_.port()] {
+      *out = HttpClient(port).Post("/api/v1/console/import?kind=households&mode=apply&job=" + job,
+                                   csv, token);
+      *done = true;
+    });
+  }
   // Every page of a pull from `cursor`; the last page in *last.
   std::vector<Json> PullAll(const std::string& person, int64_t cursor, int limit, Json* last,
                             const std::string& extra = "") {
@@ -188,11 +198,7 @@ TEST_F(SyncServerTest, AnImportsProgressIsReportedToItsStarterWhileItRuns) {
   EXPECT_EQ(bad.json["reason"], "import.bad_job");
   HttpReply imported;
   std::atomic<bool> done{false};
-  std::thread importer([&] {
-    HttpClient own(server_.port());
-    imported = own.Post("/api/v1/console/import?kind=households&mode=apply&job=" + job, csv, admin);
-    done = true;
-  });
+  std::thread importer = ImportInBackground(job, csv, admin, &imported, &done);
   std::vector<int64_t> seen;  // rows_done of each answer, in order
   bool refused_twin = false, hidden = false;
   for (int polls = 0; polls < 20000 && !done; ++polls) {
@@ -243,11 +249,7 @@ TEST_F(OneLoopThreadTest, OtherConnectionsAreAnsweredWhileAnImportRuns) {
   ASSERT_EQ(poller.Get("/healthz").status, 200);
   HttpReply imported;
   std::atomic<bool> done{false};
-  std::thread importer([&] {
-    HttpClient own(server_.port());
-    imported = own.Post("/api/v1/console/import?kind=households&mode=apply&job=" + job, csv, admin);
-    done = true;
-  });
+  std::thread importer = ImportInBackground(job, csv, admin, &imported, &done);
   int answered_while_running = 0;
   for (int polls = 0; polls < 20000 && !done; ++polls) {
     HttpReply p = poller.Get("/api/v1/console/import/progress?job=" + job, admin);
